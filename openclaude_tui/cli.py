@@ -1,0 +1,209 @@
+"""The ``openclaude`` command: parse flags, build the configuration, run print mode or the app."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import traceback
+from datetime import datetime
+from pathlib import Path
+
+from openclaude_tui import __version__, paths
+from openclaude_tui.config import Config, ConfigError, Overrides, load_config
+from openclaude_tui.core.rules import MODES
+from openclaude_tui.core.tomlfile import SettingsFileError
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"openclaude: {message}\nTry 'openclaude --help'.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``openclaude``."""
+    parser = _Parser(
+        prog="openclaude",
+        description="A terminal coding agent for open models on any OpenAI-compatible server.",
+    )
+    parser.add_argument("prompt", nargs="?", help="what to ask; with -p, read from stdin if absent")
+    parser.add_argument(
+        "-p", "--print", action="store_true", dest="print_mode", help="run one turn headless"
+    )
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "json", "stream-json"),
+        default="text",
+        help="print mode's output (default: text)",
+    )
+    parser.add_argument("-m", "--model", help="model name (env MODEL)")
+    parser.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    parser.add_argument("--api-key", help="API key (env OPENAI_API_KEY)")
+    parser.add_argument("--context-window", type=int, help="context size in tokens")
+    parser.add_argument(
+        "--no-auto-compact",
+        action="store_true",
+        help="never summarise old turns on its own (/compact still works)",
+    )
+    parser.add_argument("--max-turns", type=int, help="model requests per turn (default 30)")
+    parser.add_argument("--permission-mode", choices=MODES, help="default, acceptEdits, plan, …")
+    parser.add_argument(
+        "--dangerously-skip-permissions",
+        action="store_true",
+        help="same as --permission-mode bypassPermissions",
+    )
+    parser.add_argument(
+        "--allow", action="append", default=[], metavar="RULE", help="e.g. 'Bash(npm test:*)'"
+    )
+    parser.add_argument(
+        "--deny", action="append", default=[], metavar="RULE", help="e.g. 'Edit(secrets/**)'"
+    )
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument(
+        "--first-token-timeout", type=float, help="seconds to wait for the first token (120)"
+    )
+    parser.add_argument("--theme", help="the app's colour theme (e.g. openclaude-dusk)")
+    parser.add_argument("--list-models", action="store_true", help="list the server's models")
+    parser.add_argument("--quiet", action="store_true", help="no tool log on stderr")
+    parser.add_argument("--debug", action="store_true", help="write a debug log file")
+    parser.add_argument("--version", action="version", version=f"openclaude {__version__}")
+    return parser
+
+
+def _overrides(args: argparse.Namespace) -> Overrides:
+    return Overrides(
+        base_url=args.base_url,
+        api_key=args.api_key,
+        model=args.model,
+        context_window=args.context_window,
+        no_auto_compact=args.no_auto_compact,
+        max_turns=args.max_turns,
+        permission_mode=args.permission_mode,
+        dangerously_skip_permissions=args.dangerously_skip_permissions,
+        allow=args.allow,
+        deny=args.deny,
+        temperature=args.temperature,
+        max_tokens=args.max_tokens,
+        first_token_timeout=args.first_token_timeout,
+        theme=args.theme,
+        quiet=args.quiet,
+        debug=args.debug,
+    )
+
+
+def log_file() -> Path:
+    """Where logs and tracebacks go (never the screen)."""
+    return paths.state_dir() / "logs" / f"openclaude-{datetime.now():%Y%m%d}.log"
+
+
+def _setup_logging(debug: bool) -> None:
+    path = log_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["review"]:
+        return review_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.debug)
+    try:
+        config = load_config(Path(os.getcwd()), _overrides(args))
+    except (ConfigError, SettingsFileError) as error:
+        sys.stderr.write(f"openclaude: {error}\n")
+        return EXIT_USAGE
+    try:
+        if args.list_models:
+            return asyncio.run(_list_models(config))
+        if args.print_mode:
+            prompt = args.prompt
+            if prompt is None and not sys.stdin.isatty():
+                prompt = sys.stdin.read()
+            if not prompt or not prompt.strip():
+                sys.stderr.write("openclaude: -p needs a prompt (an argument or standard input)\n")
+                return EXIT_USAGE
+            from openclaude_tui.print_mode import run_print
+
+            return asyncio.run(run_print(config, prompt, args.output_format))
+        from openclaude_tui.ui.app import run_app
+
+        return run_app(config, args.prompt)
+    except KeyboardInterrupt:
+        return 130
+    except Exception:
+        logging.getLogger("openclaude").error("unexpected error\n%s", traceback.format_exc())
+        sys.stderr.write(
+            f"openclaude: an internal error stopped the run; details are in {log_file()}\n"
+        )
+        return 1
+
+
+def build_review_parser() -> argparse.ArgumentParser:
+    """The command line of ``openclaude review``."""
+    parser = _Parser(
+        prog="openclaude review",
+        description=(
+            "Review changes hunk by hunk: the working tree against HEAD (staged, unstaged "
+            "and untracked), only what is staged, a range like A..B, or one commit. "
+            "No model is needed."
+        ),
+    )
+    parser.add_argument("revisions", nargs="?", metavar="REV_RANGE", help="A..B, A...B or a commit")
+    parser.add_argument("--staged", action="store_true", help="only the changes staged for commit")
+    return parser
+
+
+def review_main(argv: list[str]) -> int:
+    """``openclaude review [REV_RANGE] [--staged]``; returns the exit code."""
+    args = build_review_parser().parse_args(argv)
+    if args.revisions and args.staged:
+        sys.stderr.write("openclaude review: give either REV_RANGE or --staged, not both\n")
+        return EXIT_USAGE
+    from openclaude_tui.core.gitdiff import ReviewError
+    from openclaude_tui.ui.screens.review import run_review
+
+    try:
+        return run_review(Path(os.getcwd()), args.revisions, args.staged)
+    except ReviewError as error:
+        sys.stderr.write(f"openclaude review: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _list_models(config: Config) -> int:
+    from openclaude_tui.core.discovery import list_models
+    from openclaude_tui.core.provider import ProviderError
+    from openclaude_tui.runtime import apply_discovery, make_provider
+
+    found = await apply_discovery(config)
+    if found and not config.quiet:
+        sys.stderr.write(f"openclaude: {found}\n")
+    models = await list_models(config.base_url, config.api_key)
+    if models is None:
+        # Ask through the SDK to tell exactly why the list cannot be read.
+        provider = make_provider(config)
+        try:
+            models = await provider.list_models()
+        except ProviderError as error:
+            sys.stderr.write(f"openclaude: {error}\n")
+            return 1
+        finally:
+            await provider.close()
+    for model in models:
+        print(model)
+    return 0

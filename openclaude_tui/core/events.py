@@ -1,0 +1,179 @@
+"""Events the agent loop emits while it runs a turn.
+
+Every event is a frozen dataclass; the UI renders them, print mode logs them, tests
+collect them. ``EventSink`` is the callable the agent hands each event to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ToolStatus = Literal["done", "failed", "denied", "interrupted"]
+StopReason = Literal["end_turn", "max_turns", "length", "interrupted", "error"]
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    """A piece of the assistant's answer, as it streams."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class ReasoningDelta:
+    """A piece of the model's reasoning (shown collapsed, never sent back by default)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AssistantMessage:
+    """The assistant message of one model request is complete."""
+
+    text: str
+    tool_call_count: int
+
+
+@dataclass(frozen=True)
+class ToolCallStarted:
+    """The model asked for a tool call; it is about to be checked and run."""
+
+    call_id: str
+    name: str
+    arguments: dict[str, Any]
+    summary: str
+
+
+@dataclass(frozen=True)
+class ToolCallRunning:
+    """A tool call passed the permission gate and is now running."""
+
+    call_id: str
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """Live output of a running tool call (e.g. a Bash command's stdout)."""
+
+    call_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ToolCallFinished:
+    """A tool call ended; ``result`` is exactly what the model receives.
+
+    ``diff`` is what a file tool changed, as a unified diff with paths relative to the
+    project, for showing ("" when nothing was changed).
+    """
+
+    call_id: str
+    name: str
+    result: str
+    status: ToolStatus
+    duration: float
+    diff: str = ""
+
+
+@dataclass(frozen=True)
+class PermissionAsked:
+    """The gate needs the user's answer before a call may run."""
+
+    call_id: str
+    tool: str
+    target: str
+
+
+@dataclass(frozen=True)
+class PermissionAnswered:
+    """The user (or print mode's policy) answered a permission request."""
+
+    call_id: str
+    allowed: bool
+    remembered_rule: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One entry of the model's plan."""
+
+    content: str
+    status: Literal["pending", "in_progress", "completed"]
+    active_form: str
+
+
+@dataclass(frozen=True)
+class TodosUpdated:
+    """The model replaced its plan (TodoWrite)."""
+
+    todos: tuple[TodoItem, ...]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token usage reported by the server for one request (cumulative totals too)."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_prompt_tokens: int
+    total_completion_tokens: int
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """A request failed and will be retried; the UI discards the partial answer it showed."""
+
+    attempt: int
+    max_attempts: int
+    delay: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know that is not an error (a warning, a fallback taken)."""
+
+    message: str
+    level: Literal["info", "warning"] = "info"
+
+
+@dataclass(frozen=True)
+class AgentError:
+    """The turn cannot go on: a provider or internal error, said in one sentence."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class TurnFinished:
+    """The turn is over; ``reason`` says why."""
+
+    reason: StopReason
+    text: str
+    num_requests: int
+    detail: str = ""
+    tool_calls: tuple[str, ...] = field(default_factory=tuple)
+
+
+Event = (
+    TextDelta
+    | ReasoningDelta
+    | AssistantMessage
+    | ToolCallStarted
+    | ToolCallRunning
+    | ToolOutput
+    | ToolCallFinished
+    | PermissionAsked
+    | PermissionAnswered
+    | TodosUpdated
+    | Usage
+    | Retrying
+    | Notice
+    | AgentError
+    | TurnFinished
+)
+
+EventSink = Callable[[Event], None]

@@ -1,0 +1,537 @@
+"""Talking to an OpenAI-compatible server: streaming, tool-call assembly, retries, errors.
+
+The ``openai`` package is imported lazily (it costs over half a second), so creating a
+``Provider`` is cheap and the first request pays for the import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import json
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from openclaude_tui.core.answer import AnswerReading, AnswerText, completion_as_chunk
+from openclaude_tui.core.calls import ToolCall
+from openclaude_tui.core.events import Event, Notice, Retrying
+from openclaude_tui.core.sse import event_data
+from openclaude_tui.core.textcalls import (
+    describe_tools_for_prompt,
+    format_tool_call_as_text,
+    format_tool_result_as_text,
+)
+
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+# How servers say they will not take the ``tools`` field. Ollama and vLLM answer 400;
+# llama.cpp's server without --jinja answers 500, OpenRouter 404 ("No endpoints found that
+# support tool use"): the status alone says nothing, the words do.
+_TOOLS_REJECTED = re.compile(
+    r"does not support tools|tool.?choice|enable-auto-tool-choice|tools? (?:is|are) not supported"
+    r"|not support(?:ed)? (?:function|tool)|support tool use|tools param requires"
+)
+# llama.cpp servers before streamed tool calls: tools work, but only without streaming.
+_TOOLS_NOT_STREAMED = re.compile(r"cannot use tools with stream")
+MAX_ATTEMPTS = 4
+# How long the rest of a finished stream is waited for (see ``_drain``).
+DRAIN_SECONDS = 0.1
+# A streamed body is read at most this often; the events that arrive in between are read
+# together. Every socket read costs the HTTP stack far more CPU than decoding a few more
+# events, and a token stream sends one event per token or word.
+READ_INTERVAL = 1 / 30
+MAX_RETRY_DELAY = 60.0
+
+
+@dataclass
+class ProviderSettings:
+    """How to reach the server and what to ask it for."""
+
+    base_url: str
+    api_key: str
+    model: str
+    temperature: float | None = None
+    max_tokens: int | None = None
+    first_token_timeout: float = 120.0
+    retry_base_delay: float = 1.0
+    max_attempts: int = MAX_ATTEMPTS
+
+
+@dataclass
+class ModelResponse:
+    """One complete answer of the model."""
+
+    text: str
+    tool_calls: list[ToolCall]
+    finish_reason: str
+    reasoning: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+class ProviderError(Exception):
+    """A request failed for good; ``str(error)`` is one sentence for the user."""
+
+    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+        self.retry_after: float | None = None
+
+
+class Provider:
+    """Streams chat completions from one OpenAI-compatible endpoint."""
+
+    def __init__(self, settings: ProviderSettings) -> None:
+        self.settings = settings
+        self._client: Any = None
+        # What the server turned out to accept; learned once per session.
+        self.sends_usage_option = True
+        self.streams_with_tools = True
+        self.native_tools = True
+        # DeepSeek's thinking mode wants the reasoning of tool-call turns sent back.
+        self.sends_reasoning = False
+
+    @property
+    def host(self) -> str:
+        """The endpoint's host:port, for the status bar and messages."""
+        return urlsplit(self.settings.base_url).netloc or self.settings.base_url
+
+    def _sdk(self) -> Any:
+        if self._client is None:
+            import openai
+
+            self._client = openai.AsyncOpenAI(
+                base_url=self.settings.base_url,
+                api_key=self.settings.api_key or "none",
+                max_retries=0,
+                # The read timeout applies between bytes; the first-token deadline is
+                # enforced separately, around the whole request.
+                timeout=openai.Timeout(
+                    connect=10.0,
+                    read=max(self.settings.first_token_timeout, 30.0),
+                    write=30.0,
+                    pool=10.0,
+                ),
+            )
+        return self._client
+
+    async def close(self) -> None:
+        """Close the HTTP client."""
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    async def list_models(self) -> list[str]:
+        """Model ids the server offers (``/v1/models``)."""
+        try:
+            page = await self._sdk().models.list()
+        except Exception as error:
+            raise self._translate(error) from error
+        return [model.id for model in page.data]
+
+    async def complete(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None,
+        emit: Callable[[Event], None],
+    ) -> ModelResponse:
+        """One model answer, streamed through ``emit``, retried on transient failures.
+
+        Raises:
+            ProviderError: the request failed for good (one clear sentence).
+        """
+        attempts = self.settings.max_attempts
+        attempt = 1
+        while True:
+            try:
+                return await self._attempt(self._prepare(messages, tools), self._tools(tools), emit)
+            except ProviderError as error:
+                if self._adapt(error, tools, emit):
+                    continue
+                if not error.retryable or attempt == attempts:
+                    raise
+                delay = self._delay(attempt, error.retry_after)
+                emit(Retrying(attempt + 1, attempts, delay, str(error)))
+                await asyncio.sleep(delay)
+                attempt += 1
+
+    def _tools(self, tools: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        return tools if self.native_tools else None
+
+    def _prepare(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None
+    ) -> list[dict[str, Any]]:
+        """The messages as this server takes them."""
+        if not self.sends_reasoning:
+            messages = [
+                {k: v for k, v in m.items() if k != "reasoning_content"}
+                if "reasoning_content" in m
+                else m
+                for m in messages
+            ]
+        if tools and not self.native_tools:
+            messages = as_text_protocol(messages, tools)
+        return messages
+
+    def _adapt(
+        self,
+        error: ProviderError,
+        tools: list[dict[str, Any]] | None,
+        emit: Callable[[Event], None],
+    ) -> bool:
+        """Learn from a refusal what the server needs; True when the request should be resent."""
+        if error.status is None or error.status < 400:
+            return False
+        message = str(error).lower()
+        if tools and self.streams_with_tools and _TOOLS_NOT_STREAMED.search(message):
+            self.streams_with_tools = False
+            return True
+        if tools and self.native_tools and _TOOLS_REJECTED.search(message):
+            self.native_tools = False
+            jinja = "jinja" in message
+            hint = " (llama.cpp's server takes them when started with --jinja)" if jinja else ""
+            emit(
+                Notice(
+                    f"{self.host} does not take native tool calls for this model{hint}; tools "
+                    "are now described in the prompt and read from the model's text",
+                    "warning",
+                )
+            )
+            return True
+        if error.status == 400 and "reasoning_content" in message and not self.sends_reasoning:
+            self.sends_reasoning = True
+            return True
+        return False
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), MAX_RETRY_DELAY)
+        base = self.settings.retry_base_delay * (2 ** (attempt - 1))
+        return min(base * (0.5 + random.random() / 2), MAX_RETRY_DELAY)
+
+    async def _attempt(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None,
+        emit: Callable[[Event], None],
+    ) -> ModelResponse:
+        if tools and not self.streams_with_tools:
+            return await self._complete_once(messages, tools, emit)
+        request = self._request(messages, tools, stream=True)
+        try:
+            return await self._stream(request, emit)
+        except _EmptyStream:
+            if not tools:
+                raise ProviderError(f"{self.host} sent an empty answer", retryable=True) from None
+            # llama.cpp servers answer a streamed request with tools with an empty body, then
+            # close the connection without saying so: the plain request needs a new one.
+            self.streams_with_tools = False
+            await self.close()
+            return await self._complete_once(messages, tools, emit)
+        except ProviderError as error:
+            if error.status == 400 and self.sends_usage_option and "stream_options" in str(error):
+                self.sends_usage_option = False
+                return await self._stream(self._request(messages, tools, stream=True), emit)
+            raise
+
+    def _request(
+        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]] | None, *, stream: bool
+    ) -> dict[str, Any]:
+        request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
+        if tools:
+            request["tools"] = tools
+            # OpenAI's default, said explicitly: llama-cpp-python's function-calling chat
+            # formats leave the tools out of the prompt when no tool_choice is given.
+            request["tool_choice"] = "auto"
+        if self.settings.temperature is not None:
+            request["temperature"] = self.settings.temperature
+        if self.settings.max_tokens is not None:
+            request["max_tokens"] = self.settings.max_tokens
+        if stream:
+            request["stream"] = True
+            if self.sends_usage_option:
+                request["stream_options"] = {"include_usage": True}
+        return request
+
+    async def _stream(
+        self, request: dict[str, Any], emit: Callable[[Event], None]
+    ) -> ModelResponse:
+        timeout = self.settings.first_token_timeout
+        reading = AnswerReading(AnswerText(emit))
+        try:
+            async with (
+                asyncio.timeout(timeout) as deadline,
+                self._sdk().chat.completions.with_streaming_response.create(**request) as response,
+            ):
+                if _is_plain_json(response.headers.get("content-type", "")):
+                    await self._read_whole(response, reading)
+                else:
+                    await self._read_events(response, reading, deadline)
+        except TimeoutError:
+            raise ProviderError(
+                f"{self.host} sent nothing within {timeout:g} s (the first-token timeout; "
+                "a model may still be loading: raise it with --first-token-timeout)"
+            ) from None
+        except ProviderError:
+            raise
+        except Exception as error:
+            raise self._translate(error) from error
+        if reading.chunks == 0:
+            raise _EmptyStream()
+        if not reading.done and reading.finish_reason is None:
+            raise ProviderError(
+                f"{self.host} closed the stream before the answer was finished", retryable=True
+            )
+        return self._response(reading)
+
+    def _response(self, reading: AnswerReading) -> ModelResponse:
+        """The model's answer from what a finished stream or completion said."""
+        text, reasoning = reading.answer.finish()
+        calls = reading.assembler.calls()
+        # A server that ended properly without saying why.
+        finish_reason = reading.finish_reason or ("tool_calls" if calls else "stop")
+        return ModelResponse(
+            text=text,
+            tool_calls=calls,
+            finish_reason=finish_reason,
+            reasoning=reasoning,
+            prompt_tokens=reading.prompt_tokens,
+            completion_tokens=reading.completion_tokens,
+        )
+
+    async def _read_events(
+        self, response: Any, reading: AnswerReading, deadline: asyncio.Timeout
+    ) -> None:
+        """Read a streamed answer's events into ``reading``."""
+        events = event_data(_gathered(response.iter_bytes(), READ_INTERVAL))
+        try:
+            async for data in events:
+                if data.startswith("[DONE]"):
+                    reading.done = True
+                    await _drain(events)
+                    return
+                chunk = json.loads(data)
+                if isinstance(chunk, dict) and chunk.get("error"):
+                    raise self._stream_error(chunk["error"])
+                if isinstance(chunk, dict) and reading.add(chunk) == 1:
+                    # Past the first token the answer may take as long as it needs.
+                    deadline.reschedule(None)
+        except (ProviderError, json.JSONDecodeError):
+            raise
+        except Exception as error:  # the body broke off after the server said 200
+            raise ProviderError(
+                f"{self.host} broke off the answer ({_reason(error)})", retryable=True
+            ) from error
+
+    async def _read_whole(self, response: Any, reading: AnswerReading) -> None:
+        """Read a whole completion sent by a server that ignored ``stream``."""
+        body = await response.read()
+        if not body.strip():
+            return  # an empty answer: the caller decides what that means
+        completion = json.loads(body)
+        if not isinstance(completion, dict):
+            raise ProviderError(f"{self.host} sent a malformed answer", retryable=True)
+        if completion.get("error"):
+            raise self._stream_error(completion["error"])
+        if not completion.get("choices"):
+            raise ProviderError(f"{self.host} sent an answer with no choices", retryable=True)
+        reading.add(completion_as_chunk(completion))
+        reading.done = True
+
+    async def _complete_once(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None,
+        emit: Callable[[Event], None],
+    ) -> ModelResponse:
+        request = self._request(messages, tools, stream=False)
+        timeout = self.settings.first_token_timeout
+        reading = AnswerReading(AnswerText(emit))
+        try:
+            async with (
+                asyncio.timeout(timeout),
+                self._sdk().chat.completions.with_streaming_response.create(**request) as response,
+            ):
+                await self._read_whole(response, reading)
+        except TimeoutError:
+            raise ProviderError(
+                f"{self.host} did not answer within {timeout:g} s (raise --first-token-timeout)"
+            ) from None
+        except ProviderError:
+            raise
+        except Exception as error:
+            raise self._translate(error) from error
+        if not reading.done:
+            raise ProviderError(f"{self.host} sent an empty answer", retryable=True)
+        return self._response(reading)
+
+    def _translate(self, error: Exception) -> ProviderError:
+        """Turn an SDK exception into one sentence, marked retryable or not."""
+        import openai
+
+        url = self.settings.base_url
+        if isinstance(error, openai.APITimeoutError):
+            return ProviderError(f"the request to {url} timed out", retryable=True)
+        if isinstance(error, openai.APIConnectionError):
+            cause = error.__cause__ or error
+            return ProviderError(f"cannot reach {url} ({_reason(cause)})", retryable=True)
+        if isinstance(error, openai.APIStatusError):
+            return self._status_error(error)
+        if isinstance(error, json.JSONDecodeError):
+            return ProviderError(f"{self.host} sent a malformed answer", retryable=True)
+        return ProviderError(f"the request to {url} failed: {_reason(error)}")
+
+    def _stream_error(self, error: Any) -> ProviderError:
+        """An error the server reported inside a stream it had started."""
+        message = error.get("message") if isinstance(error, dict) else error
+        return ProviderError(f"{self.host} stopped the answer with an error: {message}")
+
+    def _status_error(self, error: Any) -> ProviderError:
+        status: int = error.status_code
+        detail = _server_message(error)
+        url = self.settings.base_url
+        model = self.settings.model
+        if status in RETRYABLE_STATUS or status >= 500:
+            result = ProviderError(
+                f"server returned {status}{': ' + detail if detail else ''}",
+                retryable=True,
+                status=status,
+            )
+            result.retry_after = _retry_after(error.response.headers.get("retry-after"))
+            return result
+        if status == 401:
+            message = (
+                f"{url} refused the API key (401{': ' + detail if detail else ''}); "
+                "set it with --api-key or OPENAI_API_KEY"
+            )
+        elif status == 403:
+            message = f"{url} denied access (403{': ' + detail if detail else ''})"
+        elif status == 404 and ("model" in detail.lower() or not detail):
+            message = f'model "{model}" not found at {url}'
+        elif status == 404:
+            message = f"{url} answered 404 ({detail}); check --base-url (it usually ends in /v1)"
+        else:
+            message = f"{url} rejected the request ({status}): {detail or 'no reason given'}"
+        return ProviderError(message, status=status)
+
+    async def explain_missing_model(self, error: ProviderError) -> ProviderError:
+        """Add the models the server offers to a 'model not found' error."""
+        if error.status != 404 or "not found" not in str(error):
+            return error
+        try:
+            models = await self.list_models()
+        except ProviderError:
+            return error
+        offered = ", ".join(models) if models else "no models"
+        return ProviderError(f"{error}; the server offers: {offered}", status=404)
+
+
+def as_text_protocol(
+    messages: list[dict[str, Any]], tools: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The conversation for a server without native tool calls.
+
+    The tools are described in the system prompt, earlier calls are written into the
+    assistant's text the way the model is told to write them, and results come back as user
+    messages (consecutive results in one message, so roles keep alternating).
+    """
+    names: dict[str, str] = {}
+    converted: list[dict[str, Any]] = []
+    previous_was_result = False
+    for message in messages:
+        role = message.get("role")
+        if role == "system":
+            prompt = f"{message.get('content') or ''}\n\n{describe_tools_for_prompt(tools)}"
+            converted.append({"role": "system", "content": prompt})
+        elif role == "assistant" and message.get("tool_calls"):
+            parts = [message.get("content") or ""]
+            for raw in message["tool_calls"]:
+                call = ToolCall(raw["id"], raw["function"]["name"], raw["function"]["arguments"])
+                names[call.id] = call.name
+                parts.append(format_tool_call_as_text(call))
+            converted.append({"role": "assistant", "content": "\n".join(p for p in parts if p)})
+        elif role == "tool":
+            call_id = message.get("tool_call_id", "")
+            text = format_tool_result_as_text(
+                names.get(call_id, "tool"), call_id, str(message.get("content") or "")
+            )
+            if previous_was_result:
+                converted[-1]["content"] += "\n\n" + text
+            else:
+                converted.append({"role": "user", "content": text})
+            previous_was_result = True
+            continue
+        else:
+            converted.append(message)
+        previous_was_result = False
+    return converted
+
+
+def _is_plain_json(content_type: str) -> bool:
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind == "application/json"
+
+
+async def _gathered(chunks: AsyncIterator[bytes], interval: float) -> AsyncIterator[bytes]:
+    """``chunks``, read no more often than once per ``interval`` seconds."""
+    read_at = 0.0
+    async for chunk in chunks:
+        yield chunk
+        wait = read_at + interval - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        read_at = time.monotonic()
+
+
+async def _drain(events: AsyncIterator[str]) -> None:
+    """Read what follows ``[DONE]`` (normally just the body's end), briefly.
+
+    A connection whose body was read to its end goes back to the pool; one closed early
+    would cost the next request a new connection (and a TLS handshake for hosted APIs).
+    """
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _ in events:
+                pass
+
+
+class _EmptyStream(Exception):
+    """The server answered 200 to a streamed request but sent no chunk at all."""
+
+
+def _server_message(error: Any) -> str:
+    body = getattr(error, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        if isinstance(inner, str):
+            return inner
+        if body.get("detail"):
+            return str(body["detail"])
+    message = getattr(error, "message", "") or ""
+    return str(message)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_to_datetime(value)
+    if parsed is None:
+        return None
+    return max(parsed.timestamp() - time.time(), 0.0)
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0][:200]

@@ -1,0 +1,530 @@
+"""Read, Edit and Write: the file tools, on the contracts models were trained on.
+
+Edits are exact string replacements in files the model has read in this conversation and
+that have not changed since. A rewrite keeps the file's encoding, BOM, line endings and
+final newline, and replaces the file atomically so nothing ever sees it half-written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import difflib
+import mimetypes
+import os
+import re
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from openclaude_tui.core.diff import change_diff_text, count_changes
+from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolResult
+
+MAX_LINES = 2000
+MAX_LINE_CHARS = 2000
+DIFF_LINES = 100
+_SNIFF_BYTES = 8192
+# Files whose name says they are not text, whatever their first bytes look like.
+_BINARY_NAME = re.compile(
+    r"\.(png|jpe?g|gif|bmp|ico|webp|tiff?|psd|pdf|zip|gz|tgz|bz2|xz|7z|rar|tar|jar|whl|class"
+    r"|o|a|so|dylib|dll|exe|bin|pyc|wasm|mp[34]|wav|ogg|flac|mov|avi|mkv|webm|ttf|otf|woff2?"
+    r"|sqlite|db|docx|xlsx|pptx)$",
+    re.IGNORECASE,
+)
+# The prefix Read puts before each line ("    12\t"), which models sometimes copy.
+_LINE_NUMBER = re.compile(r"^ *\d+(?:\t|→)")
+_FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
+
+
+@dataclass(frozen=True)
+class _Format:
+    """How a file's text is stored on disk, so a rewrite keeps it."""
+
+    encoding: str  # "utf-8", "utf-8-sig" (with BOM) or "latin-1"
+    newline: str  # "\n" or "\r\n"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A change worked out and checked, ready to be written."""
+
+    path: Path
+    before: str | None
+    after: str
+    data: bytes
+    headline: str
+
+
+def _decode(data: bytes) -> tuple[str, _Format]:
+    # latin-1 maps every byte to a character, so text that is not UTF-8 still
+    # round-trips byte for byte through an edit.
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+        text = data.decode(encoding)
+    crlf = text.count("\r\n")
+    newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+    return text, _Format(encoding, newline)
+
+
+def _with_newlines(text: str, newline: str) -> str:
+    lf = text.replace("\r\n", "\n")
+    return lf if newline == "\n" else lf.replace("\n", "\r\n")
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def _numbered(lines: list[str], first: int) -> str:
+    return "\n".join(f"{first + i:>6}\t{line}" for i, line in enumerate(lines))
+
+
+def _capped_diff(diff: str) -> str:
+    lines = diff.removesuffix("\n").split("\n")
+    if len(lines) <= DIFF_LINES:
+        return "\n".join(lines)
+    rest = len(lines) - DIFF_LINES
+    return "\n".join([*lines[:DIFF_LINES], f"… ({rest:,} more diff lines not shown)"])
+
+
+def _missing(path: Path) -> str:
+    """Say that ``path`` does not exist, naming similar files beside it."""
+    parent = path.parent
+    if not parent.is_dir():
+        return f"{path} does not exist, nor does its directory {parent}."
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        names = []
+    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+    if not close:
+        return f"{path} does not exist."
+    return f"{path} does not exist. Did you mean: {', '.join(str(parent / n) for n in close)}?"
+
+
+def _binary_kind(path: Path, head: bytes) -> str | None:
+    """A description of the file's type if it is binary, else None."""
+    if _BINARY_NAME.search(path.name) or b"\0" in head:
+        return mimetypes.guess_type(path.name)[0] or "binary data"
+    return None
+
+
+def _os_error(action: str, path: Path, error: OSError) -> ToolResult:
+    return ToolResult(f"Could not {action} {path}: {error.strerror or error}.", is_error=True)
+
+
+class Read(Tool):
+    """Show a text file in ``cat -n`` form, a window of lines at a time."""
+
+    name = "Read"
+    description = (
+        "Read a text file. The output is in `cat -n` form: every line starts with its 1-based "
+        "line number and a tab, which are not part of the file. By default up to "
+        f"{MAX_LINES} lines from the start are shown; for longer files pass offset (the line "
+        "number to start at) and limit (how many lines). Lines longer than "
+        f"{MAX_LINE_CHARS} characters are cut. file_path may be absolute or relative to the "
+        "working directory. Read a file before you Edit or overwrite it. To list a directory, "
+        "use Glob or Bash `ls` instead."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "file_path": {"type": "string", "description": "The file to read."},
+            "offset": {
+                "type": "integer",
+                "minimum": 0,
+                "default": 1,
+                "description": "The 1-based line number to start reading at.",
+            },
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "default": MAX_LINES,
+                "description": "How many lines to read.",
+            },
+        },
+        "required": ["file_path"],
+    }
+    read_only = True
+    aliases: ClassVar[dict[str, str]] = {
+        **_FILE_PATH_ALIASES,
+        "start_line": "offset",
+        "max_lines": "limit",
+    }
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Read the requested lines; a large file is read off the event loop."""
+        path = ctx.resolve(args["file_path"])
+        offset = max(int(args.get("offset") or 1), 1)
+        limit = int(args.get("limit") or MAX_LINES)
+        try:
+            return await asyncio.to_thread(_read, path, offset, limit, ctx)
+        except OSError as error:
+            return _os_error("read", path, error)
+
+
+def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
+    if path.is_dir():
+        return ToolResult(
+            f"{path} is a directory, not a file. To see what it holds, use Glob "
+            f"(pattern '*', path '{path}') or Bash `ls {path}`.",
+            is_error=True,
+        )
+    if not path.exists():
+        return ToolResult(_missing(path), is_error=True)
+    if not path.is_file():
+        return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
+    with path.open("rb") as handle:
+        kind = _binary_kind(path, handle.read(_SNIFF_BYTES))
+        if kind is not None:
+            size = os.fstat(handle.fileno()).st_size
+            return ToolResult(
+                f"{path} is a binary file ({kind}, {size:,} bytes); Read shows text files only."
+            )
+        handle.seek(0)
+        ctx.remember_read(path)
+        shown: list[bytes] = []
+        utf8 = True
+        total = 0
+        # One pass: count every line and check the whole file is UTF-8 (to decode the
+        # shown lines exactly as Edit will), keeping only the requested window in memory.
+        for total, raw in enumerate(handle, 1):
+            if utf8:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    utf8 = False
+            if offset <= total < offset + limit:
+                shown.append(raw)
+    if total == 0:
+        return ToolResult(f"(the file is empty: {path})")
+    if offset > total:
+        return ToolResult(
+            f"{path} has {total:,} lines; offset {offset:,} is past the end. "
+            f"Use an offset from 1 to {total:,}.",
+            is_error=True,
+        )
+    lines = [_display_line(raw, "utf-8" if utf8 else "latin-1") for raw in shown]
+    if offset == 1 and utf8 and lines:
+        lines[0] = lines[0].removeprefix("\ufeff")
+    parts = [_numbered(lines, offset)]
+    remaining = total - (offset + len(lines) - 1)
+    if remaining > 0:
+        parts.append(
+            f"({remaining:,} more lines; to continue, Read with offset={offset + len(lines)})"
+        )
+    if not utf8:
+        parts.append("(the file is not valid UTF-8, so it is shown decoded as latin-1)")
+    return ToolResult("\n\n".join(parts))
+
+
+def _display_line(raw: bytes, encoding: str) -> str:
+    line = raw.decode(encoding).removesuffix("\n").removesuffix("\r")
+    if len(line) > MAX_LINE_CHARS:
+        return f"{line[:MAX_LINE_CHARS]}… [line cut: {len(line):,} characters]"
+    return line
+
+
+class Edit(Tool):
+    """Replace exact text in a file the model has read."""
+
+    name = "Edit"
+    description = (
+        "Replace exact text in a file. old_string must match the file exactly, including "
+        "indentation and whitespace, and must be unique in the file unless replace_all is "
+        "true; include a few surrounding lines to make it unique. Do not include the line "
+        "number prefix that Read shows. You must Read the file in this conversation before "
+        "editing it, and Read it again if it changed since. To create a new file, use Write."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "file_path": {"type": "string", "description": "The file to change."},
+            "old_string": {"type": "string", "description": "The exact text to replace."},
+            "new_string": {
+                "type": "string",
+                "description": "The text to put in its place (must differ from old_string).",
+            },
+            "replace_all": {
+                "type": "boolean",
+                "default": False,
+                "description": "Replace every occurrence of old_string, not just one.",
+            },
+        },
+        "required": ["file_path", "old_string", "new_string"],
+    }
+    aliases: ClassVar[dict[str, str]] = {
+        **_FILE_PATH_ALIASES,
+        "old_str": "old_string",
+        "old": "old_string",
+        "new_str": "new_string",
+        "new": "new_string",
+        "replaceAll": "replace_all",
+    }
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Make the replacement and return a diff of it."""
+        plan = _plan_edit(args, ctx)
+        if isinstance(plan, str):
+            return ToolResult(plan, is_error=True)
+        return _commit(plan, ctx, show_diff=True)
+
+    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | None:
+        """The change this edit would make, or None if it would fail."""
+        plan = _plan_edit(args, ctx)
+        return None if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
+
+
+def _plan_edit(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+    path = ctx.resolve(args["file_path"])
+    old: str = args["old_string"]
+    new: str = args["new_string"]
+    if not old:
+        return (
+            "old_string is empty. To insert text, put a nearby line in old_string and that "
+            "line plus the new text in new_string; to create or replace a whole file, use Write."
+        )
+    if old == new:
+        return "old_string and new_string are identical, so the edit would change nothing."
+    loaded = _load_for_change(path, ctx, "editing")
+    if isinstance(loaded, str):
+        return loaded
+    content, fmt = loaded
+    found = _find(content, old, new, fmt.newline)
+    if found is None:
+        return f"old_string was not found in {path}. {_near_match(content, old)}"
+    old, new = found
+    count = content.count(old)
+    if count > 1 and not args.get("replace_all"):
+        starts = [m.start() for m in re.finditer(re.escape(old), content)][:10]
+        where = ", ".join(str(content.count("\n", 0, i) + 1) for i in starts)
+        return (
+            f"old_string occurs {count} times in {path} (at lines {where}). Include more "
+            "surrounding lines to make it unique, or set replace_all to true to change "
+            f"all {count}."
+        )
+    after = content.replace(old, new) if args.get("replace_all") else content.replace(old, new, 1)
+    after = _keep_final_newline(content, after, fmt.newline)
+    try:
+        data = after.encode(fmt.encoding)
+    except UnicodeEncodeError as error:
+        return (
+            f"{path} is stored as {fmt.encoding}, which cannot hold "
+            f"{error.object[error.start : error.end]!r} from new_string. Use other characters, "
+            "or rewrite the file with Write (which saves it as UTF-8)."
+        )
+    replaced = f"{count} occurrences" if count > 1 else "1 occurrence"
+    return _Plan(path, content, after, data, f"Edited {path}: replaced {replaced}")
+
+
+def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Format] | str:
+    """The text and format of an existing file the model may change, or why it may not."""
+    if path.is_dir():
+        return f"{path} is a directory; {doing} needs a file path."
+    if not path.exists():
+        return f"{_missing(path)} To create a new file, use Write."
+    record = ctx.read_files.get(path)
+    if record is None:
+        return (
+            f"{path} has not been read in this conversation. Read it first, so that "
+            f"{doing} it is based on its current content."
+        )
+    try:
+        now = path.stat()
+        data = path.read_bytes()
+    except OSError as error:
+        return f"Could not read {path}: {error.strerror or error}."
+    if (now.st_mtime_ns, now.st_size) != (record.mtime_ns, record.size):
+        return (
+            f"{path} changed on disk since you read it (the user, a formatter or a command "
+            "may have changed it). Read it again before changing it."
+        )
+    if not os.access(path, os.W_OK):
+        return f"{path} is not writable (permission denied)."
+    return _decode(data)
+
+
+def _find(content: str, old: str, new: str, newline: str) -> tuple[str, str] | None:
+    """The (old, new) pair to use: as given, in the file's newline style, or unnumbered."""
+    candidates = [(old, new)]
+    if _numbered_throughout(old):
+        candidates.append((_strip_line_numbers(old), _strip_line_numbers(new)))
+    for candidate_old, candidate_new in candidates:
+        styled = _with_newlines(candidate_old, newline)
+        if styled in content:
+            return styled, _with_newlines(candidate_new, newline)
+        # A file with mixed line endings may hold the text exactly as given.
+        if candidate_old in content:
+            return candidate_old, candidate_new
+    return None
+
+
+def _numbered_throughout(text: str) -> bool:
+    """Whether every line of ``text`` starts with a Read line-number prefix."""
+    lines = text.removesuffix("\n").split("\n")
+    return all(_LINE_NUMBER.match(line) for line in lines)
+
+
+def _strip_line_numbers(text: str) -> str:
+    return "\n".join(_LINE_NUMBER.sub("", line, count=1) for line in text.split("\n"))
+
+
+def _keep_final_newline(before: str, after: str, newline: str) -> str:
+    if not before or not after:
+        return after
+    had = before.endswith("\n")
+    if had and not after.endswith("\n"):
+        return after + newline
+    if not had and after.endswith("\n"):
+        return after.removesuffix("\n").removesuffix("\r")
+    return after
+
+
+def _near_match(content: str, old: str) -> str:
+    """A hint naming the text in ``content`` closest to ``old``, when one is close."""
+    lines = content.replace("\r\n", "\n").split("\n")
+    wanted = old.replace("\r\n", "\n").strip("\n").split("\n")
+    size = len(wanted)
+    if size > len(lines):
+        return "It is longer than the whole file; Read the file to see its current content."
+    squeezed = [" ".join(line.split()) for line in wanted]
+    for start in range(len(lines) - size + 1):
+        if [" ".join(line.split()) for line in lines[start : start + size]] == squeezed:
+            return (
+                f"It matches line {start + 1} only if whitespace is ignored (indentation, tabs "
+                "or spaces differ). The file has exactly:\n"
+                + _numbered(lines[start : start + size][:20], start + 1)
+            )
+    best_ratio, best_start = 0.0, -1
+    # Comparing every window costs lines × size; past this the hint is not worth the wait.
+    if len(lines) * size <= 2_000_000:
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2("\n".join(wanted))
+        for start in range(len(lines) - size + 1):
+            matcher.set_seq1("\n".join(lines[start : start + size]))
+            floor = max(best_ratio, 0.6)
+            if matcher.real_quick_ratio() > floor and matcher.quick_ratio() > floor:
+                ratio = matcher.ratio()
+                if ratio > floor:
+                    best_ratio, best_start = ratio, start
+    if best_start < 0:
+        return "Nothing in the file is close to it; Read the file to see its current content."
+    shown = [line[:200] for line in lines[best_start : best_start + size][:20]]
+    return (
+        f"The closest text ({best_ratio:.0%} similar) is at line {best_start + 1}:\n"
+        + _numbered(shown, best_start + 1)
+        + "\nold_string must match the file exactly, including whitespace."
+    )
+
+
+class Write(Tool):
+    """Create a file, or replace the whole content of one the model has read."""
+
+    name = "Write"
+    description = (
+        "Write a file with the given content, creating parent directories as needed. "
+        "Overwriting an existing file requires that you Read it first in this conversation; "
+        "prefer Edit for changing part of an existing file."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "file_path": {"type": "string", "description": "The file to write."},
+            "content": {"type": "string", "description": "The complete new content."},
+        },
+        "required": ["file_path", "content"],
+    }
+    aliases: ClassVar[dict[str, str]] = {
+        **_FILE_PATH_ALIASES,
+        "contents": "content",
+        "text": "content",
+    }
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Write the file; for an overwrite, return a diff of what changed."""
+        plan = _plan_write(args, ctx)
+        if isinstance(plan, str):
+            return ToolResult(plan, is_error=True)
+        return _commit(plan, ctx, show_diff=plan.before is not None)
+
+    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | None:
+        """The change this write would make, or None if it would fail."""
+        plan = _plan_write(args, ctx)
+        return None if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
+
+
+def _plan_write(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+    path = ctx.resolve(args["file_path"])
+    content: str = args["content"]
+    if not path.exists():
+        lines = _line_count(content)
+        counted = f"{lines:,} line{'' if lines == 1 else 's'}"
+        return _Plan(path, None, content, content.encode(), f"Created {path} ({counted})")
+    loaded = _load_for_change(path, ctx, "overwriting")
+    if isinstance(loaded, str):
+        return loaded
+    before, fmt = loaded
+    if fmt.newline == "\r\n":
+        content = _with_newlines(content, "\r\n")
+    try:
+        data = content.encode(fmt.encoding)
+    except UnicodeEncodeError:
+        data = content.encode()
+    return _Plan(path, before, content, data, f"Updated {path}")
+
+
+def _commit(plan: _Plan, ctx: ToolContext, show_diff: bool) -> ToolResult:
+    """Write a checked plan, record it, and describe it for the model."""
+    if plan.before == plan.after:
+        return ToolResult(f"{plan.path} already has exactly this content; nothing was written.")
+    try:
+        _write_atomic(plan.path, plan.data)
+        ctx.remember_read(plan.path)
+    except OSError as error:
+        return _os_error("write", plan.path, error)
+    change = FileChange(plan.path, plan.before, plan.after)
+    ctx.changes.append(change)
+    # The user is shown the diff; the model reads it too unless it wrote the file whole.
+    diff = change_diff_text(change, ctx.project_root)
+    if not show_diff:
+        return ToolResult(f"{plan.headline}.", change=change, diff=diff)
+    added, removed = count_changes(diff)
+    text = f"{plan.headline} (+{added} -{removed}).\n\n{_capped_diff(diff)}"
+    return ToolResult(text, change=change, diff=diff)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step, keeping its permissions.
+
+    A symlink is followed, so the link stays a link to the changed file.
+    """
+    target = Path(os.path.realpath(path))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    # A new file gets 0o666 minus the umask, as any editor would give it.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def file_tools() -> list[Tool]:
+    """The file tools, in the order they are offered to the model."""
+    return [Read(), Edit(), Write()]

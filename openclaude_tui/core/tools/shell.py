@@ -1,0 +1,546 @@
+"""Bash: run a shell command in a working directory that persists between calls.
+
+Each call runs ``bash -c`` in a new process group, with stdin on /dev/null and stdout and
+stderr on one pipe. A small wrapper around the command reports, through a temporary file,
+its exit status, the directory it ended in and the background jobs it left, then prints a
+unique marker on the pipe. The call is over when the marker arrives, not when the pipe
+closes, because background jobs inherit the pipe and may hold it open for hours. The
+wrapper shell then stays alive, waiting for those jobs so that it reaps them (an orphan's
+zombie would otherwise wait for an init that may never reap it), until ``shutdown_shell``
+stops them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import os
+import re
+import secrets
+import signal
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openclaude_tui.core.events import Event, ToolOutput
+from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
+
+STATE_KEY = "shell"
+DEFAULT_TIMEOUT_MS = 120_000
+MAX_TIMEOUT_MS = 600_000
+# A timeout under this is surely meant in seconds: no shell command is given 300 ms.
+SECONDS_BELOW = 500
+MAX_OUTPUT_CHARS = 30_000
+# Seconds between two live-output events, and live characters sent before pausing.
+LIVE_INTERVAL = 0.1
+LIVE_LIMIT = 200_000
+# Seconds a stopped command gets between SIGTERM and SIGKILL.
+KILL_GRACE = 2.0
+# Seconds to wait for a pipe to drain or a finished wrapper to exit.
+SETTLE = 1.0
+# Bytes kept from each end of the output; the middle is only counted.
+_KEEP_BYTES = 256 * 1024
+# UTF-8 continuation bytes: counting the other bytes counts characters.
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
+
+# One line, so that bash reports errors in the command as `line 1`, not a wrapper line.
+# `finish` runs on every exit (also `exit N` and SIGTERM), reports, then waits for jobs.
+_WRAPPER = (
+    "__oc_cmd=$1 __oc_state=$2 __oc_mark=$3; shift 3; exec 9>&1; "
+    "__oc_finish() { __oc_status=$?; trap - EXIT; trap '' TERM; "
+    '{ printf "%s\\n" "$__oc_status"; pwd -P 2>/dev/null || pwd; jobs -p; } '
+    '>"$__oc_state" 2>/dev/null; printf "%s" "$__oc_mark" >&9; '
+    'exec >/dev/null 2>&1 9>&-; wait; exit "$__oc_status"; }; '
+    "trap __oc_finish EXIT; trap 'exit 143' TERM; "
+    'eval "$__oc_cmd"'
+)
+# Terminal escape sequences: CSI (colours, cursor), OSC (titles, links), DCS and the rest.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+    r"|\x1b[PX^_][^\x1b]*\x1b\\"
+    r"|\x1b[@-Z\\-_]"
+)
+
+
+@dataclass
+class _Job:
+    """A process group left running by a call that started background jobs."""
+
+    pgid: int
+    # The wrapper shell, still waiting for its jobs; None when it already exited.
+    process: asyncio.subprocess.Process | None
+
+
+@dataclass
+class ShellSession:
+    """The shell's long-lived state in ``ToolContext.state["shell"]``."""
+
+    jobs: list[_Job] = field(default_factory=list)
+    # Tasks still reading pipes that background processes hold open.
+    drains: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def keep_draining(self, task: asyncio.Task[None]) -> None:
+        """Hold a pipe reader until its pipe closes (or shutdown cancels it)."""
+        if not task.done():
+            self.drains.add(task)
+            task.add_done_callback(self.drains.discard)
+
+    def prune(self) -> None:
+        """Forget jobs whose processes have all ended."""
+        self.jobs = [job for job in self.jobs if _group_alive(job.pgid)]
+
+
+def _session(ctx: ToolContext) -> ShellSession:
+    session = ctx.state.get(STATE_KEY)
+    if not isinstance(session, ShellSession):
+        session = ShellSession()
+        ctx.state[STATE_KEY] = session
+    return session
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+async def _stop_group(pgid: int, process: asyncio.subprocess.Process | None) -> None:
+    """SIGTERM the group, SIGKILL what is left after a grace period, and reap the shell."""
+    _signal_group(pgid, signal.SIGTERM)
+    try:
+        if process is not None:
+            await asyncio.wait_for(process.wait(), KILL_GRACE)
+        else:
+            deadline = time.monotonic() + KILL_GRACE
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        pass
+    finally:
+        # Also reached when cancelled: never leave the group running.
+        _signal_group(pgid, signal.SIGKILL)
+    if process is not None:
+        await process.wait()
+
+
+async def shutdown_shell(ctx: ToolContext) -> None:
+    """Stop every background job the Bash tool started and reap them (call on app exit)."""
+    session = ctx.state.get(STATE_KEY)
+    if not isinstance(session, ShellSession):
+        return
+    jobs, session.jobs = session.jobs, []
+    await asyncio.gather(*(_stop_group(job.pgid, job.process) for job in jobs))
+    drains = list(session.drains)
+    for task in drains:
+        task.cancel()
+    await asyncio.gather(*drains, return_exceptions=True)
+
+
+def clean_output(text: str) -> str:
+    """Drop terminal escape sequences and keep what a terminal would show of `\\r` lines."""
+    text = _ANSI.sub("", text).replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        parts = [part for part in line.split("\r") if part]
+        lines.append(parts[-1] if parts else "")
+    return "\n".join(lines)
+
+
+def cut_middle(text: str, total: int | None = None, limit: int = MAX_OUTPUT_CHARS) -> str:
+    """Keep the head and tail of a long text, with a note of what was cut.
+
+    ``total`` is the full size when ``text`` already lacks part of the middle.
+    """
+    total = len(text) if total is None else total
+    if total <= limit:
+        return text
+    half = limit // 2
+    head = text[:half]
+    newline = head.rfind("\n")
+    if newline > half * 0.8:
+        head = head[: newline + 1]
+    tail = text[-half:]
+    newline = tail.find("\n")
+    if 0 <= newline < half * 0.2:
+        tail = tail[newline + 1 :]
+    cut = total - len(head) - len(tail)
+    note = f"[… {cut:,} characters cut from the middle; {total:,} in all …]"
+    return f"{head.rstrip(chr(10))}\n\n{note}\n\n{tail}"
+
+
+class _Output:
+    """Reads a command's pipe: captures it up to the marker, streams it live, then drains."""
+
+    def __init__(self, call_id: str, emit: Callable[[Event], None], mark: bytes) -> None:
+        self.call_id = call_id
+        self.emit = emit
+        self.mark = mark
+        self.marked = False
+        self.done = asyncio.Event()
+        self.capturing = True
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total_bytes = 0
+        # Characters of the part of the output that is only counted.
+        self.middle_chars = 0
+        self.held = b""
+        self.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self.live: list[str] = []
+        self.live_sent = 0
+        self.last_emit = 0.0
+        self.flush_handle: asyncio.TimerHandle | None = None
+
+    async def pump(self, stream: asyncio.StreamReader) -> None:
+        """Read until the pipe closes; everything after the marker is discarded."""
+        try:
+            while chunk := await stream.read(65536):
+                if self.capturing:
+                    self._take(chunk)
+        finally:
+            self.settle()
+
+    def _take(self, chunk: bytes) -> None:
+        data = self.held + chunk
+        index = data.find(self.mark)
+        if index >= 0:
+            self.marked = True
+            self.held = b""
+            self._accept(data[:index])
+            self.settle()
+            return
+        # A marker may be split between reads: hold back an ending that could start it.
+        longest = min(len(self.mark) - 1, len(data))
+        keep = next((k for k in range(longest, 0, -1) if data.endswith(self.mark[:k])), 0)
+        self.held = data[len(data) - keep :]
+        self._accept(data[: len(data) - keep])
+
+    def settle(self) -> None:
+        """Stop capturing: the command is over (or stopped)."""
+        if self.capturing:
+            self._accept(self.held)
+            self.held = b""
+            self.capturing = False
+            self.flush_live()
+        self.done.set()
+
+    def _accept(self, data: bytes) -> None:
+        if not data:
+            return
+        self.total_bytes += len(data)
+        if self.live_sent < LIVE_LIMIT:
+            self._live(self.decoder.decode(data))
+        room = _KEEP_BYTES - len(self.head)
+        if room > 0:
+            self.head += data[:room]
+            data = data[room:]
+        self.tail += data
+        if len(self.tail) > 2 * _KEEP_BYTES:
+            dropped = bytes(self.tail[: len(self.tail) - _KEEP_BYTES])
+            self.middle_chars += len(dropped.translate(None, _CONTINUATION_BYTES))
+            del self.tail[: len(dropped)]
+
+    def _live(self, text: str) -> None:
+        if text:
+            self.live.append(text)
+        if not self.live or self.flush_handle is not None:
+            return
+        wait = self.last_emit + LIVE_INTERVAL - time.monotonic()
+        if wait <= 0:
+            self.flush_live()
+        else:
+            self.flush_handle = asyncio.get_running_loop().call_later(wait, self.flush_live)
+
+    def flush_live(self) -> None:
+        """Emit the batched live output as one ToolOutput event."""
+        if self.flush_handle is not None:
+            self.flush_handle.cancel()
+            self.flush_handle = None
+        text = clean_output("".join(self.live))
+        self.live.clear()
+        self.last_emit = time.monotonic()
+        if not text or self.live_sent >= LIVE_LIMIT:
+            return
+        self.live_sent += len(text)
+        if self.live_sent >= LIVE_LIMIT:
+            text += f"\n[live output stops after {LIVE_LIMIT:,} characters]\n"
+        self.emit(ToolOutput(self.call_id, text))
+
+    def text(self) -> str:
+        """The captured output, cleaned and cut to size."""
+        if self.total_bytes <= len(self.head) + len(self.tail) and not self.middle_chars:
+            return cut_middle(clean_output(bytes(self.head + self.tail).decode(errors="replace")))
+        head = clean_output(bytes(self.head).decode(errors="replace"))
+        # The kept tail may start inside a character: skip its continuation bytes.
+        tail_bytes = bytes(self.tail)
+        start = len(tail_bytes) - len(tail_bytes.lstrip(_CONTINUATION_BYTES))
+        tail = clean_output(tail_bytes[start:].decode(errors="replace"))
+        return cut_middle(head + tail, total=len(head) + self.middle_chars + len(tail))
+
+
+def _timeout_ms(value: float | None) -> tuple[int, list[str]]:
+    """The timeout in milliseconds, and notes on how a surprising value was read."""
+    if value is None:
+        return DEFAULT_TIMEOUT_MS, []
+    notes = []
+    ms = value
+    if value < SECONDS_BELOW:
+        ms = value * 1000
+        notes.append(
+            f"timeout {value:g} was read as {value:g} seconds ({ms:,.0f} ms); "
+            "the timeout is given in milliseconds."
+        )
+    if ms > MAX_TIMEOUT_MS:
+        notes.append(f"timeout {ms:,.0f} ms is above the maximum; used {MAX_TIMEOUT_MS:,} ms.")
+        ms = MAX_TIMEOUT_MS
+    return max(1, round(ms)), notes
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Nothing can answer a prompt or drive an editor: make git fail fast instead of waiting.
+    env.update(PAGER="cat", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
+    return env
+
+
+def _read_state(path: str) -> tuple[int | None, str | None, list[int]]:
+    """Exit status, final directory and background job PIDs the wrapper wrote."""
+    try:
+        lines = Path(path).read_text(errors="replace").splitlines()
+    except OSError:
+        return None, None, []
+    status = int(lines[0]) if lines and lines[0].strip().lstrip("-").isdigit() else None
+    cwd = lines[1] if len(lines) > 1 and lines[1].startswith("/") else None
+    pids = [int(line) for line in lines[2:] if line.strip().isdigit()]
+    return status, cwd, pids
+
+
+class Bash(Tool):
+    """Run a shell command (Claude Code's Bash contract)."""
+
+    name = "Bash"
+    description = (
+        "Run a bash command and get its output (stdout and stderr together) and exit code.\n"
+        "- The working directory persists between calls: `cd` into a directory and later "
+        "commands run there. Environment and shell variables do not persist.\n"
+        "- There is no terminal and no input: interactive programs (editors, pagers, "
+        'prompts) cannot work, so pass flags such as `--yes`, `-y` or `-m "message"`.\n'
+        "- timeout is in milliseconds: default 120000 (2 minutes), at most 600000.\n"
+        "- Output above 30,000 characters is cut in the middle; filter long output "
+        "(`| tail -50`, `grep`) when only part of it matters.\n"
+        "- End a command with `&` to leave a server or watcher running: it keeps running "
+        "until the session ends and its output is not collected, so redirect it to a "
+        "file (`npm run dev > dev.log 2>&1 &`) if you need to read it.\n"
+        "- Prefer the Read, Edit, Grep and Glob tools to cat, sed, grep and find for "
+        "reading, changing and searching files. Quote paths that contain spaces.\n"
+        "- description: a few words saying what the command does, shown to the user."
+    )
+    parameters: dict[str, Any] = {  # noqa: RUF012
+        "type": "object",
+        "properties": {
+            "command": {"type": "string", "description": "The command to run."},
+            "timeout": {
+                "type": "number",
+                "description": "Timeout in milliseconds (default 120000, max 600000).",
+                "minimum": 1,
+            },
+            "description": {
+                "type": "string",
+                "description": "What the command does, in 5-10 words.",
+            },
+        },
+        "required": ["command"],
+    }
+    aliases = {"cmd": "command", "script": "command", "timeout_ms": "timeout"}  # noqa: RUF012
+    read_only = False
+
+    def summary(self, args: dict[str, Any]) -> str:
+        """The command's first line."""
+        lines = str(args.get("command") or "").strip().splitlines()
+        return lines[0] if lines else ""
+
+    async def close(self, ctx: ToolContext) -> None:
+        """Kill the background jobs this conversation started."""
+        await shutdown_shell(ctx)
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Run the command; see the module docstring for how."""
+        command = str(args.get("command") or "")
+        if not command.strip():
+            return ToolResult("Error: the command is empty. Send the shell command to run.", True)
+        timeout_ms, notes = _timeout_ms(args.get("timeout"))
+        session = _session(ctx)
+        session.prune()
+        cwd = ctx.cwd
+        if not cwd.is_dir():
+            notes.append(
+                f"the directory {cwd} no longer exists; the command ran in {ctx.project_root}."
+            )
+            cwd = ctx.project_root
+            ctx.cwd = cwd
+        fd, state_path = tempfile.mkstemp(prefix="openclaude-shell-")
+        os.close(fd)
+        try:
+            return await _Run(command, call_id, ctx, session, timeout_ms, notes).go(cwd, state_path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(state_path)
+
+
+class _Run:
+    """One call of the Bash tool, from spawning the shell to the result text."""
+
+    def __init__(
+        self,
+        command: str,
+        call_id: str,
+        ctx: ToolContext,
+        session: ShellSession,
+        timeout_ms: int,
+        notes: list[str],
+    ) -> None:
+        self.command = command
+        self.ctx = ctx
+        self.session = session
+        self.timeout_ms = timeout_ms
+        self.notes = notes
+        self.mark = f"\x1eopenclaude-done-{secrets.token_hex(8)}\x1e"
+        self.output = _Output(call_id, ctx.emit, self.mark.encode())
+
+    async def go(self, cwd: Path, state_path: str) -> ToolResult:
+        spawn = asyncio.ensure_future(
+            asyncio.create_subprocess_exec(
+                "bash", "-c", _WRAPPER, "bash", self.command, state_path, self.mark,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                cwd=cwd,
+                env=_environment(),
+                start_new_session=True,
+            )
+        )  # fmt: skip
+        try:
+            # Shielded: cancelled mid-spawn, asyncio would SIGKILL bash alone and orphan
+            # whatever it had started; let the spawn finish and stop the whole group.
+            process = await asyncio.shield(spawn)
+        except asyncio.CancelledError:
+            with contextlib.suppress(OSError):
+                started = await spawn
+                await _stop_group(started.pid, started)
+            raise
+        except OSError as problem:
+            return ToolResult(
+                f"Error: could not start bash ({problem}). Check that bash is installed and "
+                f"that {cwd} is a readable directory.",
+                is_error=True,
+            )
+        assert process.stdout is not None
+        reader = asyncio.create_task(self.output.pump(process.stdout))
+        try:
+            finished = await self._wait(process)
+        except asyncio.CancelledError:
+            await self._stop(process, reader)
+            raise
+        if not finished:
+            await self._stop(process, reader)
+            return ToolResult(self._timed_out(), is_error=True)
+        return await self._result(process, reader, state_path)
+
+    async def _wait(self, process: asyncio.subprocess.Process) -> bool:
+        """Wait for the marker or the shell's exit; False on timeout."""
+        marked = asyncio.ensure_future(self.output.done.wait())
+        exited = asyncio.ensure_future(process.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {marked, exited},
+                timeout=self.timeout_ms / 1000,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            marked.cancel()
+            exited.cancel()
+        if not done:
+            return False
+        if not self.output.done.is_set():
+            # The shell exited without its marker (`exec`, or a signal): read what is left,
+            # unless something it started still holds the pipe.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.output.done.wait(), SETTLE)
+            self.output.settle()
+        return True
+
+    async def _stop(self, process: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:
+        await _stop_group(process.pid, process)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(reader), SETTLE)
+        self.output.settle()
+        self.session.keep_draining(reader)
+
+    def _timed_out(self) -> str:
+        text = self.output.text()
+        parts = [f"Error: the command timed out after {self.timeout_ms:,} ms and was stopped."]
+        if text.strip():
+            parts.append(f"Output until then:\n{text}")
+        parts.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(parts)
+
+    async def _result(
+        self, process: asyncio.subprocess.Process, reader: asyncio.Task[None], state_path: str
+    ) -> ToolResult:
+        status, cwd, pids = _read_state(state_path) if self.output.marked else (None, None, [])
+        if cwd is not None and Path(cwd).is_dir():
+            self.ctx.cwd = Path(cwd)
+        background = bool(pids)
+        if not background:
+            try:
+                await asyncio.wait_for(process.wait(), SETTLE)
+            except TimeoutError:
+                background = True
+        if process.returncode is not None:
+            status = process.returncode if status is None else status
+            # Processes the shell did not count as jobs may still be in its group.
+            background = background or _group_alive(process.pid)
+            if not background:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(reader), SETTLE)
+        if background:
+            still = process if process.returncode is None else None
+            self.session.jobs.append(_Job(process.pid, still))
+        self.session.keep_draining(reader)
+        return ToolResult(self._text(status, pids if background else None))
+
+    def _text(self, status: int | None, pids: list[int] | None) -> str:
+        output = self.output.text().rstrip("\n")
+        parts = [output if output.strip() else "(no output)"]
+        if status is not None and status < 0:
+            parts.append(f"Killed by signal {-status} ({signal.strsignal(-status)}).")
+        elif status:
+            parts.append(f"Exit code: {status}")
+        if pids is not None:
+            listed = f" (PID {', '.join(map(str, pids))})" if pids else ""
+            parts.append(
+                f"Background jobs started{listed}. They keep running until the session ends; "
+                "their output is not collected."
+            )
+        parts.extend(f"Note: {note}" for note in self.notes)
+        return "\n".join(parts)
+
+
+def shell_tools() -> list[Tool]:
+    """The shell tool family."""
+    return [Bash()]

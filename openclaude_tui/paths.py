@@ -1,0 +1,47 @@
+"""Where OpenClaude keeps its files: XDG base directories, with one override for all of them.
+
+* ``config_dir()``: settings, themes and the user-level ``AGENT.md``
+  (``$XDG_CONFIG_HOME/openclaude``, default ``~/.config/openclaude``).
+* ``state_dir()``: session transcripts, history, logs
+  (``$XDG_STATE_HOME/openclaude``, default ``~/.local/state/openclaude``).
+* ``data_dir()``: data the program builds for itself
+  (``$XDG_DATA_HOME/openclaude``, default ``~/.local/share/openclaude``).
+
+``OPENCLAUDE_HOME`` puts all three under one directory (``config/``, ``state/``, ``data/``),
+which keeps tests hermetic and allows a portable install. The functions only compute paths;
+whoever writes a file creates its directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "openclaude"
+HOME_ENV = "OPENCLAUDE_HOME"
+
+
+def config_dir() -> Path:
+    """The directory for the user's settings and user-level project memory."""
+    return _base_dir("config", "XDG_CONFIG_HOME", Path(".config"))
+
+
+def state_dir() -> Path:
+    """The directory for sessions, prompt history and logs."""
+    return _base_dir("state", "XDG_STATE_HOME", Path(".local", "state"))
+
+
+def data_dir() -> Path:
+    """The directory for data the program keeps for itself."""
+    return _base_dir("data", "XDG_DATA_HOME", Path(".local", "share"))
+
+
+def _base_dir(kind: str, xdg_variable: str, home_default: Path) -> Path:
+    override = os.environ.get(HOME_ENV, "")
+    if override:
+        return Path(override).expanduser().absolute() / kind
+    xdg = os.environ.get(xdg_variable, "")
+    # The XDG spec says relative values are invalid and must be ignored.
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / APP_NAME
+    return Path.home() / home_default / APP_NAME

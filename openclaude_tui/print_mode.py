@@ -1,0 +1,184 @@
+"""Headless mode (``openclaude -p``): one turn, the answer on stdout, a tool log on stderr.
+
+Output formats: ``text`` (the final answer; one line per tool call on stderr unless
+quiet), ``json`` (one object at the end), ``stream-json`` (one JSON event per line).
+Calls the gate would ask about are denied, with a line on stderr saying so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import signal
+import sys
+import time
+from typing import Any, Literal, TextIO
+
+from openclaude_tui.config import Config
+from openclaude_tui.core.events import (
+    Event,
+    Notice,
+    PermissionAnswered,
+    Retrying,
+    ToolCallFinished,
+    ToolCallStarted,
+    TurnFinished,
+)
+from openclaude_tui.core.permissions import Approver, Decision, PermissionRequest
+from openclaude_tui.core.provider import ProviderError
+from openclaude_tui.runtime import start_agent
+
+OutputFormat = Literal["text", "json", "stream-json"]
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_MAX_TURNS = 3
+EXIT_INTERRUPTED = 130
+
+STATUS_MARKS = {"done": "✓", "failed": "✗", "denied": "⊘", "interrupted": "⏹"}
+
+
+class PrintReporter:
+    """Turns the agent's events into print mode's output."""
+
+    def __init__(self, output_format: OutputFormat, quiet: bool, stdout: TextIO, stderr: TextIO):
+        self.format = output_format
+        self.quiet = quiet
+        self.stdout = stdout
+        self.stderr = stderr
+        self.calls: dict[str, ToolCallStarted] = {}
+        self.finished_calls: list[dict[str, Any]] = []
+
+    def __call__(self, event: Event) -> None:
+        if self.format == "stream-json":
+            self._json_line(event)
+            return
+        if isinstance(event, ToolCallStarted):
+            self.calls[event.call_id] = event
+        elif isinstance(event, ToolCallFinished):
+            started = self.calls.get(event.call_id)
+            summary = started.summary if started else ""
+            self.finished_calls.append(
+                {
+                    "id": event.call_id,
+                    "name": event.name,
+                    "input": started.arguments if started else {},
+                    "status": event.status,
+                    "duration_ms": round(event.duration * 1000),
+                }
+            )
+            if self.format == "text" and not self.quiet:
+                mark = STATUS_MARKS.get(event.status, "?")
+                first = event.result.strip().splitlines()[0] if event.result.strip() else ""
+                tail = f" — {first[:120]}" if event.status != "done" and first else ""
+                self._err(f"{mark} {event.name}({summary[:100]}) {event.duration:.1f}s{tail}")
+        elif isinstance(event, Retrying):
+            self._err(
+                f"… {event.reason}; retrying in {event.delay:.0f} s "
+                f"(attempt {event.attempt}/{event.max_attempts})"
+            )
+        elif isinstance(event, Notice) and not self.quiet:
+            self._err(f"note: {event.message}")
+        elif (
+            isinstance(event, PermissionAnswered)
+            and not event.allowed
+            and event.reason
+            and not self.quiet
+        ):
+            self._err(f"⊘ not run: {event.reason}")
+
+    def _json_line(self, event: Event) -> None:
+        payload = {"type": _snake(type(event).__name__), **dataclasses.asdict(event)}
+        self.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
+        self.stdout.flush()
+
+    def _err(self, line: str) -> None:
+        self.stderr.write(line + "\n")
+        self.stderr.flush()
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+def make_print_approver() -> Approver:
+    """The approver of print mode: there is nobody to ask, so what would ask is denied."""
+
+    async def approve(request: PermissionRequest) -> Decision:
+        reason = (
+            f"{request.tool}({request.target[:100]}) needs approval ({request.reason}) and "
+            "print mode cannot ask; allow it with --allow RULE or --permission-mode"
+        )
+        return Decision("deny", reason=reason)
+
+    return approve
+
+
+async def run_print(
+    config: Config,
+    prompt: str,
+    output_format: OutputFormat = "text",
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one turn headless and return the process exit code."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    reporter = PrintReporter(output_format, config.quiet, stdout, stderr)
+    started = time.monotonic()
+    try:
+        session = await start_agent(config, make_print_approver(), reporter)
+    except ProviderError as error:
+        stderr.write(f"openclaude: {error}\n")
+        return EXIT_ERROR
+    if not config.quiet:
+        for note in session.notes:
+            stderr.write(f"openclaude: {note}\n")
+    agent = session.agent
+    task = asyncio.ensure_future(agent.run_turn(prompt))
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGINT, task.cancel)
+    try:
+        finished = await task
+    except asyncio.CancelledError:
+        finished = TurnFinished("interrupted", "", 0, "interrupted by the user")
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        await agent.close()
+    duration_ms = round((time.monotonic() - started) * 1000)
+    code = _exit_code(finished)
+    if output_format == "text":
+        if finished.text:
+            stdout.write(finished.text.rstrip("\n") + "\n")
+        if finished.reason != "end_turn":
+            stderr.write(f"openclaude: {finished.detail or finished.reason}\n")
+    elif output_format == "json":
+        result = {
+            "type": "result",
+            "result": finished.text,
+            "is_error": finished.reason == "error",
+            "num_turns": finished.num_requests,
+            "duration_ms": duration_ms,
+            "usage": {
+                "prompt_tokens": agent.total_prompt_tokens,
+                "completion_tokens": agent.total_completion_tokens,
+            },
+            "stop_reason": finished.reason,
+            "detail": finished.detail,
+            "tool_calls": reporter.finished_calls,
+        }
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return code
+
+
+def _exit_code(finished: TurnFinished) -> int:
+    return {
+        "end_turn": EXIT_OK,
+        "length": EXIT_OK,
+        "error": EXIT_ERROR,
+        "max_turns": EXIT_MAX_TURNS,
+        "interrupted": EXIT_INTERRUPTED,
+    }[finished.reason]

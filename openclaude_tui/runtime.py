@@ -1,0 +1,188 @@
+"""Putting an agent together from a ``Config``: provider, tools, policy, context, prompt.
+
+Print mode and the app both start their agent here, so they behave the same.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from openclaude_tui.config import Config
+from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.compact import Compactor
+from openclaude_tui.core.context_window import WindowInfo, resolve_context_window
+from openclaude_tui.core.discovery import (
+    DEFAULT_CANDIDATES,
+    Candidate,
+    describe_candidates,
+    discover_local_server,
+)
+from openclaude_tui.core.events import EventSink
+from openclaude_tui.core.permissions import Approver, PermissionPolicy
+from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.tools import default_tools
+from openclaude_tui.core.tools.base import ToolContext
+
+
+async def apply_discovery(
+    config: Config, candidates: Sequence[Candidate] = DEFAULT_CANDIDATES
+) -> str | None:
+    """Point ``config`` at a server found on this machine when no base URL was given.
+
+    Call it before making the provider. Flags, environment and settings files win: with
+    any of them nothing is probed.
+
+    Returns:
+        The sentence to show the user (which server is used, or that none was found), or
+        None when the base URL was given.
+    """
+    if config.base_url_source != "default":
+        return None
+    found = await discover_local_server(candidates)
+    if found is None:
+        tried = describe_candidates(candidates)
+        return f"no local server found (tried {tried}); using {config.base_url}"
+    config.base_url = found.base_url
+    config.base_url_source = f"found {found.label}"
+    return f"using {found.label} at {found.base_url}"
+
+
+async def resolve_window(config: Config, provider: Provider) -> WindowInfo:
+    """The context window for the resolved model (``WindowInfo.note`` is for the user)."""
+    return await resolve_context_window(
+        config.base_url,
+        provider.settings.model,
+        config.context_window,
+        configured_source=config.context_window_source or "configured",
+        api_key=config.api_key,
+    )
+
+
+def make_compactor(config: Config, window: WindowInfo) -> Compactor:
+    """The compactor for ``window``, honouring ``--no-auto-compact`` and the threshold."""
+    return Compactor(window.tokens, threshold=config.compact_threshold, enabled=config.auto_compact)
+
+
+def make_provider(config: Config) -> Provider:
+    """A provider for the configured endpoint (the model may still be unknown)."""
+    return Provider(
+        ProviderSettings(
+            base_url=config.base_url,
+            api_key=config.api_key,
+            model=config.model or "",
+            temperature=config.temperature,
+            max_tokens=config.max_tokens,
+            first_token_timeout=config.first_token_timeout,
+        )
+    )
+
+
+async def resolve_model(provider: Provider, config: Config) -> str:
+    """The model to use: the configured one, else the server's only model.
+
+    Raises:
+        ProviderError: the server cannot be reached, or the choice is ambiguous.
+    """
+    if config.model:
+        return config.model
+    models = await provider.list_models()
+    if len(models) == 1:
+        return models[0]
+    if not models:
+        raise ProviderError(f"{config.base_url} offers no models; pull or load one first")
+    offered = ", ".join(models)
+    raise ProviderError(
+        f"{config.base_url} offers several models ({offered}); choose one with --model or MODEL"
+    )
+
+
+def build_agent(
+    config: Config,
+    provider: Provider,
+    approver: Approver,
+    sink: EventSink | None = None,
+    now: datetime | None = None,
+    compactor: Compactor | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Agent:
+    """An agent for ``config``; ``provider.settings.model`` must already be resolved."""
+    from openclaude_tui.core.context import PromptEnvironment, build_system_prompt
+
+    tools = default_tools()
+    policy = PermissionPolicy(
+        config.project_root,
+        config.permission_mode,
+        config.rules,
+        bypass_available=config.bypass_available,
+    )
+    context = ToolContext(project_root=config.project_root, cwd=config.cwd)
+    prompt_cache: list[str] = []
+
+    def system_prompt() -> str:
+        # Built on first use and kept: a stable prefix lets servers reuse their cache.
+        if not prompt_cache:
+            environment = PromptEnvironment(
+                cwd=config.cwd,
+                project_root=config.project_root,
+                permission_mode=policy.mode,
+                tool_names=tools.names(),
+                model=provider.settings.model,
+                now=now,
+            )
+            prompt_cache.append(build_system_prompt(environment))
+        return prompt_cache[0]
+
+    return Agent(
+        provider,
+        tools,
+        policy,
+        approver,
+        context,
+        system_prompt,
+        sink=sink,
+        max_turns=config.max_turns,
+        compactor=compactor,
+        clock=clock,
+    )
+
+
+@dataclass
+class StartedAgent:
+    """An agent ready for its first prompt, and what the user should be told about it."""
+
+    agent: Agent
+    window: WindowInfo
+    notes: list[str] = field(default_factory=list)
+
+
+async def start_agent(
+    config: Config,
+    approver: Approver,
+    sink: EventSink | None = None,
+    now: datetime | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> StartedAgent:
+    """Find the server, settle the model and the context window, and build the agent.
+
+    Raises:
+        ProviderError: the server cannot be reached or the model cannot be chosen.
+    """
+    notes: list[str] = []
+    found = await apply_discovery(config)
+    if found:
+        notes.append(found)
+    provider = make_provider(config)
+    try:
+        provider.settings.model = await resolve_model(provider, config)
+        window = await resolve_window(config, provider)
+    except BaseException:
+        await provider.close()
+        raise
+    if window.note:
+        notes.append(window.note)
+    compactor = make_compactor(config, window)
+    agent = build_agent(config, provider, approver, sink, now, compactor=compactor, clock=clock)
+    return StartedAgent(agent, window, notes)

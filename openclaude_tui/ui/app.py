@@ -1,0 +1,128 @@
+"""The full-screen app: ``openclaude [PROMPT]`` opens it in the current project."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import TextArea
+
+from openclaude_tui.config import Config
+from openclaude_tui.ui.screens.main import MainScreen
+from openclaude_tui.ui.themes import load_themes
+
+# A second Ctrl+C within this many seconds quits an idle app.
+QUIT_WINDOW = 2.0
+
+
+class OpenClaudeApp(App[int]):
+    """OpenClaude: a chat with a coding agent, its tool calls, and the user's approvals.
+
+    Args:
+        config: The session's configuration.
+        prompt: Sent as soon as the app starts, when given.
+        clock: Monotonic seconds (durations shown, the Ctrl+C window).
+        now: The date the agent's system prompt is written with.
+    """
+
+    # The main screen's CSS is listed here: Textual loads a screen's CSS_PATH when the
+    # screen is pushed or installed, never for the default screen.
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
+    TITLE = "OpenClaude"
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+        Binding("ctrl+c", "interrupt_or_quit", "Quit", show=False, priority=True, id="ctrl_c"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        prompt: str | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: datetime | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.initial_prompt = prompt
+        self.clock = clock
+        self.now = now
+        self._quit_pressed: float | None = None
+        self._theme_problems = self._register_themes(config.theme)
+
+    def _register_themes(self, chosen: str | None) -> list[str]:
+        """Add the theme files' themes (the palette's "Change theme" lists them)."""
+        loaded = load_themes()
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        problems = loaded.problems
+        if chosen:
+            if chosen in self.available_themes:
+                self.theme = chosen
+            else:
+                names = ", ".join(sorted(self.available_themes))
+                problems.append(f"unknown theme {chosen!r}; the themes are: {names}")
+        return problems
+
+    def on_mount(self) -> None:
+        """Say which theme files could not be used."""
+        for problem in self._theme_problems:
+            self.notify(problem, severity="warning", timeout=8)
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(self.config, self.initial_prompt, clock=self.clock, now=self.now)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        """The session's screen (under any modal)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    def action_interrupt_or_quit(self) -> None:
+        """Ctrl+C: copy a selection, else interrupt, else quit on a second press."""
+        from openclaude_tui.ui.screens.permission import PermissionAnswer, PermissionScreen
+
+        focused = self.focused
+        if isinstance(focused, TextArea) and focused.selected_text:
+            focused.action_copy()
+            return
+        screen = self.screen
+        if isinstance(screen, PermissionScreen):
+            screen.dismiss(PermissionAnswer("deny", interrupt=True))
+            return
+        main = self.main_screen
+        if main.running:
+            main.action_interrupt()
+            return
+        now = self.clock()
+        if self._quit_pressed is not None and now - self._quit_pressed <= QUIT_WINDOW:
+            self.exit(0)
+            return
+        self._quit_pressed = now
+        self.notify("Press Ctrl+C again to quit", timeout=QUIT_WINDOW)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for title, help_text, callback in screen.palette_commands():
+                yield SystemCommand(title, help_text, callback)
+
+    def watch_title(self, title: str) -> None:
+        # The terminal's window title follows the app's (it says when approval is needed).
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            driver.write(f"\x1b]2;{title}\x07")
+
+
+def run_app(config: Config, prompt: str | None = None) -> int:
+    """Run the app until the user quits; returns the exit code."""
+    app = OpenClaudeApp(config, prompt)
+    result = app.run()
+    return result or 0

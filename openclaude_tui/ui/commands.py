@@ -1,0 +1,44 @@
+"""The slash commands: their names, usage and help, and how a typed line is read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SlashCommand:
+    """A command typed as ``/name [argument]``."""
+
+    name: str
+    usage: str
+    help: str
+
+
+COMMANDS: tuple[SlashCommand, ...] = (
+    SlashCommand("help", "/help", "the keys and commands in effect"),
+    SlashCommand("clear", "/clear", "start a new conversation"),
+    SlashCommand("compact", "/compact [focus]", "summarise older work to free context"),
+    SlashCommand("model", "/model [name]", "switch model (a picker lists the server's)"),
+    SlashCommand("mode", "/mode [name]", "switch permission mode (Shift+Tab cycles)"),
+    SlashCommand("permissions", "/permissions", "the permission rules; remove one"),
+    SlashCommand(
+        "diff",
+        "/diff [worktree | --staged | REV_RANGE]",
+        "review the agent's changes (or the working tree, the index, a range)",
+    ),
+    SlashCommand("quit", "/quit", "leave OpenClaude"),
+)
+
+
+def matching(prefix: str) -> list[SlashCommand]:
+    """Commands whose name starts with ``prefix`` (without the slash)."""
+    return [command for command in COMMANDS if command.name.startswith(prefix.lower())]
+
+
+def parse(line: str) -> tuple[SlashCommand | None, str, str]:
+    """Read ``/name argument``: the command (None if unknown), the name typed, the argument."""
+    body = line.strip().removeprefix("/")
+    name, _, argument = body.partition(" ")
+    name = name.lower()
+    found = next((command for command in COMMANDS if command.name == name), None)
+    return found, name, argument.strip()

@@ -1,0 +1,44 @@
+"""The project's files for ``@`` completion: git's list when in a repository, else a walk."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+MAX_FILES = 20_000
+# Never worth offering, and often huge.
+SKIPPED_DIRECTORIES = frozenset(
+    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache",
+     ".pytest_cache", ".ruff_cache", ".tox", "dist", "build", ".idea", ".vscode"}
+)  # fmt: skip
+
+
+async def list_project_files(root: Path) -> list[str]:
+    """Relative paths of the project's files (tracked and untracked, not ignored)."""
+    try:
+        process = await asyncio.create_subprocess_exec(
+            "git", "ls-files", "--cached", "--others", "--exclude-standard", "-z",
+            cwd=root,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        output, _ = await process.communicate()
+    except OSError:
+        output, process = b"", None
+    if process is not None and process.returncode == 0:
+        names = [name for name in output.decode("utf-8", "replace").split("\0") if name]
+        return sorted(set(names))[:MAX_FILES]
+    return await asyncio.to_thread(_walk, root)
+
+
+def _walk(root: Path) -> list[str]:
+    found: list[str] = []
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRECTORIES)
+        relative = Path(directory).relative_to(root)
+        for name in sorted(files):
+            found.append((relative / name).as_posix())
+            if len(found) >= MAX_FILES:
+                return found
+    return found

@@ -1,0 +1,1 @@
+"""Screens of the app: the session, the permission modal, pickers."""

@@ -1,0 +1,538 @@
+"""The main screen: chat pane, tool sidebar, prompt, status bar and footer, and the agent worker.
+
+The agent is started after the first frame (importing it and the provider costs more than
+drawing the app). Each turn runs in an async worker on the app's loop; what the agent does
+arrives as ``ui.messages`` from the bridge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Key, Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from openclaude_tui.config import Config
+from openclaude_tui.ui import messages
+from openclaude_tui.ui.clipboard import copy_text
+from openclaude_tui.ui.history import PromptHistory, history_file
+from openclaude_tui.ui.project_files import list_project_files
+from openclaude_tui.ui.screens.slash import SlashCommands
+from openclaude_tui.ui.widgets.assistant_message import AnswerStream
+from openclaude_tui.ui.widgets.chat import ChatView
+from openclaude_tui.ui.widgets.chat_items import (
+    NoticeItem,
+    PanelItem,
+    ReasoningItem,
+    UserItem,
+    WelcomeItem,
+)
+from openclaude_tui.ui.widgets.plan_offer import PlanOffer
+from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
+from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
+from openclaude_tui.ui.widgets.tool_card import ToolCardItem
+from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
+
+if TYPE_CHECKING:
+    from openclaude_tui.ui.bridge import AgentSession
+
+# Below this width the sidebar hides itself (Ctrl+B still shows it).
+SIDEBAR_MIN_WIDTH = 100
+PLAN_ACCEPTED = "The plan is approved. Carry it out now."
+_log = logging.getLogger(__name__)
+
+
+class MainScreen(SlashCommands, Screen[None]):
+    """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
+
+    Args:
+        config: The session's configuration.
+        prompt: Sent as soon as the app starts, when given.
+        clock: Monotonic seconds, for turn times and running tool calls.
+        now: The date the agent's system prompt is written with.
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("escape", "interrupt", "Interrupt", id="interrupt"),
+        Binding("shift+tab", "cycle_mode", "Mode", priority=True, id="cycle_mode"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
+        Binding("ctrl+f", "search", "Search", id="search"),
+        Binding("ctrl+r", "review", "Review", id="review"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        prompt: str | None = None,
+        *,
+        clock: Callable[[], float],
+        now: datetime | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.initial_prompt = prompt
+        self.clock = clock
+        self.now = now
+        self.session: AgentSession | None = None
+        self.running = False
+        self.turn_started: float | None = None
+        self.queued: list[tuple[str, UserItem]] = []
+        self.answer: AnswerStream | None = None
+        self.reasoning: ReasoningItem | None = None
+        self.cards: dict[str, ToolCardItem] = {}
+        self.sidebar_choice: bool | None = None
+        # Mounted after the first frame (or when first needed), which is drawn sooner then.
+        self._sidebar = ToolSidebar(id="sidebar")
+        self._footer = Footer()
+        self._search = Input(placeholder="Search the conversation", id="search")
+        self._plan_offer = PlanOffer(id="plan-offer")
+        self.history = PromptHistory(history_file(config.project_root))
+
+    # Layout
+
+    def compose(self) -> ComposeResult:
+        config = self.config
+        with Horizontal(id="body"), Vertical(id="main"):
+            yield ChatView(clock=self.clock, id="chat")
+            yield PromptArea(
+                self.history, lambda: list_project_files(config.project_root), id="prompt"
+            )
+        yield StatusBar(self._initial_status(), id="status")
+        with Horizontal(id="footer-row"):
+            yield Static(config.permission_mode, id="mode-badge")
+
+    def _initial_status(self) -> Status:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.config.base_url).netloc or self.config.base_url
+        return Status(
+            model=self.config.model or "",
+            host=host,
+            mode=self.config.permission_mode,
+            window=self.config.context_window,
+            branch=git_branch(self.config.project_root),
+        )
+
+    @property
+    def chat(self) -> ChatView:
+        """The chat pane."""
+        return self.query_one(ChatView)
+
+    @property
+    def sidebar(self) -> ToolSidebar:
+        """The tool-activity sidebar."""
+        return self._sidebar
+
+    @property
+    def plan_offer(self) -> PlanOffer:
+        """The offer to carry out a plan (mounted when first shown)."""
+        return self._plan_offer
+
+    @property
+    def status(self) -> StatusBar:
+        """The status bar."""
+        return self.query_one(StatusBar)
+
+    @property
+    def prompt_input(self) -> PromptInput:
+        """The prompt's text area."""
+        return self.query_one(PromptInput)
+
+    def on_mount(self) -> None:
+        self._welcome()
+        self._show_mode(self.config.permission_mode)
+        self.prompt_input.focus()
+        self._turn_timer = self.set_interval(1.0, self._tick, pause=True)
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        self._place_sidebar()
+        await self.query_one("#body").mount(self._sidebar)
+        await self.query_one("#footer-row").mount(self._footer, before="#mode-badge")
+        # The footer shows the keys once told that they changed.
+        self.refresh_bindings()
+        self._start_session()
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    def _welcome(self) -> None:
+        self.chat.add_item(
+            WelcomeItem(self.config.project_root.name or str(self.config.project_root))
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        self._place_sidebar()
+
+    def _place_sidebar(self) -> None:
+        wide = self.size.width >= SIDEBAR_MIN_WIDTH
+        shown = self.sidebar_choice if self.sidebar_choice is not None else wide
+        self.sidebar.display = shown
+
+    # The session
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def _start_session(self) -> None:
+        """Load the agent in the background, then find the server and send what waits."""
+        # In a thread, so the first frames are drawn meanwhile; the SDK is imported too,
+        # which would otherwise stall the screen when the first prompt is sent.
+        await asyncio.to_thread(_load_agent_modules)
+        from openclaude_tui.core.provider import ProviderError
+        from openclaude_tui.ui.bridge import AgentSession
+
+        self.session = AgentSession(self.app, self.config, self, now=self.now, clock=self.clock)
+        if self.initial_prompt:
+            self.submit(self.initial_prompt)
+        elif self.queued:
+            text, item = self.queued.pop(0)
+            self.chat.remove_item(item)
+            self._start_turn(text)
+        try:
+            await self.session.start()
+        except ProviderError as error:
+            self.post_message(messages.AgentFailed(str(error), _unreachable(str(error))))
+
+    def submit(self, text: str) -> None:
+        """Handle what the user sent: a command, a shell command, or a prompt."""
+        self._plan_offer.close()
+        if text.strip().startswith("/"):
+            self.run_slash_command(text.strip())
+            return
+        if self.running or self.session is None:
+            item = self.chat.add_item(UserItem(text, queued=True))
+            self.queued.append((text, item))  # type: ignore[arg-type]
+            return
+        self._start_turn(text)
+
+    def _start_turn(self, text: str) -> None:
+        shell = text.startswith("!") and bool(text[1:].strip())
+        self.chat.add_item(UserItem(text[1:].strip() if shell else text, shell=shell))
+        self._set_running(True)
+        session = self.session
+        assert session is not None
+        if shell:
+            self._agent_worker(lambda: session.run_shell(text[1:].strip()))
+        else:
+            self._agent_worker(lambda: session.run_turn(text))
+
+    @work(exclusive=True, group="agent", exit_on_error=False)
+    async def _agent_worker(self, job: Callable[[], Awaitable[str | None]]) -> None:
+        """Run a turn (or a ``!`` command); the stop reason ends it in the chat."""
+        reason = "interrupted"
+        try:
+            reason = await job() or "end_turn"
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a bug must not close the app; details go to the log
+            _log.exception("the turn failed")
+            reason = "error"
+            self.chat.add_item(NoticeItem(f"internal error: {error!r} (see the log)", "error"))
+        finally:
+            self._turn_over(reason)
+
+    def _set_running(self, running: bool) -> None:
+        self.running = running
+        self.chat.live = running
+        # While a turn runs the screen changes anyway; a blinking cursor would only add a
+        # repaint of the whole screen twice a second.
+        self.prompt_input.cursor_blink = not running
+        if running:
+            self.turn_started = self.clock()
+            self.status.set(turn_seconds=0.0)
+            self._turn_timer.resume()
+        else:
+            self._turn_timer.pause()
+            self._tick()
+        self.refresh_bindings()
+
+    def _tick(self) -> None:
+        if self.turn_started is not None:
+            self.status.set(turn_seconds=self.clock() - self.turn_started)
+
+    def _turn_over(self, reason: str) -> None:
+        """The worker is done: settle the pane, then the queue or the plan offer."""
+        self._finish_answer()
+        for card in self.cards.values():
+            if card.state in ("pending", "asking", "running"):
+                card.finish("interrupted", card.body, card.elapsed() or 0.0)
+                self.chat.update_item(card)
+                self.sidebar.set_state(card.call_id, "interrupted", card.duration)
+        self._set_running(False)
+        if reason in ("interrupted", "error"):
+            self._restore_queue()
+        elif self.queued:
+            text, item = self.queued.pop(0)
+            self.chat.remove_item(item)
+            self.call_later(self._start_turn, text)
+        elif reason == "end_turn" and self.session is not None and self.session.mode == "plan":
+            self.call_later(self._offer_plan)
+
+    async def _offer_plan(self) -> None:
+        if not self._plan_offer.is_mounted:
+            await self.query_one("#main").mount(self._plan_offer, before="#prompt")
+        self._plan_offer.open()
+
+    def _restore_queue(self) -> None:
+        """Put queued prompts back in the prompt, to edit or send again."""
+        if not self.queued:
+            return
+        texts = [text for text, _ in self.queued]
+        for _, item in self.queued:
+            self.chat.remove_item(item)
+        self.queued.clear()
+        current = self.prompt_input.text
+        self.prompt_input.load_text("\n\n".join([*texts, current] if current else texts))
+
+    def _finish_answer(self) -> None:
+        if self.answer is not None:
+            self.answer.finish()
+            self.answer = None
+        if self.reasoning is not None:
+            self.reasoning.done = True
+            self.chat.update_item(self.reasoning)
+            self.reasoning = None
+
+    # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "interrupt":
+            return self.running
+        return True
+
+    def action_interrupt(self) -> None:
+        """Stop the running turn (the agent answers every unfinished call)."""
+        if self.running:
+            self.workers.cancel_group(self, "agent")
+
+    def action_cycle_mode(self) -> None:
+        """Switch to the next permission mode."""
+        if self.session is None:
+            return
+        self._show_mode(self.session.cycle_mode())
+
+    def _show_mode(self, mode: str) -> None:
+        self.status.set(mode=mode)
+        badge = self.query_one("#mode-badge", Static)
+        badge.update(f" {mode} ")
+        badge.set_classes(f"-{mode}")
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the tool sidebar."""
+        self.sidebar_choice = not self.sidebar.display
+        self._place_sidebar()
+
+    async def action_search(self) -> None:
+        """Open the search field above the chat."""
+        search = self._search
+        if not search.is_mounted:
+            await self.query_one("#main").mount(search, before="#chat")
+        search.display = True
+        search.focus()
+        self.chat.mark_always = True
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._find(event.value, after=None)
+
+    @on(Input.Submitted, "#search")
+    def _search_next(self, event: Input.Submitted) -> None:
+        self._find(event.value, after=self.chat.selected)
+
+    def _find(self, query: str, after: object) -> None:
+        chat = self.chat
+        found = chat.find(query, after=after)  # type: ignore[arg-type]
+        self._search.set_class(bool(query) and found is None, "-missing")
+        if found is not None:
+            chat.search = query
+            chat.select(found)
+
+    def on_key(self, event: Key) -> None:
+        search = self._search
+        if event.key == "escape" and search.has_focus:
+            event.stop()
+            search.display = False
+            self.chat.mark_always = False
+            self.chat.search = ""
+            self.prompt_input.focus()
+
+    # Messages from widgets
+
+    @on(PromptInput.Submitted)
+    def _prompt_submitted(self, event: PromptInput.Submitted) -> None:
+        self.submit(event.text)
+
+    @on(ChatView.Leave)
+    def _chat_left(self) -> None:
+        self.prompt_input.focus()
+
+    @on(ChatView.Copy)
+    def _copy(self, event: ChatView.Copy) -> None:
+        how = copy_text(self.app, event.text)
+        self.notify(f"Copied {len(event.text):,} characters to the {how}", timeout=2)
+
+    @on(ToolSidebar.CallSelected)
+    def _call_selected(self, event: ToolSidebar.CallSelected) -> None:
+        card = self.cards.get(event.call_id)
+        if card is None or self.chat.index_of(card) < 0:
+            self.notify("That call is no longer in the chat pane", severity="warning")
+            return
+        self.chat.select(card)
+        self.chat.scroll_to_item(card, top=True)
+
+    @on(PlanOffer.Chosen)
+    def _plan_chosen(self, event: PlanOffer.Chosen) -> None:
+        self.prompt_input.focus()
+        if event.choice == "keep" or self.session is None:
+            return
+        self._show_mode(self.session.set_mode(event.choice))
+        self.submit(PLAN_ACCEPTED)
+
+    # Messages from the agent
+
+    # Streamed text is taken from its batch at the next frame, so the bridge can add to
+    # the batch until then instead of posting a message per piece.
+
+    def on_answer_text(self, message: messages.AnswerText) -> None:
+        if self.answer is None:
+            self.answer = AnswerStream(self.chat)
+        self.answer.append_source(message.take)
+
+    def on_reasoning_text(self, message: messages.ReasoningText) -> None:
+        if self.reasoning is None:
+            self.reasoning = ReasoningItem()
+            self.chat.add_item(self.reasoning)
+        reasoning = self.reasoning
+
+        def take() -> None:
+            reasoning.append(message.take())
+            self.chat.update_item(reasoning)
+
+        self.chat.schedule(take)
+
+    def on_answer_done(self, message: messages.AnswerDone) -> None:
+        self._finish_answer()
+
+    def on_tool_started(self, message: messages.ToolStarted) -> None:
+        self._finish_answer()
+        card = ToolCardItem(
+            message.call_id,
+            message.name,
+            message.summary,
+            self.clock,
+            root=self.config.project_root,
+        )
+        self.cards[message.call_id] = card
+        self.chat.add_item(card)
+        self.sidebar.add_call(message.call_id, message.name, message.summary)
+
+    def _card_state(self, call_id: str, state: str) -> ToolCardItem | None:
+        card = self.cards.get(call_id)
+        if card is not None:
+            card.set_state(state)  # type: ignore[arg-type]
+            self.chat.update_item(card)
+            self.sidebar.set_state(call_id, state)
+        return card
+
+    def on_permission_waiting(self, message: messages.PermissionWaiting) -> None:
+        self._card_state(message.call_id, "asking")
+
+    def on_permission_resolved(self, message: messages.PermissionResolved) -> None:
+        if message.allowed:
+            self._card_state(message.call_id, "pending")
+        if message.rule:
+            self.chat.add_item(NoticeItem(f"Always allowed from now on: {message.rule}", "muted"))
+
+    def on_tool_running(self, message: messages.ToolRunning) -> None:
+        self._card_state(message.call_id, "running")
+
+    def on_tool_output_text(self, message: messages.ToolOutputText) -> None:
+        card = self.cards.get(message.call_id)
+        if card is None:
+            return
+
+        def take() -> None:
+            card.append_output(message.take())
+            self.chat.update_item(card)
+
+        self.chat.schedule(take)
+
+    def on_tool_finished(self, message: messages.ToolFinished) -> None:
+        card = self.cards.get(message.call_id)
+        if card is None:
+            return
+        card.finish(message.status, message.result, message.duration, message.diff)  # type: ignore[arg-type]
+        self.chat.update_item(card)
+        self.sidebar.set_state(message.call_id, message.status, message.duration)
+
+    def on_todos_changed(self, message: messages.TodosChanged) -> None:
+        self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
+
+    def on_usage_changed(self, message: messages.UsageChanged) -> None:
+        self.status.set(
+            context_tokens=message.prompt_tokens,
+            tokens_in=message.total_in,
+            tokens_out=message.total_out,
+        )
+
+    def on_retry_scheduled(self, message: messages.RetryScheduled) -> None:
+        if self.answer is not None:
+            self.answer.discard()
+            self.answer = None
+        if self.reasoning is not None:
+            self.chat.remove_item(self.reasoning)
+            self.reasoning = None
+        text = (
+            f"{message.reason}, retrying in {message.delay:.0f} s "
+            f"(attempt {message.attempt}/{message.max_attempts})"
+        )
+        self.chat.add_item(NoticeItem(text, "warning", "↻"))
+
+    def on_notice_posted(self, message: messages.NoticePosted) -> None:
+        level = "warning" if message.level == "warning" else "muted"
+        self.chat.add_item(NoticeItem(message.text, level, "!" if level == "warning" else "·"))
+
+    def on_agent_failed(self, message: messages.AgentFailed) -> None:
+        self._finish_answer()
+        if message.unreachable:
+            from openclaude_tui.ui.bridge import unreachable_help
+
+            body = unreachable_help(self.config, message.message)
+            self.chat.add_item(PanelItem("Cannot reach the model server", body, "error"))
+        else:
+            self.chat.add_item(NoticeItem(message.message, "error", "✗"))
+
+    def on_turn_ended(self, message: messages.TurnEnded) -> None:
+        self._finish_answer()
+        if message.reason == "interrupted":
+            self.chat.add_item(
+                NoticeItem(
+                    "Interrupted · the next message continues the conversation", "muted", "⏹"
+                )
+            )
+        elif message.reason in ("max_turns", "length"):
+            self.chat.add_item(NoticeItem(message.detail or message.reason, "warning", "!"))
+
+    def on_session_ready(self, message: messages.SessionReady) -> None:
+        self.status.set(model=message.model, window=message.window)
+
+
+def _unreachable(message: str) -> bool:
+    from openclaude_tui.ui.bridge import UNREACHABLE_PREFIX
+
+    return message.startswith(UNREACHABLE_PREFIX)
+
+
+def _load_agent_modules() -> None:
+    import openai  # noqa: F401  (the provider imports it at the first request)
+
+    import openclaude_tui.ui.bridge  # noqa: F401

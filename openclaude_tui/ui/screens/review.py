@@ -1,0 +1,336 @@
+"""The review screen: changed files beside their diff, reviewed hunk by hunk from the keyboard.
+
+``ReviewScreen(reviewer)`` shows what a ``Reviewer`` loads (the agent's changes, the
+working tree against HEAD, a commit range). Keys: ``n``/``p`` hunk, ``]``/``[`` file,
+``s`` split, ``z`` fold, ``g``/``G`` top and bottom, ``/`` search (Enter for the next match),
+``r`` revert the hunk (after a confirmation), ``R`` the whole file, ``a``/``A`` stage (or
+unstage a staged change), ``u`` undo the last revert or stage, Tab to the file list, ``q``
+or Esc to close. ``ReviewApp`` runs the screen on its own (``openclaude review``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
+from openclaude_tui.core.review import Reviewer, describe_hunks
+from openclaude_tui.ui.widgets.diff_view import DiffView
+
+_GROUPS = {"staged": "Staged", "unstaged": "Unstaged", "untracked": "Untracked"}
+_STATUS_STYLES = {
+    "A": "$text-success",
+    "D": "$text-error",
+    "M": "$text-warning",
+    "R": "$text-primary",
+    "C": "$text-primary",
+}
+
+
+def _counts(added: int, removed: int) -> list[str | tuple[str, str]]:
+    return [(f"+{added}", "$text-success"), " ", (f"−{removed}", "$text-error")]
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Asks yes or no about one operation: ``y``/Enter confirms, ``n``/Esc cancels."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+        background: $background 60%;
+        & > #confirm {
+            width: auto;
+            max-width: 80%;
+            height: auto;
+            padding: 1 2;
+            border: thick $warning;
+            background: $panel;
+        }
+        & #question { width: auto; margin-bottom: 1; }
+        & #keys { width: auto; color: $text-muted; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes", priority=True),
+        Binding("n,escape", "answer(False)", "No", priority=True),
+    ]
+
+    def __init__(self, question: str, confirm_label: str) -> None:
+        super().__init__()
+        self.question = question
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        """The question and the two keys."""
+        with Vertical(id="confirm"):
+            yield Static(self.question, id="question")
+            keys = Content.assemble(
+                ("y", "bold"), f" {self.confirm_label}    ", ("n", "bold"), " Cancel"
+            )
+            yield Static(keys, id="keys")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)
+
+
+class ReviewScreen(Screen[None]):
+    """Changed files and their diffs, with revert, stage and undo.
+
+    Args:
+        reviewer: Loads the diffs and carries out the operations.
+    """
+
+    CSS_PATH = "review.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "revert(False)", "Revert hunk"),
+        Binding("R", "revert(True)", "Revert file"),
+        Binding("a", "stage(False)", "Stage hunk"),
+        Binding("A", "stage(True)", "Stage file"),
+        Binding("u", "undo", "Undo"),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("tab", "switch_focus", "Files", show=False),
+        Binding("q,escape", "close", "Close"),
+    ]
+
+    def __init__(self, reviewer: Reviewer) -> None:
+        super().__init__()
+        self.reviewer = reviewer
+        self.loaded = asyncio.Event()
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        """Title, file list beside the diff, search bar, keys."""
+        yield Static(self.reviewer.source.title, id="title")
+        with Horizontal(id="panes"):
+            yield OptionList(id="files")
+            with Vertical(id="diff-pane"):
+                yield DiffView([], id="diff")
+                yield Static("No changes to review.", id="empty")
+        yield Input(placeholder="Search the diff; Enter finds the next match", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the diffs off the event loop."""
+        self.query_one(DiffView).focus()
+        self.reload()
+
+    @property
+    def view(self) -> DiffView:
+        """The diff view."""
+        return self.query_one("#diff", DiffView)
+
+    @work(exclusive=True, group="review-load")
+    async def reload(self) -> None:
+        """Read the diffs again and show them."""
+        self._show(await self._load())
+        self.loaded.set()
+
+    async def _load(self) -> list[ReviewFile]:
+        try:
+            return await asyncio.to_thread(self.reviewer.load)
+        except ReviewError as error:
+            self.notify(str(error), severity="error", title="Cannot read the changes")
+            return []
+
+    def _show(self, files: list[ReviewFile]) -> None:
+        captions = [ORIGIN_LABELS[file.origin] for file in files]
+        self.view.set_diffs([file.diff for file in files], captions)
+        self.query_one("#empty").display = not files
+        self.view.display = bool(files)
+        added = sum(file.diff.added for file in files)
+        removed = sum(file.diff.removed for file in files)
+        count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+        title = Content.assemble(
+            (self.reviewer.source.title, "bold"), f"   {count}  ", *_counts(added, removed)
+        )
+        self.query_one("#title", Static).update(title)
+        options: list[Option | None] = []
+        group = None
+        for index, file in enumerate(files):
+            heading = _GROUPS.get(file.origin)
+            if heading and heading != group:
+                group = heading
+                options.append(Option(Content.styled(heading, "bold italic"), disabled=True))
+            diff = file.diff
+            counts = _counts(diff.added, diff.removed) if diff.hunks else [("bin", "$text-muted")]
+            label = Content.assemble(
+                (diff.status_letter, _STATUS_STYLES[diff.status_letter]),
+                f" {diff.path}  ",
+                *(counts if diff.hunks or diff.binary else []),
+            )
+            options.append(Option(label, id=str(index)))
+        files_list = self.query_one("#files", OptionList)
+        files_list.clear_options()
+        files_list.add_options(options)
+        self._mark_file(self.view.current_file)
+        self.refresh_bindings()
+
+    # Keeping the list and the diff together
+
+    @on(DiffView.CursorMoved)
+    def _cursor_moved(self, event: DiffView.CursorMoved) -> None:
+        self._mark_file(event.file)
+        self.refresh_bindings()
+
+    def _mark_file(self, file: int) -> None:
+        files_list = self.query_one("#files", OptionList)
+        for position in range(files_list.option_count):
+            if files_list.get_option_at_index(position).id == str(file):
+                files_list.highlighted = position
+                return
+
+    @on(OptionList.OptionSelected, "#files")
+    def _file_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.view.go_to_file(int(event.option.id))
+            self.view.focus()
+
+    # Operations
+
+    def _current(self) -> tuple[ReviewFile, int | None] | None:
+        files = self.reviewer.files
+        if not files:
+            return None
+        view = self.view
+        file = files[view.current_file]
+        hunk = view.current_hunk
+        if hunk is None:
+            return file, None
+        owner, local = view.hunk_ref(hunk)
+        return (file, local) if owner == view.current_file else (file, None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide staging where it does not apply, and everything while an operation runs."""
+        if action in ("revert", "stage", "undo") and self._busy:
+            return None
+        if action == "stage":
+            current = self._current() if self.is_mounted else None
+            if current is None or not self.reviewer.can_stage(current[0]):
+                return False
+        if action == "undo" and not self.reviewer.can_undo:
+            return None
+        return True
+
+    def action_revert(self, whole_file: bool) -> None:
+        """Revert the current hunk or file, once the user confirms."""
+        current = self._current()
+        if current is None:
+            return
+        file, hunk = current
+        if hunk is None and not whole_file and file.diff.hunks:
+            self.notify("Move to a hunk with n/p first, or revert the whole file with R")
+            return
+        hunks = None if whole_file or hunk is None else [hunk]
+        where = "the index and the working tree" if file.origin == "staged" else "the working tree"
+        question = f"Revert {describe_hunks(file.diff, hunks)} in {where}?"
+        if file.origin == "untracked" and (hunks is None or len(file.diff.hunks) == 1):
+            question = f"Delete the untracked file {file.diff.path}?"
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: self.reviewer.revert(file, hunks))
+
+        self.app.push_screen(ConfirmScreen(question + "  (u undoes it)", "Revert"), confirmed)
+
+    def action_stage(self, whole_file: bool) -> None:
+        """Stage (or unstage) the current hunk or file."""
+        current = self._current()
+        if current is None:
+            return
+        file, hunk = current
+        hunks = None if whole_file or hunk is None else [hunk]
+        self._run(lambda: self.reviewer.stage(file, hunks))
+
+    def action_undo(self) -> None:
+        """Undo the last revert or stage."""
+        self._run(self.reviewer.undo)
+
+    @work(exclusive=True, group="review-operation")
+    async def _run(self, operation: Callable[[], str]) -> None:
+        self._busy = True
+        self.refresh_bindings()
+        try:
+            message = await asyncio.to_thread(operation)
+            self.notify(str(message))
+        except ReviewError as error:
+            self.notify(str(error), severity="error", title="Not done")
+        finally:
+            self._busy = False
+        self._show(await self._load())
+
+    # Search, focus, closing
+
+    def action_search(self) -> None:
+        """Open the search bar."""
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        if event.value and not self.view.search(event.value):
+            self.notify(f"{event.value!r} is not in the diff", severity="warning")
+
+    def action_switch_focus(self) -> None:
+        """Between the file list and the diff."""
+        files_list = self.query_one("#files", OptionList)
+        if files_list.has_focus:
+            self.view.focus()
+        else:
+            files_list.focus()
+
+    def action_close(self) -> None:
+        """Close the search bar if it is open, else the screen."""
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.display = False
+            search.value = ""
+            self.view.clear_search()
+            self.view.focus()
+            return
+        self.dismiss(None)
+
+
+class ReviewApp(App[None]):
+    """``openclaude review``: the review screen on its own; ``q`` quits.
+
+    Args:
+        reviewer: What to review.
+    """
+
+    TITLE = "openclaude review"
+
+    def __init__(self, reviewer: Reviewer) -> None:
+        super().__init__()
+        self.reviewer = reviewer
+
+    def on_mount(self) -> None:
+        """Show the review; closing it quits."""
+        self.push_screen(ReviewScreen(self.reviewer), lambda _: self.exit())
+
+
+def run_review(root: Path, revisions: str | None, staged: bool) -> int:
+    """Run ``openclaude review`` in ``root``; the exit code.
+
+    Raises:
+        ReviewError: ``root`` is not in a git repository, or the revisions are unknown.
+    """
+    from openclaude_tui.core.gitdiff import RangeSource, WorktreeSource
+
+    source = RangeSource(root, revisions) if revisions else WorktreeSource(root, staged_only=staged)
+    ReviewApp(Reviewer(source)).run()
+    return 0

@@ -1,0 +1,201 @@
+"""The slash commands of the main screen (also offered in the command palette)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+
+from openclaude_tui.ui.commands import COMMANDS, parse
+from openclaude_tui.ui.screens.models import ModelScreen
+from openclaude_tui.ui.screens.rules import RulesScreen
+from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
+
+if TYPE_CHECKING:
+    from openclaude_tui.ui.screens.main import MainScreen
+
+KEYS = (
+    ("Enter", "send the message (queued while the agent works)"),
+    ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
+    ("Up / Down", "previous / next message of this project (on the first / last line)"),
+    ("Esc", "interrupt the agent; in the chat pane, back to the prompt"),
+    ("Ctrl+C", "interrupt; twice on an idle app to quit"),
+    ("Ctrl+Q", "quit"),
+    ("Shift+Tab", "next permission mode"),
+    ("Tab", "move between the prompt, the chat pane and the sidebar"),
+    ("Up / Down, Enter, c", "in the chat pane: move, expand a tool card, copy"),
+    ("Ctrl+B", "show or hide the tool sidebar"),
+    ("Ctrl+F", "search the conversation (Enter: next match)"),
+    ("Ctrl+R", "review the agent's changes (/diff)"),
+    ("Ctrl+P", "command palette"),
+)
+
+
+class SlashCommands:
+    """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
+    ``/quit``."""
+
+    def run_slash_command(self: MainScreen, line: str) -> None:
+        """Run a command typed in the prompt."""
+        command, name, argument = parse(line)
+        if command is None:
+            self.chat.add_item(
+                NoticeItem(f"unknown command /{name}; /help lists the commands", "warning", "!")
+            )
+            return
+        handler = getattr(self, f"command_{command.name}")
+        handler(argument)
+
+    def command_help(self: MainScreen, argument: str = "") -> None:
+        """Show the keys and the commands."""
+        keys = "\n".join(f"| {key} | {what} |" for key, what in KEYS)
+        commands = "\n".join(f"| `{c.usage}` | {c.help} |" for c in COMMANDS)
+        mode = self.session.mode if self.session is not None else self.config.permission_mode
+        body = (
+            f"| Key | |\n|---|---|\n{keys}\n\n| Command | |\n|---|---|\n{commands}\n\n"
+            f"Permission mode: **{mode}**. Start a message with `!` to run it in the shell, "
+            "use `@` to complete a file path."
+        )
+        self.chat.add_item(PanelItem("Keys and commands", body, "info"))
+
+    def command_clear(self: MainScreen, argument: str = "") -> None:
+        """Start a new conversation."""
+        if self.running:
+            self.chat.add_item(NoticeItem("interrupt the agent (Esc) before /clear", "warning"))
+            return
+        if self.session is not None:
+            self.session.clear()
+        self.cards.clear()
+        self.chat.clear_items()
+        self.sidebar.clear()
+        self.status.set(context_tokens=None, turn_seconds=None)
+        self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
+
+    def command_compact(self: MainScreen, argument: str = "") -> None:
+        """Summarise older work now."""
+        if self.running or self.session is None:
+            self.chat.add_item(NoticeItem("/compact works between turns", "warning"))
+            return
+        self.chat.add_item(NoticeItem("Compacting the conversation…", "muted", "·"))
+        self._compact(argument or None)
+
+    @work(exclusive=True, group="agent", exit_on_error=False)
+    async def _compact(self: MainScreen, focus: str | None) -> None:
+        assert self.session is not None
+        self._set_running(True)
+        try:
+            await self.session.compact(focus)
+        finally:
+            self._set_running(False)
+
+    def command_model(self: MainScreen, argument: str = "") -> None:
+        """Switch model; without a name, pick one from the server's list."""
+        if argument:
+            self._switch_model(argument)
+        else:
+            self._pick_model()
+
+    @work(group="model", exit_on_error=False)
+    async def _pick_model(self: MainScreen) -> None:
+        from openclaude_tui.core.provider import ProviderError
+
+        assert self.session is not None
+        try:
+            models = await self.session.list_models()
+        except ProviderError as error:
+            self.chat.add_item(NoticeItem(f"cannot list the models: {error}", "error", "✗"))
+            return
+        if not models:
+            self.chat.add_item(NoticeItem("the server offers no models", "warning", "!"))
+            return
+        choice = await self.app.push_screen_wait(ModelScreen(models, self.session.model))
+        if choice and choice != self.session.model:
+            await self._set_model(choice)
+
+    @work(group="model", exit_on_error=False)
+    async def _switch_model(self: MainScreen, name: str) -> None:
+        await self._set_model(name)
+
+    async def _set_model(self: MainScreen, name: str) -> None:
+        assert self.session is not None
+        await self.session.set_model(name)
+        self.status.set(model=name, window=self.session.window)
+        self.chat.add_item(NoticeItem(f"Model: {name}", "muted", "·"))
+
+    def command_mode(self: MainScreen, argument: str = "") -> None:
+        """Switch permission mode (the next one when no name is given)."""
+        if self.session is None:
+            return
+        if not argument:
+            self.action_cycle_mode()
+            return
+        try:
+            mode = self.session.set_mode(argument)
+        except ValueError as error:
+            self.chat.add_item(NoticeItem(str(error), "warning", "!"))
+            return
+        self._show_mode(mode)
+
+    def command_permissions(self: MainScreen, argument: str = "") -> None:
+        """List the permission rules; one can be removed."""
+        if self.session is None:
+            return
+        self.app.push_screen(RulesScreen(self.session.rules(), self.session.remove_rule))
+
+    def command_diff(self: MainScreen, argument: str = "") -> None:
+        """Open the review screen on the agent's changes, the working tree, or a range."""
+        from openclaude_tui.core.gitdiff import (
+            RangeSource,
+            ReviewError,
+            SessionSource,
+            WorktreeSource,
+        )
+        from openclaude_tui.core.review import Reviewer
+        from openclaude_tui.ui.screens.review import ReviewScreen
+
+        root = self.config.project_root
+        changes = self.session.changes if self.session is not None else []
+        try:
+            if argument in ("", "session"):
+                if not changes:
+                    self.chat.add_item(
+                        NoticeItem(
+                            "the agent has changed nothing yet; /diff worktree shows the "
+                            "working tree against HEAD",
+                            "muted",
+                            "·",
+                        )
+                    )
+                    return
+                source: Any = SessionSource(changes, root)
+            elif argument in ("worktree", "--staged"):
+                source = WorktreeSource(root, staged_only=argument == "--staged")
+            else:
+                source = RangeSource(root, argument)
+        except ReviewError as error:
+            self.chat.add_item(NoticeItem(str(error), "warning", "!"))
+            return
+        self.app.push_screen(ReviewScreen(Reviewer(source)))
+
+    def action_review(self: MainScreen) -> None:
+        """Review the agent's changes (Ctrl+R)."""
+        self.command_diff()
+
+    def command_quit(self: MainScreen, argument: str = "") -> None:
+        """Leave the app."""
+        self.app.exit(0)
+
+    def palette_commands(self: MainScreen) -> list[tuple[str, str, Any]]:
+        """The commands for the palette: title, help, callback."""
+        return [
+            ("Help: keys and commands", "/help", self.command_help),
+            ("Clear the conversation", "/clear", self.command_clear),
+            ("Compact the conversation", "/compact", self.command_compact),
+            ("Switch model", "/model", self.command_model),
+            ("Next permission mode", "/mode", self.command_mode),
+            ("Permission rules", "/permissions", self.command_permissions),
+            ("Review the agent's changes", "/diff", self.command_diff),
+            ("Review the working tree", "/diff worktree", lambda: self.command_diff("worktree")),
+            ("Toggle the tool sidebar", "Ctrl+B", self.action_toggle_sidebar),
+            ("Search the conversation", "Ctrl+F", self.action_search),
+        ]

@@ -1,0 +1,68 @@
+"""The offer shown when a turn ends in plan mode: accept the plan with one key."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+PlanChoice = Literal["default", "acceptEdits", "keep"]
+
+
+class PlanOffer(Static, can_focus=True):
+    """``1`` carries the plan out (asking as usual), ``2`` accepting edits, ``3`` keeps planning."""
+
+    DEFAULT_CSS = """
+    PlanOffer {
+        display: none;
+        height: auto;
+        padding: 0 1;
+        background: $accent-muted;
+        color: $foreground;
+        &.-open { display: block; }
+        &:focus { text-style: bold; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("1,y", "choose('default')", "Carry out"),
+        Binding("2,a", "choose('acceptEdits')", "Carry out, accept edits"),
+        Binding("3,n,escape", "choose('keep')", "Keep planning"),
+    ]
+
+    class Chosen(Message):
+        """The user answered the offer."""
+
+        def __init__(self, choice: PlanChoice) -> None:
+            super().__init__()
+            self.choice = choice
+
+    def on_mount(self) -> None:
+        self.update(
+            Content.from_markup(
+                "[b]Plan ready.[/b] [b $accent]1[/] carry it out (asking as usual) · "
+                "[b $accent]2[/] carry it out, accepting edits · [b $accent]3[/] keep planning"
+            )
+        )
+
+    def open(self) -> None:
+        """Show the offer and take the focus."""
+        self.add_class("-open")
+        self.focus()
+
+    def close(self) -> None:
+        """Hide the offer."""
+        self.remove_class("-open")
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the offer shows."""
+        return self.has_class("-open")
+
+    def action_choose(self, choice: PlanChoice) -> None:
+        """Answer the offer."""
+        self.close()
+        self.post_message(self.Chosen(choice))

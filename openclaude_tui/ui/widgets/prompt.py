@@ -1,0 +1,273 @@
+"""The prompt: multi-line input with history and completion of commands and file paths.
+
+Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line.
+Up on the first line and Down on the last browse the history of this project. ``/`` at the
+start completes a command, ``@`` a file path; Tab or Enter takes the highlighted one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from openclaude_tui.ui.commands import matching
+from openclaude_tui.ui.history import PromptHistory
+
+PLACEHOLDER = "Ask anything · / commands · @ files · ! shell · Ctrl+J new line"
+MAX_FILE_MATCHES = 40
+_COMMAND_TOKEN = re.compile(r"^/(\S*)$")
+_FILE_TOKEN = re.compile(r"(?:^|\s)@(\S*)$")
+
+FileLister = Callable[[], Awaitable[list[str]]]
+
+
+class PromptInput(TextArea):
+    """The text area of the prompt."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("ctrl+j,shift+enter", "newline", "New line", show=False),
+    ]
+
+    class Submitted(Message):
+        """The user sent the text."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, history: PromptHistory | None = None, *, id: str | None = None) -> None:
+        super().__init__(
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+            highlight_cursor_line=False,
+            placeholder=PLACEHOLDER,
+            compact=True,
+            id=id,
+        )
+        self.prompt_history = history
+
+    async def _on_key(self, event: events.Key) -> None:
+        area = self.parent
+        if isinstance(area, PromptArea) and area.completion_key(event.key):
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_submit()
+            return
+        if event.key in ("up", "down") and self._browse(event.key == "up"):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def _browse(self, back: bool) -> bool:
+        """Up on the first line / Down on the last: the history. True when handled."""
+        history = self.prompt_history
+        if history is None:
+            return False
+        row = self.cursor_location[0]
+        if back and row == 0:
+            text = history.previous(self.text)
+        elif not back and row == self.document.line_count - 1:
+            text = history.next()
+        else:
+            return False
+        if text is None:
+            return back
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+        return True
+
+    def action_newline(self) -> None:
+        """Insert a line break."""
+        self.insert("\n")
+
+    def action_submit(self) -> None:
+        """Send the text (unless it is blank) and empty the prompt."""
+        text = self.text
+        if not text.strip():
+            return
+        if self.prompt_history is not None:
+            self.prompt_history.add(text)
+        self.clear()
+        self.post_message(self.Submitted(text))
+
+
+class PromptArea(Vertical):
+    """The prompt and the completion list that opens above it.
+
+    Args:
+        history: The project's prompt history.
+        list_files: Gives the project's files (relative paths) for ``@`` completion.
+    """
+
+    DEFAULT_CSS = """
+    PromptArea {
+        height: auto;
+        & > #completions {
+            display: none;
+            height: auto;
+            max-height: 8;
+            border: none;
+            padding: 0 1;
+            background: $panel;
+        }
+        & > #completions.-open { display: block; }
+        & > PromptInput {
+            height: auto;
+            min-height: 1;
+            max-height: 10;
+            border: none;
+            padding: 0 1;
+            background: $surface;
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        history: PromptHistory | None = None,
+        list_files: FileLister | None = None,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.prompt_history = history
+        self.list_files = list_files
+        self._files: list[str] | None = None
+        self._token: tuple[str, int, str] | None = None
+        self._completions: OptionList | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PromptInput(self.prompt_history, id="prompt-input")
+
+    @property
+    def input(self) -> PromptInput:
+        """The text area."""
+        return self.query_one(PromptInput)
+
+    @property
+    def completions(self) -> OptionList:
+        """The completion list (made when first needed, to start faster)."""
+        if self._completions is None:
+            self._completions = OptionList(id="completions")
+            self.mount(self._completions, before=self.input)
+        return self._completions
+
+    @property
+    def completing(self) -> bool:
+        """Whether the completion list is open."""
+        return self._completions is not None and self._completions.has_class("-open")
+
+    def completion_key(self, key: str) -> bool:
+        """Keys the open completion list takes; True when handled."""
+        if not self.completing:
+            return False
+        options = self.completions
+        if key in ("up", "down"):
+            options.action_cursor_up() if key == "up" else options.action_cursor_down()
+            return True
+        if key == "escape":
+            self._close()
+            return True
+        if key in ("tab", "enter"):
+            option = options.highlighted_option
+            if option is None or option.id is None:
+                return False
+            if key == "enter" and self._token is not None and option.id == self._token[2]:
+                self._close()
+                return False
+            self._accept(option.id)
+            return True
+        return False
+
+    @on(TextArea.Changed, "PromptInput")
+    @on(TextArea.SelectionChanged, "PromptInput")
+    def _text_changed(self) -> None:
+        self._refresh_completions()
+
+    def _refresh_completions(self) -> None:
+        text_area = self.input
+        row, column = text_area.cursor_location
+        before = text_area.document.get_line(row)[:column]
+        command = _COMMAND_TOKEN.match(before) if row == 0 else None
+        if command:
+            self._token = ("command", 0, command[1])
+            options = [
+                Option(
+                    Content.from_markup(
+                        "[b]$usage[/]  [$text-muted]$help[/]", usage=c.usage, help=c.help
+                    ),
+                    id=c.name,
+                )
+                for c in matching(command[1])
+            ]
+            self._show(options)
+            return
+        path = _FILE_TOKEN.search(before)
+        if path and self.list_files is not None:
+            self._token = ("file", column - len(path[1]), path[1])
+            if self._files is None:
+                self._load_files()
+                return
+            self._show([Option(name, id=name) for name in _match_files(self._files, path[1])])
+            return
+        self._token = None
+        self._close()
+
+    @work(exclusive=True, group="prompt-files", exit_on_error=False)
+    async def _load_files(self) -> None:
+        assert self.list_files is not None
+        self._files = await self.list_files()
+        self._refresh_completions()
+
+    def _show(self, options: list[Option]) -> None:
+        completions = self.completions
+        completions.set_options(options)
+        completions.set_class(bool(options), "-open")
+        if options:
+            completions.highlighted = 0
+
+    def _close(self) -> None:
+        if self._completions is not None:
+            self._completions.remove_class("-open")
+
+    def _accept(self, value: str) -> None:
+        token = self._token
+        self._close()
+        if token is None:
+            return
+        kind, start, _ = token
+        text_area = self.input
+        row, column = text_area.cursor_location
+        if kind == "command":
+            text_area.replace(f"/{value} ", (0, 0), (0, column))
+        else:
+            text_area.replace(f"{value} ", (row, start), (row, column))
+        self._token = None
+
+
+def _match_files(files: list[str], typed: str) -> list[str]:
+    """Paths containing ``typed``; names starting with it first, then shorter paths."""
+    needle = typed.lower()
+    found = [name for name in files if needle in name.lower()]
+
+    def rank(name: str) -> tuple[int, int, str]:
+        base = name.rsplit("/", 1)[-1].lower()
+        return (0 if base.startswith(needle) else 1, len(name), name)
+
+    return sorted(found, key=rank)[:MAX_FILE_MATCHES]

@@ -1,0 +1,147 @@
+"""The status bar: model, endpoint, mode, context used, tokens, turn time, git branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from textual.content import Content
+from textual.widget import Widget
+
+from openclaude_tui.ui.widgets.tool_card import format_duration
+
+MODE_STYLES = {
+    "default": "$text-muted",
+    "acceptEdits": "$warning",
+    "plan": "$accent",
+    "bypassPermissions": "$error bold",
+}
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status bar shows."""
+
+    model: str = ""
+    host: str = ""
+    mode: str = "default"
+    context_tokens: int | None = None
+    window: int | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    turn_seconds: float | None = None
+    branch: str | None = None
+
+
+def format_tokens(count: int) -> str:
+    """``950``, ``12.3k``, ``1.2M``."""
+    if count < 1000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k"
+    return f"{count / 1_000_000:.1f}M"
+
+
+def context_style(percent: float) -> str:
+    """The colour of the context figure: green, then amber, then red as it fills."""
+    if percent < 60:
+        return "$success"
+    if percent < 85:
+        return "$warning"
+    return "$error"
+
+
+def git_branch(start: Path) -> str | None:
+    """The checked-out branch of the repository holding ``start`` (short hash if detached).
+
+    Read from ``.git/HEAD`` directly: starting a git process or gitpython would cost more
+    than the whole first frame.
+    """
+    for directory in (start, *start.parents):
+        dot_git = directory / ".git"
+        try:
+            if dot_git.is_file():
+                pointer = dot_git.read_text(encoding="utf-8").strip()
+                if not pointer.startswith("gitdir:"):
+                    return None
+                git_dir = (directory / pointer.removeprefix("gitdir:").strip()).resolve()
+            elif dot_git.is_dir():
+                git_dir = dot_git
+            else:
+                continue
+            head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if head.startswith("ref: refs/heads/"):
+            return head.removeprefix("ref: refs/heads/")
+        return head[:7] or None
+    return None
+
+
+class StatusBar(Widget):
+    """One line of session facts below the prompt.
+
+    Changes only repaint the line (a Static's update would lay out the whole screen).
+    """
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, status: Status | None = None, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = status or Status()
+
+    def set(self, **changes: object) -> None:
+        """Change some of the facts shown."""
+        status = replace(self.status, **changes)  # type: ignore[arg-type]
+        if status != self.status:
+            self.status = status
+            self.refresh()
+
+    def render(self) -> Content:
+        """The facts that fit, dropping the least useful first on a narrow terminal."""
+        parts = self._parts()
+        room = self.content_region.width or 10_000
+        separator = Content(" · ")
+        while len(parts) > 1:
+            shown = separator.join(content for _, content in parts)
+            if shown.cell_length <= room:
+                return shown
+            parts.remove(min(parts, key=lambda part: part[0]))
+        return separator.join(content for _, content in parts)
+
+    def _parts(self) -> list[tuple[int, Content]]:
+        """(importance, text) of each fact, in display order."""
+        status = self.status
+        parts: list[tuple[int, Content]] = []
+        if status.model:
+            parts.append((9, Content.from_markup("[b $foreground]$model[/]", model=status.model)))
+        if status.host:
+            parts.append((2, Content(status.host)))
+        mode_style = MODE_STYLES.get(status.mode, "$text-muted")
+        parts.append((8, Content.from_markup(f"[{mode_style}]$mode[/]", mode=status.mode)))
+        if status.context_tokens is not None:
+            used = format_tokens(status.context_tokens)
+            if status.window:
+                percent = 100 * status.context_tokens / status.window
+                figure = f"ctx {used}/{format_tokens(status.window)} ({percent:.0f}%)"
+                style = context_style(percent)
+                parts.append((7, Content.from_markup(f"[{style}]$figure[/]", figure=figure)))
+            else:
+                parts.append((7, Content(f"ctx {used}")))
+        elif status.window:
+            parts.append((3, Content(f"ctx 0/{format_tokens(status.window)}")))
+        if status.tokens_in or status.tokens_out:
+            tokens = f"↑{format_tokens(status.tokens_in)} ↓{format_tokens(status.tokens_out)}"
+            parts.append((4, Content(tokens)))
+        if status.turn_seconds is not None:
+            parts.append((6, Content(format_duration(status.turn_seconds))))
+        if status.branch:
+            parts.append((5, Content(f"⎇ {status.branch}")))
+        return parts

@@ -1,0 +1,167 @@
+"""The tool-activity sidebar: the model's plan, counts by state, one row per tool call."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from openclaude_tui.ui.widgets.tool_card import ICONS, format_duration
+
+TODO_MARKS = {"completed": "☒", "in_progress": "◐", "pending": "☐"}
+# States shown in the header, in this order.
+COUNTED = ("running", "asking", "done", "failed", "denied", "interrupted")
+_ROW_STYLES = {
+    "pending": "$text-muted",
+    "asking": "$warning",
+    "running": "$accent",
+    "done": "$success",
+    "failed": "$error",
+    "denied": "$warning",
+    "interrupted": "$text-muted",
+}
+# Cells of a call's row (the sidebar's width less its border, padding, the list's option
+# padding and scroll bar): the target is shortened so the duration stays on the row.
+ROW_CELLS = 30
+
+
+@dataclass
+class _Row:
+    name: str
+    target: str
+    state: str = "pending"
+    duration: float | None = None
+
+
+class ToolSidebar(Vertical):
+    """Every tool call of the session; selecting one scrolls the chat to its card."""
+
+    DEFAULT_CSS = """
+    ToolSidebar {
+        width: 36;
+        height: 1fr;
+        background: $surface;
+        border-left: vkey $panel-lighten-1;
+        padding: 0 0 0 1;
+        & > #todos { height: auto; max-height: 50%; color: $foreground; margin-bottom: 1; }
+        & > #counts { height: auto; color: $text-muted; }
+        & > #calls { height: 1fr; border: none; background: $surface; padding: 0; }
+    }
+    """
+
+    class CallSelected(Message):
+        """The user chose the row of a tool call."""
+
+        def __init__(self, call_id: str) -> None:
+            super().__init__()
+            self.call_id = call_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: dict[str, _Row] = {}
+        self._todos: list[tuple[str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="todos")
+        yield Static(id="counts")
+        yield OptionList(*(Option(self._prompt(key), key) for key in self._rows), id="calls")
+
+    def on_mount(self) -> None:
+        # The sidebar may be mounted after calls were reported: show what it holds.
+        self._show_todos()
+        self._refresh_counts()
+
+    def add_call(self, call_id: str, name: str, target: str) -> None:
+        """A new tool call (pending until it runs or asks)."""
+        self._rows[call_id] = _Row(name, target)
+        if self.is_mounted:
+            self.query_one("#calls", OptionList).add_option(Option(self._prompt(call_id), call_id))
+            self._refresh_counts()
+
+    def set_state(self, call_id: str, state: str, duration: float | None = None) -> None:
+        """A call's new state (and its duration once it ended)."""
+        row = self._rows.get(call_id)
+        if row is None:
+            return
+        row.state = state
+        if duration is not None:
+            row.duration = duration
+        if self.is_mounted:
+            calls = self.query_one("#calls", OptionList)
+            calls.replace_option_prompt(call_id, self._prompt(call_id))
+            self._refresh_counts()
+
+    def set_todos(self, rows: list[tuple[str, str]]) -> None:
+        """Show the model's plan: (text, status) per step."""
+        self._todos = list(rows)
+        if self.is_mounted:
+            self._show_todos()
+
+    def clear(self) -> None:
+        """Forget every call and the plan."""
+        self._rows.clear()
+        self._todos.clear()
+        if self.is_mounted:
+            self.query_one("#calls", OptionList).clear_options()
+            self._show_todos()
+            self._refresh_counts()
+
+    def _show_todos(self) -> None:
+        todos = self.query_one("#todos", Static)
+        todos.display = bool(self._todos)
+        text = Text()
+        for number, (content, status) in enumerate(self._todos):
+            if number:
+                text.append("\n")
+            text.append(f"{TODO_MARKS.get(status, '☐')} ")
+            text.append(content, "strike" if status == "completed" else "")
+        todos.update(text)
+
+    def _prompt(self, call_id: str) -> Content:
+        row = self._rows[call_id]
+        icon = "⋯" if row.state == "running" else ICONS.get(row.state, "•")
+        duration = f" {format_duration(row.duration)}" if row.duration is not None else ""
+        room = ROW_CELLS - len(f"{icon} {row.name} {duration}")
+        return Content.from_markup(
+            f"[{_ROW_STYLES.get(row.state, '$text-muted')}]$icon[/] [b]$name[/] $target"
+            "[$text-muted]$duration[/]",
+            icon=icon,
+            name=row.name,
+            target=_short_target(row.target, max(room, 4)),
+            duration=duration,
+        )
+
+    def _counts(self) -> Content:
+        counts = Counter(row.state for row in self._rows.values())
+        total = len(self._rows)
+        parts = [f"{counts[state]} {state}" for state in COUNTED if counts[state]]
+        summary = f"Tools · {total} call{'s' if total != 1 else ''}"
+        return Content.from_markup("[b]$summary[/]", summary=summary) + Content(
+            ("\n" + ", ".join(parts)) if parts else ""
+        )
+
+    def _refresh_counts(self) -> None:
+        self.query_one("#counts", Static).update(self._counts())
+
+    @on(OptionList.OptionSelected, "#calls")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.CallSelected(event.option.id))
+
+
+def _short_target(target: str, limit: int) -> str:
+    """A target that fits a row: the end of a path, the start of anything else."""
+    if len(target) <= limit:
+        return target
+    if "/" in target and " " not in target:
+        return "…" + target[-(limit - 1) :]
+    return target[: limit - 1].rstrip() + "…"

@@ -1,0 +1,78 @@
+"""Write the README's screenshots (SVG) from the real app, driven against scripted answers.
+
+Run from the repository root:
+
+    python scripts/export_screenshots.py [OUTPUT_DIR]
+
+It starts the scripted OpenAI-compatible server of the tests, makes a throwaway git repo
+with the walkthrough's bug, and saves what the terminal shows at each step: the start, the
+Edit approval with its diff, the finished conversation, and the review screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openclaude_tui.core.gitdiff import WorktreeSource  # noqa: E402
+from openclaude_tui.core.review import Reviewer  # noqa: E402
+from openclaude_tui.ui.app import OpenClaudeApp  # noqa: E402
+from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
+from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402
+from tests.core.test_print_mode import WALKTHROUGH, make_auth_repo  # noqa: E402
+from tests.scripted_server import ScriptedServer  # noqa: E402
+from tests.ui.app_helpers import idle, make_config, send, wait_for  # noqa: E402
+
+SIZE = (120, 36)
+
+
+async def conversation(out: Path, repo: Path, base_url: str) -> None:
+    # The real clock: the cards and the sidebar show how long each call really took.
+    app = OpenClaudeApp(make_config(repo, base_url, allow=["Bash(python -m pytest:*)"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await idle(pilot)
+        app.save_screenshot("start.svg", str(out))
+        await send(pilot, "Fix the failing test in src/auth.py")
+        await wait_for(pilot, lambda: isinstance(app.screen, PermissionScreen))
+        await pilot.pause(0.3)
+        app.save_screenshot("approve-edit.svg", str(out))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "tests pass" in _chat_text(app))
+        await pilot.pause(0.3)
+        app.save_screenshot("conversation.svg", str(out))
+
+
+def _chat_text(app: object) -> str:
+    from tests.ui.app_helpers import screen_text
+
+    return screen_text(app)
+
+
+async def review(out: Path, repo: Path) -> None:
+    app = ReviewApp(Reviewer(WorktreeSource(repo)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.5)
+        app.save_screenshot("review.svg", str(out))
+
+
+async def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["OPENCLAUDE_HOME"] = str(Path(scratch) / "home")
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+        repo = make_auth_repo(Path(scratch) / "auth-demo")
+        with ScriptedServer(WALKTHROUGH) as server:
+            await conversation(out, repo, server.base_url)
+        await review(out, repo)
+    for name in sorted(out.glob("*.svg")):
+        print(name.relative_to(ROOT) if name.is_relative_to(ROOT) else name)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"))

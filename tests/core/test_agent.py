@@ -1,0 +1,360 @@
+"""The agent loop against the strict scripted server, with real tools on real files."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openclaude_tui.config import Overrides, load_config
+from openclaude_tui.core.agent import INTERRUPTED, Agent
+from openclaude_tui.core.events import (
+    AgentError,
+    Event,
+    PermissionAsked,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallRunning,
+    TurnFinished,
+)
+from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, Decision, PermissionRequest
+from openclaude_tui.runtime import build_agent, make_provider
+from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
+
+
+class Answers:
+    """An approver that answers from a list and records what it was asked."""
+
+    def __init__(self, *decisions: Decision) -> None:
+        self.decisions = list(decisions)
+        self.requests: list[PermissionRequest] = []
+
+    async def __call__(self, request: PermissionRequest) -> Decision:
+        self.requests.append(request)
+        return self.decisions.pop(0)
+
+
+def make_agent(
+    server: ScriptedServer,
+    project: Path,
+    approver: Callable[[PermissionRequest], Any] | None = None,
+    **overrides: Any,
+) -> tuple[Agent, list[Event]]:
+    events: list[Event] = []
+    config = load_config(
+        project,
+        Overrides(base_url=server.base_url, model="scripted-model", **overrides),
+        env={},
+    )
+    provider = make_provider(config)
+    provider.settings.retry_base_delay = 0.01
+    agent = build_agent(config, provider, approver or Answers(), events.append)
+    return agent, events
+
+
+def call(name: str, call_id: str | None = None, **arguments: Any) -> ToolCallSpec:
+    return ToolCallSpec(name, arguments, id=call_id)
+
+
+def finished(events: list[Event]) -> list[ToolCallFinished]:
+    return [e for e in events if isinstance(e, ToolCallFinished)]
+
+
+async def test_conversation_is_kept_across_prompts(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(Turn(text="Hi! I am ready."), Turn(text="You said hello."))
+    agent, _ = make_agent(scripted_server, tmp_path)
+    await agent.run_turn("hello")
+    result = await agent.run_turn("what did I say?")
+    await agent.close()
+    assert result.reason == "end_turn" and result.text == "You said hello."
+    roles = [m["role"] for m in scripted_server.last_request.messages]
+    assert roles == ["system", "user", "assistant", "user"]
+    assert scripted_server.last_request.messages[1]["content"] == "hello"
+
+
+async def test_tool_errors_go_back_to_the_model(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(
+            tool_calls=[
+                call("Read", file_path=str(tmp_path / "missing.py")),
+                ToolCallSpec("Read", raw_arguments='{"file_path": "a.py"'),
+                call("Teleport", where="moon"),
+                call("Read"),
+            ]
+        ),
+        Turn(text="I see the errors."),
+    )
+    agent, events = make_agent(scripted_server, tmp_path)
+    result = await agent.run_turn("read things")
+    await agent.close()
+    assert result.reason == "end_turn"
+    results = scripted_server.tool_results()
+    assert len(results) == 4
+    assert "does not exist" in results[0] or "not found" in results[0].lower()
+    assert "not valid JSON" in results[1]
+    assert "no tool named 'Teleport'" in results[2]
+    assert "missing the required parameter 'file_path'" in results[3]
+    assert [e.status for e in finished(events)] == ["failed"] * 4
+
+
+async def test_read_only_calls_run_together_and_results_keep_the_model_order(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.txt").write_text(f"content of {name}\n")
+    scripted_server.script(
+        Turn(
+            tool_calls=[
+                call("Read", "r1", file_path="a.txt"),
+                call("Read", "r2", file_path="b.txt"),
+                call("Write", "w1", file_path="new.txt", content="x\n"),
+                call("Read", "r3", file_path="c.txt"),
+            ]
+        ),
+        Turn(text="done"),
+    )
+    agent, events = make_agent(scripted_server, tmp_path, permission_mode="acceptEdits")
+    await agent.run_turn("go")
+    await agent.close()
+    tool_messages = [m for m in scripted_server.last_request.messages if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in tool_messages] == ["r1", "r2", "w1", "r3"]
+    assert "content of a" in tool_messages[0]["content"]
+    assert "content of c" in tool_messages[3]["content"]
+    # Both leading reads were started before either finished; the write waited for them.
+    order = [
+        (type(e).__name__, getattr(e, "call_id", ""))
+        for e in events
+        if isinstance(e, (ToolCallRunning, ToolCallFinished))
+    ]
+    assert order.index(("ToolCallRunning", "r2")) < order.index(("ToolCallFinished", "r1"))
+    assert order.index(("ToolCallFinished", "r2")) < order.index(("ToolCallRunning", "w1"))
+    assert (tmp_path / "new.txt").read_text() == "x\n"
+
+
+async def test_deny_with_reason_reaches_the_model(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(tool_calls=[call("Write", file_path="notes.txt", content="hello\n")]),
+        Turn(text="Understood, I will not create it."),
+    )
+    answers = Answers(Decision("deny", reason="keep the tree clean"))
+    agent, events = make_agent(scripted_server, tmp_path, answers)
+    result = await agent.run_turn("make notes")
+    await agent.close()
+    assert result.reason == "end_turn"
+    assert not (tmp_path / "notes.txt").exists()
+    (request,) = answers.requests
+    assert request.tool == "Write" and request.change is not None
+    assert request.change.after == "hello\n"
+    (text,) = scripted_server.tool_results()
+    assert "denied" in text and "keep the tree clean" in text
+    assert finished(events)[0].status == "denied"
+    assert any(isinstance(e, PermissionAsked) for e in events)
+
+
+async def test_allow_once_then_always(scripted_server: ScriptedServer, tmp_path: Path) -> None:
+    scripted_server.script(
+        Turn(tool_calls=[call("Bash", command="echo one > one.txt")]),
+        Turn(tool_calls=[call("Bash", command="echo two > two.txt")]),
+        Turn(tool_calls=[call("Bash", command="echo three > three.txt")]),
+        Turn(text="all written"),
+    )
+    answers = Answers(Decision("allow_once"), Decision("allow_always"))
+    agent, _ = make_agent(scripted_server, tmp_path, answers)
+    await agent.run_turn("write files")
+    await agent.close()
+    assert len(answers.requests) == 2, "the third call matched the remembered rule"
+    assert answers.requests[1].always_rule == "Bash(echo:*)"
+    assert [p.name for p in sorted(tmp_path.glob("*.txt"))] == ["one.txt", "three.txt", "two.txt"]
+
+
+async def test_plan_mode_refuses_edits_and_tells_the_model(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    target = tmp_path / "app.py"
+    target.write_text("print('hi')\n")
+    scripted_server.script(
+        Turn(tool_calls=[call("Read", file_path="app.py")]),
+        Turn(tool_calls=[call("Edit", file_path="app.py", old_string="hi", new_string="bye")]),
+        Turn(text="Plan: change the greeting."),
+    )
+    answers = Answers()
+    agent, _ = make_agent(scripted_server, tmp_path, answers, permission_mode="plan")
+    result = await agent.run_turn("change the greeting")
+    await agent.close()
+    assert result.text == "Plan: change the greeting."
+    assert target.read_text() == "print('hi')\n"
+    assert answers.requests == []
+    assert PLAN_MODE_REFUSAL in scripted_server.tool_results()[-1]
+    assert "plan" in scripted_server.last_request.messages[0]["content"].lower()
+
+
+async def test_max_turns_stops_with_a_reason(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("a\n")
+    scripted_server.script(*[Turn(tool_calls=[call("Read", file_path="a.txt")])] * 3)
+    agent, _ = make_agent(scripted_server, tmp_path, max_turns=3)
+    result = await agent.run_turn("loop")
+    await agent.close()
+    assert result.reason == "max_turns"
+    assert "3" in result.detail
+    assert len(scripted_server.chat_requests) == 3
+    assert not scripted_server.exhausted
+
+
+async def test_a_cut_off_tool_call_is_reported_not_run(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(
+            tool_calls=[ToolCallSpec("Write", raw_arguments='{"file_path": "x.txt", "cont')],
+            finish_reason="length",
+        ),
+        Turn(text="next"),
+    )
+    agent, events = make_agent(scripted_server, tmp_path, permission_mode="acceptEdits")
+    result = await agent.run_turn("write")
+    assert result.reason == "length"
+    assert "not run" in result.detail
+    assert not (tmp_path / "x.txt").exists()
+    assert finished(events) == []
+    await agent.run_turn("continue")
+    await agent.close()
+    assert scripted_server.last_request.messages[-1]["content"] == "continue"
+
+
+async def test_a_provider_error_ends_the_turn_with_one_sentence(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(Turn(status=400, error_message="context length exceeded"))
+    agent, events = make_agent(scripted_server, tmp_path)
+    result = await agent.run_turn("hi")
+    await agent.close()
+    assert result.reason == "error"
+    (error,) = [e for e in events if isinstance(e, AgentError)]
+    assert "context length exceeded" in error.message
+
+
+async def test_cancelling_mid_stream_leaves_a_valid_history(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(text="a long answer " * 200, chunk_size=5, token_delay=0.02),
+        Turn(text="fresh start"),
+    )
+    agent, events = make_agent(scripted_server, tmp_path)
+    task = asyncio.create_task(agent.run_turn("talk"))
+    while not any(isinstance(e, TextDelta) for e in events):
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert isinstance(events[-1], TurnFinished) and events[-1].reason == "interrupted"
+    result = await agent.run_turn("again")
+    await agent.close()
+    assert result.text == "fresh start"
+    roles = [m["role"] for m in scripted_server.last_request.messages]
+    assert roles == ["system", "user", "assistant", "user"]
+
+
+async def test_cancelling_a_running_command_answers_every_call(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(
+            tool_calls=[
+                call("Bash", "slow", command="sleep 30"),
+                call("Bash", "never", command="echo never > never.txt"),
+            ]
+        ),
+        Turn(text="ok, stopped"),
+    )
+    agent, events = make_agent(scripted_server, tmp_path, dangerously_skip_permissions=True)
+    task = asyncio.create_task(agent.run_turn("run"))
+    while not any(isinstance(e, ToolCallRunning) for e in events):
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 20)
+    statuses = {e.call_id: e.status for e in finished(events)}
+    assert statuses == {"slow": "interrupted", "never": "interrupted"}
+    assert not (tmp_path / "never.txt").exists()
+    # The strict server accepts the next request: every call has its result.
+    result = await agent.run_turn("what now?")
+    await agent.close()
+    assert result.text == "ok, stopped"
+    tool_messages = [m for m in scripted_server.last_request.messages if m["role"] == "tool"]
+    assert [m["content"] for m in tool_messages] == [INTERRUPTED, INTERRUPTED]
+
+
+async def test_denying_with_interrupt_stops_the_turn(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(
+            tool_calls=[
+                call("Write", "w1", file_path="a.txt", content="a"),
+                call("Write", "w2", file_path="b.txt", content="b"),
+            ]
+        ),
+        Turn(text="waiting for you"),
+    )
+    answers = Answers(Decision("deny", interrupt=True))
+    agent, _ = make_agent(scripted_server, tmp_path, answers)
+    result = await agent.run_turn("write two files")
+    assert result.reason == "interrupted"
+    assert len(answers.requests) == 1
+    assert list(tmp_path.glob("*.txt")) == []
+    follow = await agent.run_turn("never mind")
+    await agent.close()
+    assert follow.text == "waiting for you"
+    contents = [m["content"] for m in scripted_server.last_request.messages if m["role"] == "tool"]
+    assert "interrupted" in contents[0] and contents[1] == INTERRUPTED
+
+
+async def test_dynamic_turns_see_the_tool_results(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "VERSION").write_text("4.2.0\n")
+
+    def answer(request: RecordedRequest) -> Turn:
+        return Turn(text=f"The version line was: {request.tool_results()[-1].splitlines()[0]}")
+
+    scripted_server.script(Turn(tool_calls=[call("Read", file_path="VERSION")]), answer)
+    agent, _ = make_agent(scripted_server, tmp_path)
+    result = await agent.run_turn("version?")
+    await agent.close()
+    assert result.text.endswith("4.2.0")
+    offered = {tool["function"]["name"] for tool in scripted_server.chat_requests[0].tools}
+    assert {"Read", "Edit", "Write", "Bash", "Grep", "Glob", "TodoWrite"} <= offered
+
+
+async def test_closing_the_agent_ends_background_jobs(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(
+        Turn(tool_calls=[call("Bash", command="sleep 300 & echo $! > job.pid")]),
+        Turn(text="started"),
+    )
+    agent, _ = make_agent(scripted_server, tmp_path, dangerously_skip_permissions=True)
+    await agent.run_turn("start a job")
+    pid = int((tmp_path / "job.pid").read_text())
+    assert Path(f"/proc/{pid}").exists()
+    await agent.close()
+    status = Path(f"/proc/{pid}/status")
+    assert not status.exists() or "zombie" in status.read_text()

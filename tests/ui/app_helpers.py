@@ -1,0 +1,103 @@
+"""Helpers of the app's tests: building the app, waiting for it, reading the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from openclaude_tui.config import Config, Overrides, load_config
+from openclaude_tui.ui.app import OpenClaudeApp
+from openclaude_tui.ui.screens.main import MainScreen
+from openclaude_tui.ui.screens.permission import PermissionScreen
+
+FIXED_NOW = datetime(2026, 1, 15, 9, 30)
+# A port where nothing listens (discard): connecting is refused at once.
+CLOSED_URL = "http://127.0.0.1:9/v1"
+
+
+def make_config(project: Path, base_url: str, **overrides: object) -> Config:
+    """The configuration of a session in ``project`` against ``base_url``."""
+    options: dict[str, object] = {"base_url": base_url, "model": "scripted-model"}
+    options.update(overrides)
+    return load_config(project, Overrides(**options))  # type: ignore[arg-type]
+
+
+def make_app(config: Config, prompt: str | None = None) -> OpenClaudeApp:
+    """The app with a fixed clock and date."""
+    return OpenClaudeApp(config, prompt, clock=lambda: 1000.0, now=FIXED_NOW)
+
+
+async def wait_for(
+    pilot: Pilot[object], condition: Callable[[], object], limit: float = 15
+) -> None:
+    """Let the app run until ``condition()`` is true (fails after ``limit`` seconds)."""
+    waited = 0.0
+    while not condition():
+        if waited >= limit:
+            raise AssertionError(f"the app never reached: {condition}")
+        await pilot.pause(0.05)
+        waited += 0.05
+    main_screen(pilot.app).chat.flush()
+    await pilot.pause(0.01)
+
+
+async def wait_to_show(pilot: Pilot[object], *texts: str) -> str:
+    """Let the app run until the screen shows every one of ``texts``; the screen's text."""
+    await wait_for(pilot, lambda: all(text in screen_text(pilot.app) for text in texts))
+    return screen_text(pilot.app)
+
+
+def main_screen(app: object) -> MainScreen:
+    """The app's main screen."""
+    assert isinstance(app, OpenClaudeApp)
+    return app.main_screen
+
+
+def screen_text(app: object) -> str:
+    """What the terminal shows, as plain text."""
+    assert isinstance(app, OpenClaudeApp)
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+async def idle(pilot: Pilot[object]) -> None:
+    """Wait until the session is started (or failed) and no turn runs."""
+    screen = main_screen(pilot.app)
+
+    def settled() -> bool:
+        session = screen.session
+        if session is None or screen.running:
+            return False
+        worker_running = any(
+            worker.group == "connect" and worker.is_running for worker in screen.workers
+        )
+        return not worker_running
+
+    await wait_for(pilot, settled)
+
+
+async def send(pilot: Pilot[object], text: str) -> None:
+    """Type ``text`` in the prompt and press Enter."""
+    screen = main_screen(pilot.app)
+    screen.prompt_input.focus()
+    screen.prompt_input.load_text(text)
+    await pilot.press("enter")
+
+
+async def converse(pilot: Pilot[object], prompt: str) -> None:
+    """Once the session is ready, send ``prompt`` and wait until its turn has ended."""
+    await idle(pilot)
+    await send(pilot, prompt)
+    await idle(pilot)
+
+
+async def ask_for_approval(pilot: Pilot[object], prompt: str) -> PermissionScreen:
+    """Once the session is ready, send ``prompt`` and wait for the permission modal."""
+    await idle(pilot)
+    await send(pilot, prompt)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PermissionScreen))
+    modal = pilot.app.screen
+    assert isinstance(modal, PermissionScreen)
+    return modal
