@@ -33,10 +33,15 @@ AFTER = BEFORE.replace("line 2\n", "line two\n").replace("line 28\n", "line twen
 
 
 def two_hunk_script() -> list[Turn]:
+    # Fixed prompt tokens: the server's estimate counts the system prompt, which names the
+    # project's temporary directory, and the status bar of the snapshot shows the count.
     return [
-        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "numbers.txt"})]),
-        Turn(tool_calls=[ToolCallSpec("Write", {"file_path": "numbers.txt", "content": AFTER})]),
-        Turn(text="Done."),
+        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "numbers.txt"})], prompt_tokens=870),
+        Turn(
+            tool_calls=[ToolCallSpec("Write", {"file_path": "numbers.txt", "content": AFTER})],
+            prompt_tokens=940,
+        ),
+        Turn(text="Done.", prompt_tokens=1010),
     ]
 
 
