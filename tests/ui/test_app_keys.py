@@ -367,6 +367,8 @@ async def test_help_and_unknown_commands(project: Path, scripted_server: Scripte
             i for i in chat.items if isinstance(i, PanelItem) and i.title.startswith("Keys")
         )
         assert "/permissions" in panel.body and "Shift+Tab" in panel.body
+        # A usage with "|" in it stays one cell of the table.
+        await wait_to_show(pilot, "/diff [worktree | --staged |", "REV_RANGE]")
         notices = [i.text for i in chat.items if isinstance(i, NoticeItem)]
         assert notices[-1].startswith("unknown command /frobnicate")
     assert scripted_server.chat_requests == []

@@ -31,6 +31,11 @@ KEYS = (
 )
 
 
+def _cell(text: str) -> str:
+    """``text`` as one cell of a Markdown table: a bare ``|`` would end the cell."""
+    return text.replace("|", "\\|")
+
+
 class SlashCommands:
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
     ``/quit``."""
@@ -48,8 +53,8 @@ class SlashCommands:
 
     def command_help(self: MainScreen, argument: str = "") -> None:
         """Show the keys and the commands."""
-        keys = "\n".join(f"| {key} | {what} |" for key, what in KEYS)
-        commands = "\n".join(f"| `{c.usage}` | {c.help} |" for c in COMMANDS)
+        keys = "\n".join(f"| {_cell(key)} | {_cell(what)} |" for key, what in KEYS)
+        commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in COMMANDS)
         mode = self.session.mode if self.session is not None else self.config.permission_mode
         body = (
             f"| Key | |\n|---|---|\n{keys}\n\n| Command | |\n|---|---|\n{commands}\n\n"
