@@ -19,6 +19,7 @@ from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.compact import (
     Compactor,
     CompactResult,
+    estimate_text_tokens,
     estimate_tokens,
     model_summariser,
 )
@@ -226,12 +227,14 @@ class Agent:
 
     async def _ask_model(self) -> ModelResponse:
         self._partial.clear()
-        if self.compactor and self.compactor.due(self.last_prompt_tokens, self.request_messages()):
+        schemas = self.tools.schemas()
+        schema_tokens = estimate_text_tokens(json.dumps(schemas))
+        if self.compactor and self.compactor.due(
+            self.last_prompt_tokens, self.request_messages(), schema_tokens
+        ):
             await self.compact()
         request = self.request_messages()
-        response = await self.provider.complete(
-            request, self.tools.schemas(), self._collect_partial
-        )
+        response = await self.provider.complete(request, schemas, self._collect_partial)
         if response.prompt_tokens is not None and not self._warned_truncation:
             warning = truncation_warning(estimate_tokens(request), response.prompt_tokens)
             if warning:
@@ -242,15 +245,21 @@ class Agent:
             self.total_prompt_tokens += response.prompt_tokens
         if response.completion_tokens is not None:
             self.total_completion_tokens += response.completion_tokens
-        if response.prompt_tokens is not None or response.completion_tokens is not None:
-            self.emit(
-                Usage(
-                    response.prompt_tokens or 0,
-                    response.completion_tokens or 0,
-                    self.total_prompt_tokens,
-                    self.total_completion_tokens,
-                )
+        # Servers that report no usage (llama.cpp while streaming) still get a context
+        # figure: the estimate of what was sent, tool definitions included.
+        estimated = response.prompt_tokens is None
+        prompt_tokens = (
+            estimate_tokens(request) + schema_tokens if estimated else response.prompt_tokens
+        )
+        self.emit(
+            Usage(
+                prompt_tokens or 0,
+                response.completion_tokens or 0,
+                self.total_prompt_tokens,
+                self.total_completion_tokens,
+                estimated=estimated,
             )
+        )
         if not response.tool_calls and response.text:
             found = extract_tool_calls(
                 response.text,

@@ -46,6 +46,11 @@ def message_text(message: Message) -> str:
     return ""
 
 
+def estimate_text_tokens(text: str) -> int:
+    """Roughly how many tokens ``text`` takes: characters / 4."""
+    return math.ceil(len(text) / 4)
+
+
 def estimate_tokens(messages: Sequence[Message]) -> int:
     """Roughly how many tokens ``messages`` take: characters / 4, tool calls included."""
     chars = 0
@@ -63,6 +68,7 @@ def should_compact(
     messages: Sequence[Message],
     window: int,
     threshold: float = DEFAULT_THRESHOLD,
+    extra_tokens: int = 0,
 ) -> bool:
     """Whether the next request would fill more than ``threshold`` of the window.
 
@@ -72,8 +78,9 @@ def should_compact(
         messages: The next request's messages (system prompt included).
         window: The context window in tokens.
         threshold: Share of the window that triggers compaction.
+        extra_tokens: What the request carries besides its messages (the tool definitions).
     """
-    used = max(last_prompt_tokens or 0, estimate_tokens(messages))
+    used = max(last_prompt_tokens or 0, estimate_tokens(messages) + extra_tokens)
     return used >= window * threshold
 
 
@@ -235,11 +242,19 @@ class Compactor:
         self.reason = ""
         self._size_after_last: int | None = None
 
-    def due(self, last_prompt_tokens: int | None, request_messages: Sequence[Message]) -> bool:
-        """Whether to compact before sending ``request_messages`` (system prompt included)."""
+    def due(
+        self,
+        last_prompt_tokens: int | None,
+        request_messages: Sequence[Message],
+        extra_tokens: int = 0,
+    ) -> bool:
+        """Whether to compact before sending ``request_messages`` (system prompt included)
+        and ``extra_tokens`` of tool definitions."""
         if not self.enabled:
             return False
-        if not should_compact(last_prompt_tokens, request_messages, self.window, self.threshold):
+        if not should_compact(
+            last_prompt_tokens, request_messages, self.window, self.threshold, extra_tokens
+        ):
             return False
         conversation = [m for m in request_messages if m.get("role") != "system"]
         if self._size_after_last is not None:

@@ -114,12 +114,17 @@ class TodosUpdated:
 
 @dataclass(frozen=True)
 class Usage:
-    """Token usage reported by the server for one request (cumulative totals too)."""
+    """Token usage of one request, with the totals the server reported so far.
+
+    ``estimated`` is true when the server reported no prompt tokens: ``prompt_tokens`` is
+    then an estimate of the request, and the totals leave it out.
+    """
 
     prompt_tokens: int
     completion_tokens: int
     total_prompt_tokens: int
     total_completion_tokens: int
+    estimated: bool = False
 
 
 @dataclass(frozen=True)

@@ -395,7 +395,10 @@ class AgentSession:
         elif isinstance(event, Usage):
             self._post(
                 messages.UsageChanged(
-                    event.prompt_tokens, event.total_prompt_tokens, event.total_completion_tokens
+                    event.prompt_tokens,
+                    event.total_prompt_tokens,
+                    event.total_completion_tokens,
+                    event.estimated,
                 )
             )
         elif isinstance(event, Retrying):

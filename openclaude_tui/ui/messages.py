@@ -135,13 +135,16 @@ class TodosChanged(AgentUpdate):
 
 
 class UsageChanged(AgentUpdate):
-    """Token counts after a model request."""
+    """Token counts after a model request (``estimated``: the server reported none)."""
 
-    def __init__(self, prompt_tokens: int, total_in: int, total_out: int) -> None:
+    def __init__(
+        self, prompt_tokens: int, total_in: int, total_out: int, estimated: bool = False
+    ) -> None:
         super().__init__()
         self.prompt_tokens = prompt_tokens
         self.total_in = total_in
         self.total_out = total_out
+        self.estimated = estimated
 
 
 class RetryScheduled(AgentUpdate):

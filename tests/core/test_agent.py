@@ -11,6 +11,7 @@ import pytest
 
 from openclaude_tui.config import Overrides, load_config
 from openclaude_tui.core.agent import INTERRUPTED, Agent
+from openclaude_tui.core.compact import estimate_tokens
 from openclaude_tui.core.events import (
     AgentError,
     Event,
@@ -19,6 +20,7 @@ from openclaude_tui.core.events import (
     ToolCallFinished,
     ToolCallRunning,
     TurnFinished,
+    Usage,
 )
 from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, Decision, PermissionRequest
 from openclaude_tui.runtime import build_agent, make_provider
@@ -80,6 +82,23 @@ async def test_conversation_is_kept_across_prompts(
     roles = [m["role"] for m in scripted_server.last_request.messages]
     assert roles == ["system", "user", "assistant", "user"]
     assert scripted_server.last_request.messages[1]["content"] == "hello"
+
+
+async def test_usage_is_estimated_when_the_server_reports_none(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(Turn(text="Unmetered.", omit_usage=True), Turn(text="Metered."))
+    agent, events = make_agent(scripted_server, tmp_path)
+    await agent.run_turn("first")
+    await agent.run_turn("second")
+    await agent.close()
+    unmetered, metered = [event for event in events if isinstance(event, Usage)]
+    sent = estimate_tokens(scripted_server.chat_requests[0].messages)
+    # The tool definitions are part of the prompt too.
+    assert unmetered.estimated and unmetered.prompt_tokens > sent + 500
+    assert unmetered.total_prompt_tokens == 0, "an estimate is not added to the totals"
+    assert not metered.estimated
+    assert metered.prompt_tokens == metered.total_prompt_tokens > 0
 
 
 async def test_tool_errors_go_back_to_the_model(

@@ -244,6 +244,14 @@ def test_estimate_counts_tool_call_arguments_and_should_compact_uses_the_larger_
     assert not should_compact(None, with_call, window=100_000)
 
 
+def test_the_tool_definitions_count_towards_compaction() -> None:
+    # llama.cpp reports no usage while streaming: only the estimate says the window is full,
+    # and the tools' schemas take a good part of a small window.
+    plain = [user("x" * 2400)]
+    assert not should_compact(None, plain, window=1000)
+    assert should_compact(None, plain, window=1000, extra_tokens=300)
+
+
 async def test_compactor_refuses_to_compact_twice_without_progress() -> None:
     messages = [user("Read everything and report.")]
     for n in range(8):

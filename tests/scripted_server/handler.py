@@ -166,6 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(turn.status, completion_body(turn, usage=usage, **ids), turn.headers)
             return
         include_usage = (request.body.get("stream_options") or {}).get("include_usage") is True
+        include_usage = include_usage and not turn.omit_usage
         self._stream(turn, stream_chunks(turn, usage=usage if include_usage else None, **ids))
 
     def _stream(self, turn: Turn, chunks: list[dict[str, Any]]) -> None:

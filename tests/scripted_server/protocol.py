@@ -84,6 +84,8 @@ class Turn:
             some servers do.
         ignore_stream: Answer a streamed request with one plain JSON completion, as some
             servers and proxies do.
+        omit_usage: Report no usage, even when the request asks for it, as llama-cpp-python's
+            server does while streaming.
     """
 
     text: str = ""
@@ -107,6 +109,7 @@ class Turn:
     keep_alive: bool = False
     omit_finish_reason: bool = False
     ignore_stream: bool = False
+    omit_usage: bool = False
 
     def __post_init__(self) -> None:
         if self.finish_reason is not None and self.finish_reason not in FINISH_REASONS:

@@ -22,6 +22,7 @@ from tests.ui.app_helpers import (
     screen_text,
     send,
     wait_for,
+    wait_to_show,
 )
 
 pytestmark = pytest.mark.usefixtures("home")
@@ -365,3 +366,17 @@ async def test_ctrl_c_on_the_modal_denies_and_interrupts(
         assert main_screen(app).cards["call_2_0"].state == "denied"
         assert app.is_running
     assert (project / "app.py").read_text().startswith("LIMIT = 10\n")
+
+
+async def test_the_context_figure_is_an_estimate_when_the_server_reports_no_usage(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="Unmetered.", omit_usage=True), Turn(text="Metered."))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "first")
+        await wait_to_show(pilot, "ctx ~")
+        assert "↑" not in screen_text(app), "no reported tokens to count yet"
+        await converse(pilot, "second")
+        await wait_to_show(pilot, "↑")
+        assert "ctx ~" not in screen_text(app)

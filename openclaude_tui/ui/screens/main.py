@@ -480,6 +480,7 @@ class MainScreen(SlashCommands, Screen[None]):
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(
             context_tokens=message.prompt_tokens,
+            context_estimated=message.estimated,
             tokens_in=message.total_in,
             tokens_out=message.total_out,
         )

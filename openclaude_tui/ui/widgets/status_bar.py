@@ -26,6 +26,8 @@ class Status:
     host: str = ""
     mode: str = "default"
     context_tokens: int | None = None
+    # The server reported no usage: ``context_tokens`` is an estimate, shown with "~".
+    context_estimated: bool = False
     window: int | None = None
     tokens_in: int = 0
     tokens_out: int = 0
@@ -40,6 +42,17 @@ def format_tokens(count: int) -> str:
     if count < 1_000_000:
         return f"{count / 1000:.1f}k"
     return f"{count / 1_000_000:.1f}M"
+
+
+def short_model_name(model: str) -> str:
+    """The model's name as shown: a model file's name without its folders.
+
+    llama.cpp's servers name a model by the path it was loaded from; a hub name such as
+    ``Qwen/Qwen2.5-Coder-7B-Instruct`` is kept whole.
+    """
+    if model.startswith(("/", "~", "./", "../")) or model.lower().endswith(".gguf"):
+        return model.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or model
+    return model
 
 
 def context_style(percent: float) -> str:
@@ -121,13 +134,14 @@ class StatusBar(Widget):
         status = self.status
         parts: list[tuple[int, Content]] = []
         if status.model:
-            parts.append((9, Content.from_markup("[b $foreground]$model[/]", model=status.model)))
+            model = short_model_name(status.model)
+            parts.append((9, Content.from_markup("[b $foreground]$model[/]", model=model)))
         if status.host:
             parts.append((2, Content(status.host)))
         mode_style = MODE_STYLES.get(status.mode, "$text-muted")
         parts.append((8, Content.from_markup(f"[{mode_style}]$mode[/]", mode=status.mode)))
         if status.context_tokens is not None:
-            used = format_tokens(status.context_tokens)
+            used = ("~" if status.context_estimated else "") + format_tokens(status.context_tokens)
             if status.window:
                 percent = 100 * status.context_tokens / status.window
                 figure = f"ctx {used}/{format_tokens(status.window)} ({percent:.0f}%)"
