@@ -128,7 +128,7 @@ class AgentSession:
             self.window = started.window.tokens
             for note in started.notes:
                 self._post(messages.NoticePosted(note, "info"))
-            self._post(messages.SessionReady(self.model, self.window))
+            self._post(messages.SessionReady(self.model, self.window, self.agent.provider.host))
 
     async def run_turn(self, prompt: str) -> str:
         """Run one turn and return why it ended (end_turn, error, max_turns …).

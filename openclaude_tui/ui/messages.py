@@ -186,9 +186,10 @@ class TurnEnded(AgentUpdate):
 
 
 class SessionReady(AgentUpdate):
-    """The server was found and the model and context window are settled."""
+    """The server was found (``host``: where) and the model and context window are settled."""
 
-    def __init__(self, model: str, window: int | None) -> None:
+    def __init__(self, model: str, window: int | None, host: str) -> None:
         super().__init__()
         self.model = model
         self.window = window
+        self.host = host

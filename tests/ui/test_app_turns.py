@@ -380,3 +380,25 @@ async def test_the_context_figure_is_an_estimate_when_the_server_reports_no_usag
         await converse(pilot, "second")
         await wait_to_show(pilot, "↑")
         assert "ctx ~" not in screen_text(app)
+
+
+async def test_the_status_bar_names_the_server_that_discovery_found(
+    project: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from openclaude_tui import runtime
+    from openclaude_tui.core.discovery import Candidate
+
+    search = runtime.discover_local_server
+    # Discovery probes the scripted server's port instead of the usual local ones.
+    monkeypatch.setattr(
+        runtime,
+        "discover_local_server",
+        lambda candidates: search([Candidate("scripted", scripted_server.port)]),
+    )
+    config = make_config(project, "http://localhost:11434/v1")
+    config.base_url_source = "default"
+    app = make_app(config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        shown = await wait_to_show(pilot, f"127.0.0.1:{scripted_server.port}")
+        assert "11434" not in shown

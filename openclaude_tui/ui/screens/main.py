@@ -524,7 +524,7 @@ class MainScreen(SlashCommands, Screen[None]):
             self.chat.add_item(NoticeItem(message.detail or message.reason, "warning", "!"))
 
     def on_session_ready(self, message: messages.SessionReady) -> None:
-        self.status.set(model=message.model, window=message.window)
+        self.status.set(model=message.model, window=message.window, host=message.host)
 
 
 def _unreachable(message: str) -> bool:
