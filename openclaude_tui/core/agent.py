@@ -416,10 +416,14 @@ class Agent:
         if verdict.action == "deny":
             self.emit(PermissionAnswered(item.call.id, False, reason=verdict.reason))
             return _Outcome(f"Permission denied: {verdict.reason}", "denied")
+        preview = await item.tool.preview(item.args, self.context)
+        if isinstance(preview, str):
+            # It would fail: the model hears why, and the user is not asked about it.
+            return _Outcome(_with_notes(item, preview), "failed")
         request = self.policy.request_for(
             item.call.id, item.tool, item.args, self.context.cwd, verdict.reason
         )
-        request.change = await item.tool.preview(item.args, self.context)
+        request.change = preview
         self.emit(PermissionAsked(item.call.id, item.tool.name, request.target))
         decision = await self.approver(request)
         remembered = self.policy.remember(request) if decision.kind == "allow_always" else None
@@ -452,7 +456,12 @@ class Agent:
         except Exception as error:  # a tool must not raise; if one does, the model hears of it
             result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)
         duration = self.clock() - started
-        text = result.text
-        if item.notes:
-            text = f"(Note: {'; '.join(item.notes)}.)\n{text}"
-        return _Outcome(text, "failed" if result.is_error else "done", result.diff), duration
+        status = "failed" if result.is_error else "done"
+        return _Outcome(_with_notes(item, result.text), status, result.diff), duration
+
+
+def _with_notes(item: _PreparedCall, text: str) -> str:
+    """A tool result led by what was corrected in the call's arguments, if anything."""
+    if item.notes:
+        return f"(Note: {'; '.join(item.notes)}.)\n{text}"
+    return text

@@ -184,6 +184,35 @@ async def test_deny_with_reason_reaches_the_model(
     assert any(isinstance(e, PermissionAsked) for e in events)
 
 
+async def test_a_change_that_would_fail_is_not_put_to_the_user(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "app.py").write_text("LIMIT = 10\n")
+    (tmp_path / "notes.txt").write_text("old notes\n")
+    scripted_server.script(
+        # notes.txt was never read; the edit's old text is not in the file it read.
+        Turn(tool_calls=[call("Write", file_path="notes.txt", content="new notes\n")]),
+        Turn(tool_calls=[call("Read", file_path="app.py")]),
+        Turn(
+            tool_calls=[
+                call("Edit", file_path="app.py", old_string="LIMIT = 99", new_string="LIMIT = 20")
+            ]
+        ),
+        Turn(text="I will read first."),
+    )
+    answers = Answers()
+    agent, events = make_agent(scripted_server, tmp_path, answers)
+    await agent.run_turn("change things")
+    await agent.close()
+    assert answers.requests == [], "nobody was asked about calls that cannot succeed"
+    assert not any(isinstance(e, PermissionAsked) for e in events)
+    write_result, _read, edit_result = scripted_server.tool_results()
+    assert "has not been read in this conversation" in write_result
+    assert "old_string was not found" in edit_result
+    assert [e.status for e in finished(events)] == ["failed", "done", "failed"]
+    assert (tmp_path / "notes.txt").read_text() == "old notes\n"
+
+
 async def test_allow_once_then_always(scripted_server: ScriptedServer, tmp_path: Path) -> None:
     scripted_server.script(
         Turn(tool_calls=[call("Bash", command="echo one > one.txt")]),

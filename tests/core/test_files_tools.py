@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.tools.base import Tool, ToolContext, ToolInputError, ToolResult
+from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolInputError, ToolResult
 from openclaude_tui.core.tools.files import Edit, Read, Write, file_tools
 
 
@@ -369,13 +369,14 @@ async def test_edit_preview_leaves_the_file_alone(ctx: ToolContext, tmp_path: Pa
     before = target.stat()
     args, _ = Edit().validate({"file_path": str(target), "old_string": "1", "new_string": "2"})
     change = await Edit().preview(args, ctx)
-    assert change is not None
+    assert isinstance(change, FileChange)
     assert (change.path, change.before, change.after) == (target, "a = 1\n", "a = 2\n")
     assert target.read_text() == "a = 1\n"
     assert target.stat().st_mtime_ns == before.st_mtime_ns
     assert ctx.changes == []
     args["old_string"] = "absent"
-    assert await Edit().preview(args, ctx) is None
+    problem = await Edit().preview(args, ctx)
+    assert isinstance(problem, str) and problem.startswith("old_string was not found")
 
 
 # Write
@@ -431,12 +432,13 @@ async def test_write_keeps_crlf(ctx: ToolContext, tmp_path: Path) -> None:
 async def test_write_preview_creates_nothing(ctx: ToolContext, tmp_path: Path) -> None:
     args, _ = Write().validate({"file_path": "d/new.txt", "content": "hi\n"})
     change = await Write().preview(args, ctx)
-    assert change is not None and change.before is None and change.after == "hi\n"
+    assert isinstance(change, FileChange) and change.before is None and change.after == "hi\n"
     assert not (tmp_path / "d").exists()
     existing = tmp_path / "f.txt"
     existing.write_text("x\n")
     args, _ = Write().validate({"file_path": str(existing), "content": "y\n"})
-    assert await Write().preview(args, ctx) is None
+    problem = await Write().preview(args, ctx)
+    assert isinstance(problem, str) and "has not been read" in problem
 
 
 # Arguments

@@ -111,8 +111,14 @@ class Tool(ABC):
                 return str(args[key]).splitlines()[0][:200]
         return ""
 
-    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | None:
-        """The change this call would make, before it runs (for the permission modal)."""
+    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:
+        """What this call would do, worked out before the user is asked about it.
+
+        Returns:
+            The change it would make (the permission modal shows it); or a sentence saying
+            why it would fail, which answers the call without asking the user; or None
+            when there is nothing to show.
+        """
         return None
 
     async def close(self, ctx: ToolContext) -> None:

@@ -15,6 +15,7 @@ import os
 import re
 import secrets
 import stat
+from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -230,7 +231,27 @@ def _display_line(raw: bytes, encoding: str) -> str:
     return line
 
 
-class Edit(Tool):
+class _FileChangeTool(Tool):
+    """A tool that changes one file: the change is planned, shown for approval, then written."""
+
+    @abstractmethod
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+        """The checked change, or why it cannot be made."""
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Make the planned change and describe it for the model."""
+        plan = self.plan(args, ctx)
+        if isinstance(plan, str):
+            return ToolResult(plan, is_error=True)
+        return _commit(plan, ctx)
+
+    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:
+        """The change this call would make, or why it would fail."""
+        plan = self.plan(args, ctx)
+        return plan if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
+
+
+class Edit(_FileChangeTool):
     """Replace exact text in a file the model has read."""
 
     name = "Edit"
@@ -267,17 +288,9 @@ class Edit(Tool):
         "replaceAll": "replace_all",
     }
 
-    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
-        """Make the replacement and return a diff of it."""
-        plan = _plan_edit(args, ctx)
-        if isinstance(plan, str):
-            return ToolResult(plan, is_error=True)
-        return _commit(plan, ctx, show_diff=True)
-
-    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | None:
-        """The change this edit would make, or None if it would fail."""
-        plan = _plan_edit(args, ctx)
-        return None if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+        """The replacement, with a diff for the model, or why it cannot be made."""
+        return _plan_edit(args, ctx)
 
 
 def _plan_edit(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
@@ -422,7 +435,7 @@ def _near_match(content: str, old: str) -> str:
     )
 
 
-class Write(Tool):
+class Write(_FileChangeTool):
     """Create a file, or replace the whole content of one the model has read."""
 
     name = "Write"
@@ -445,17 +458,9 @@ class Write(Tool):
         "text": "content",
     }
 
-    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
-        """Write the file; for an overwrite, return a diff of what changed."""
-        plan = _plan_write(args, ctx)
-        if isinstance(plan, str):
-            return ToolResult(plan, is_error=True)
-        return _commit(plan, ctx, show_diff=plan.before is not None)
-
-    async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | None:
-        """The change this write would make, or None if it would fail."""
-        plan = _plan_write(args, ctx)
-        return None if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+        """The file's new content (a diff for the model when it overwrites), or why not."""
+        return _plan_write(args, ctx)
 
 
 def _plan_write(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
@@ -478,7 +483,7 @@ def _plan_write(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
     return _Plan(path, before, content, data, f"Updated {path}")
 
 
-def _commit(plan: _Plan, ctx: ToolContext, show_diff: bool) -> ToolResult:
+def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
     """Write a checked plan, record it, and describe it for the model."""
     if plan.before == plan.after:
         return ToolResult(f"{plan.path} already has exactly this content; nothing was written.")
@@ -489,9 +494,9 @@ def _commit(plan: _Plan, ctx: ToolContext, show_diff: bool) -> ToolResult:
         return _os_error("write", plan.path, error)
     change = FileChange(plan.path, plan.before, plan.after)
     ctx.changes.append(change)
-    # The user is shown the diff; the model reads it too unless it wrote the file whole.
+    # The user is shown the diff; the model reads it too unless it created the file whole.
     diff = change_diff_text(change, ctx.project_root)
-    if not show_diff:
+    if plan.before is None:
         return ToolResult(f"{plan.headline}.", change=change, diff=diff)
     added, removed = count_changes(diff)
     text = f"{plan.headline} (+{added} -{removed}).\n\n{_capped_diff(diff)}"
