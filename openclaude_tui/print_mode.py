@@ -111,7 +111,12 @@ def make_print_approver() -> Approver:
             f"{request.tool}({request.target[:100]}) needs approval ({request.reason}) and "
             "print mode cannot ask; allow it with --allow RULE or --permission-mode"
         )
-        return Decision("deny", reason=reason)
+        unasked = (
+            f"This call was not run: it needs the user's approval ({request.reason}), and "
+            "nobody can be asked in this non-interactive run. Carry on without it, or end "
+            "your turn saying what you would have run."
+        )
+        return Decision("deny", reason=reason, unasked=unasked)
 
     return approve
 

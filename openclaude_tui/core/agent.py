@@ -42,7 +42,7 @@ from openclaude_tui.core.events import (
     Usage,
 )
 from openclaude_tui.core.hunk_approval import apply_approved_hunks
-from openclaude_tui.core.permissions import Approver, PermissionPolicy
+from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
 from openclaude_tui.core.textcalls import extract_tool_calls
 from openclaude_tui.core.tools.base import (
@@ -432,12 +432,7 @@ class Agent:
             self._record(item, _Outcome(DENIED_INTERRUPT, "denied"), 0.0)
             raise _StopTurn()
         if not decision.allowed:
-            text = "The user denied this call."
-            if decision.reason:
-                text += f" Their reason: {decision.reason}"
-            else:
-                text += " Ask them how to proceed if it is unclear why."
-            return _Outcome(text, "denied")
+            return _Outcome(_denial(decision), "denied")
         if decision.hunks is not None and request.change is not None:
             partial = await apply_approved_hunks(
                 request.change, decision.hunks, self.context, item.call.id
@@ -465,3 +460,12 @@ def _with_notes(item: _PreparedCall, text: str) -> str:
     if item.notes:
         return f"(Note: {'; '.join(item.notes)}.)\n{text}"
     return text
+
+
+def _denial(decision: Decision) -> str:
+    """What the model is told of a call that was denied."""
+    if decision.unasked:
+        return decision.unasked
+    if decision.reason:
+        return f"The user denied this call. Their reason: {decision.reason}"
+    return "The user denied this call. Ask them how to proceed if it is unclear why."

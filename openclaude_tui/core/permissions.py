@@ -39,6 +39,9 @@ class Decision:
     # For an Edit/Write allowed in part: the approved hunks, as indices into
     # ``diff.diff_change(request.change).hunks``. None approves the whole change.
     hunks: tuple[int, ...] | None = None
+    # What the model is told of a denial when nobody was asked (print mode), instead of
+    # "the user denied this call".
+    unasked: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -133,7 +136,11 @@ class PermissionPolicy:
             return GateResult("allow", "read-only")
         if name in EDIT_TOOLS and (self.mode == "acceptEdits" or self.allow_edits_this_session):
             return GateResult("allow", "edits accepted")
-        return GateResult("ask", "needs approval")
+        if name in EDIT_TOOLS:
+            return GateResult("ask", "default mode asks before each change to a file")
+        if verdict is not None:
+            return GateResult("ask", "; ".join(verdict.reasons) or "not a read-only command")
+        return GateResult("ask", "it is not read-only")
 
     def classify(self, command: str, cwd: Path) -> danger.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""

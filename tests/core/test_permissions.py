@@ -88,6 +88,19 @@ def test_default_mode(tmp_path: Path) -> None:
     assert _check(policy, "Bash", tmp_path, command="touch x") == "ask"
 
 
+def test_asking_says_why(tmp_path: Path) -> None:
+    policy = _policy(tmp_path)
+
+    def reason(tool: str, **args: Any) -> str:
+        validated, _ = _tool(tool).validate(args)
+        return policy.check(_tool(tool), validated, tmp_path).reason
+
+    edit = {"file_path": "a.py", "old_string": "a", "new_string": "b"}
+    assert reason("Edit", **edit) == "default mode asks before each change to a file"
+    assert reason("Bash", command="echo hi > x.txt") == "writes to x.txt"
+    assert reason("Bash", command="make") == "make is not known to be read-only"
+
+
 def test_accept_edits_mode_allows_edits_inside_the_project_only(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
