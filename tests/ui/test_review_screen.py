@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from openclaude_tui.cli import main
 from openclaude_tui.core.gitdiff import RangeSource, WorktreeSource
 from openclaude_tui.core.review import Reviewer
-from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen
+from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen, fit_path
 from openclaude_tui.ui.widgets.diff_view import DiffView
 
 BEFORE = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(30))
@@ -171,3 +171,12 @@ def test_review_command_errors(
     monkeypatch.chdir(outside)
     assert main(["review"]) == 2
     assert "not inside a git repository" in capsys.readouterr().err
+
+
+def test_a_long_path_keeps_its_end_in_the_file_list() -> None:
+    path = "openclaude_tui/core/tools/files.py"
+    assert fit_path(path, 40) == path
+    assert fit_path(path, 24) == "…/core/tools/files.py"
+    assert fit_path(path, 12) == "…/files.py"
+    assert fit_path("a_very_long_file_name.py", 10) == "…e_name.py"
+    assert all(len(fit_path(path, room)) <= room for room in range(1, 40))

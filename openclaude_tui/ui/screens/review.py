@@ -28,6 +28,8 @@ from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
 from openclaude_tui.core.review import Reviewer, describe_hunks
 from openclaude_tui.ui.widgets.diff_view import DiffView
 
+# The file list's width in review.tcss, used before the list is laid out.
+FILE_LIST_WIDTH = 36
 _GROUPS = {"staged": "Staged", "unstaged": "Unstaged", "untracked": "Untracked"}
 _STATUS_STYLES = {
     "A": "$text-success",
@@ -40,6 +42,25 @@ _STATUS_STYLES = {
 
 def _counts(added: int, removed: int) -> list[str | tuple[str, str]]:
     return [(f"+{added}", "$text-success"), " ", (f"−{removed}", "$text-error")]
+
+
+def fit_path(path: str, room: int) -> str:
+    """``path`` in at most ``room`` cells, keeping its end: ``…/tools/files.py``.
+
+    Whole folders are dropped from the front first; a name that alone is too long loses
+    its beginning.
+    """
+    if len(path) <= room:
+        return path
+    parts = path.split("/")
+    kept = parts[-1]
+    for part in reversed(parts[:-1]):
+        if len(part) + 1 + len(kept) + 2 > room:
+            break
+        kept = f"{part}/{kept}"
+    if len(kept) + 2 <= room:
+        return f"…/{kept}"
+    return "…" + kept[-(room - 1) :] if room > 1 else "…"
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -158,6 +179,9 @@ class ReviewScreen(Screen[None]):
             (self.reviewer.source.title, "bold"), f"   {count}  ", *_counts(added, removed)
         )
         self.query_one("#title", Static).update(title)
+        files_list = self.query_one("#files", OptionList)
+        # Before the first layout the list has no size yet: its width in the CSS.
+        width = files_list.content_region.width or FILE_LIST_WIDTH
         options: list[Option | None] = []
         group = None
         for index, file in enumerate(files):
@@ -167,13 +191,16 @@ class ReviewScreen(Screen[None]):
                 options.append(Option(Content.styled(heading, "bold italic"), disabled=True))
             diff = file.diff
             counts = _counts(diff.added, diff.removed) if diff.hunks else [("bin", "$text-muted")]
+            shown_counts = Content.assemble(*(counts if diff.hunks or diff.binary else []))
+            # One line per file: the path gives way, its end (the file's name) kept. The
+            # letter and its space, the gap before the counts and a scrollbar take room.
+            room = width - 2 - 2 - shown_counts.cell_length - 2
             label = Content.assemble(
                 (diff.status_letter, _STATUS_STYLES[diff.status_letter]),
-                f" {diff.path}  ",
-                *(counts if diff.hunks or diff.binary else []),
+                f" {fit_path(diff.path, max(room, 8))}  ",
+                shown_counts,
             )
             options.append(Option(label, id=str(index)))
-        files_list = self.query_one("#files", OptionList)
         files_list.clear_options()
         files_list.add_options(options)
         self._mark_file(self.view.current_file)
