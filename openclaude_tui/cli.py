@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="openclaude",
         description="A terminal coding agent for open models on any OpenAI-compatible server.",
+        epilog=(
+            "openclaude review [REV_RANGE] [--staged] reviews a git diff hunk by hunk, "
+            "no model needed (openclaude review --help)."
+        ),
     )
     parser.add_argument("prompt", nargs="?", help="what to ask; with -p, read from stdin if absent")
     parser.add_argument(

@@ -173,6 +173,13 @@ def test_review_command_errors(
     assert "not inside a git repository" in capsys.readouterr().err
 
 
+def test_the_main_help_points_to_review(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["--help"])
+    assert ended.value.code == 0
+    assert "openclaude review [REV_RANGE] [--staged]" in " ".join(capsys.readouterr().out.split())
+
+
 def test_a_long_path_keeps_its_end_in_the_file_list() -> None:
     path = "openclaude_tui/core/tools/files.py"
     assert fit_path(path, 40) == path
