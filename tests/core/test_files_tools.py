@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,28 @@ async def test_read_missing_file_suggests_near_names(ctx: ToolContext, tmp_path:
     assert str(tmp_path / "config.py") in result.text
     nothing_near = await read(ctx, tmp_path / "zzzzzz.md")
     assert "Did you mean" not in nothing_near.text
+
+
+async def test_read_of_a_file_in_the_wrong_folder_names_the_right_one(
+    ctx: ToolContext, tmp_path: Path
+) -> None:
+    (tmp_path / "src" / "auth").mkdir(parents=True)
+    (tmp_path / "src" / "auth.py").write_text("x = 1\n")
+    (tmp_path / "tests" / "auth").mkdir(parents=True)
+    (tmp_path / "tests" / "auth" / "auth.py").write_text("y = 2\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "auth.py").write_text("z = 3\n")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    result = await read(ctx, tmp_path / "lib" / "auth.py")
+    assert result.is_error
+    assert result.text == (
+        f"{tmp_path / 'lib' / 'auth.py'} does not exist, nor does its directory "
+        f"{tmp_path / 'lib'}. Did you mean: {tmp_path / 'src' / 'auth.py'}, "
+        f"{tmp_path / 'tests' / 'auth' / 'auth.py'}?"
+    ), "the shallowest first; the ignored copy is left out"
+    nowhere = await read(ctx, tmp_path / "session.py")
+    assert nowhere.text == f"{tmp_path / 'session.py'} does not exist."
 
 
 async def test_read_empty_file(ctx: ToolContext, tmp_path: Path) -> None:

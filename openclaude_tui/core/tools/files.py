@@ -16,12 +16,14 @@ import re
 import secrets
 import stat
 from abc import abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.diff import change_diff_text, count_changes
 from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolResult
+from openclaude_tui.core.tools.search_engine import SearchError, find_rg, list_files
 
 MAX_LINES = 2000
 MAX_LINE_CHARS = 2000
@@ -36,6 +38,8 @@ _BINARY_NAME = re.compile(
 )
 # The prefix Read puts before each line ("    12\t"), which models sometimes copy.
 _LINE_NUMBER = re.compile(r"^ *\d+(?:\t|→)")
+# Characters a glob reads as patterns: a name holding them is not searched for.
+_GLOB_SPECIAL = re.compile(r"[*?\[\]{}!\\]")
 _FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
 
 
@@ -93,19 +97,39 @@ def _capped_diff(diff: str) -> str:
     return "\n".join([*lines[:DIFF_LINES], f"… ({rest:,} more diff lines not shown)"])
 
 
-def _missing(path: Path) -> str:
-    """Say that ``path`` does not exist, naming similar files beside it."""
-    parent = path.parent
-    if not parent.is_dir():
-        return f"{path} does not exist, nor does its directory {parent}."
+def _missing(path: Path, candidates: Sequence[Path] = ()) -> str:
+    """Say that ``path`` does not exist, naming the ``candidates`` the model may have meant."""
+    text = f"{path} does not exist"
+    if not path.parent.is_dir():
+        text += f", nor does its directory {path.parent}"
+    if candidates:
+        return f"{text}. Did you mean: {', '.join(str(c) for c in candidates)}?"
+    return f"{text}."
+
+
+def _near_names(path: Path) -> list[Path]:
+    """Files beside ``path`` whose names are close to its name."""
     try:
-        names = os.listdir(parent)
+        names = os.listdir(path.parent)
     except OSError:
-        names = []
+        return []
     close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
-    if not close:
-        return f"{path} does not exist."
-    return f"{path} does not exist. Did you mean: {', '.join(str(parent / n) for n in close)}?"
+    return [path.parent / name for name in close]
+
+
+async def _same_name_in_project(path: Path, ctx: ToolContext) -> list[Path]:
+    """Files of the project (not ignored) named exactly like ``path``, shallowest first.
+
+    Weaker models often get the folder wrong (``auth.py`` for ``src/auth.py``).
+    """
+    if _GLOB_SPECIAL.search(path.name):
+        return []
+    try:
+        found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
+    except SearchError:
+        return []
+    ranked = sorted((Path(p) for p in found), key=lambda p: (len(p.parts), str(p)))
+    return ranked[:3]
 
 
 def _binary_kind(path: Path, head: bytes) -> str | None:
@@ -163,6 +187,9 @@ class Read(Tool):
         path = ctx.resolve(args["file_path"])
         offset = max(int(args.get("offset") or 1), 1)
         limit = int(args.get("limit") or MAX_LINES)
+        if not path.exists() and not path.is_symlink():
+            candidates = _near_names(path) or await _same_name_in_project(path, ctx)
+            return ToolResult(_missing(path, candidates), is_error=True)
         try:
             return await asyncio.to_thread(_read, path, offset, limit, ctx)
         except OSError as error:
@@ -177,7 +204,7 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
             is_error=True,
         )
     if not path.exists():
-        return ToolResult(_missing(path), is_error=True)
+        return ToolResult(_missing(path, _near_names(path)), is_error=True)
     if not path.is_file():
         return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
     with path.open("rb") as handle:
@@ -340,7 +367,7 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Fo
     if path.is_dir():
         return f"{path} is a directory; {doing} needs a file path."
     if not path.exists():
-        return f"{_missing(path)} To create a new file, use Write."
+        return f"{_missing(path, _near_names(path))} To create a new file, use Write."
     record = ctx.read_files.get(path)
     if record is None:
         return (
