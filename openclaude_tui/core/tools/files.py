@@ -28,6 +28,8 @@ from openclaude_tui.core.tools.search_engine import SearchError, find_rg, list_f
 MAX_LINES = 2000
 MAX_LINE_CHARS = 2000
 DIFF_LINES = 100
+# How long a missing file's name is looked for elsewhere in the project.
+SUGGESTION_SECONDS = 3.0
 _SNIFF_BYTES = 8192
 # Files whose name says they are not text, whatever their first bytes look like.
 _BINARY_NAME = re.compile(
@@ -125,8 +127,10 @@ async def _same_name_in_project(path: Path, ctx: ToolContext) -> list[Path]:
     if _GLOB_SPECIAL.search(path.name):
         return []
     try:
-        found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
-    except SearchError:
+        # A hint is not worth a long wait in a huge tree.
+        async with asyncio.timeout(SUGGESTION_SECONDS):
+            found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
+    except (SearchError, TimeoutError):
         return []
     ranked = sorted((Path(p) for p in found), key=lambda p: (len(p.parts), str(p)))
     return ranked[:3]
