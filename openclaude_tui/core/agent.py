@@ -393,7 +393,8 @@ class Agent:
                 f"The arguments of this {tool.name} call are not valid JSON ({problem.msg} at "
                 f"character {problem.pos}). Send the call again with a JSON object of arguments."
             )
-            return _PreparedCall(call, tool, {}, [], error, True, call.arguments[:80])
+            summary = tool.summary(call.salvaged_arguments()) or call.arguments[:80]
+            return _PreparedCall(call, tool, {}, [], error, True, summary)
         try:
             args, notes = tool.validate(raw)
         except ToolInputError as problem:

@@ -19,6 +19,7 @@ from openclaude_tui.core.events import (
     TextDelta,
     ToolCallFinished,
     ToolCallRunning,
+    ToolCallStarted,
     TurnFinished,
     Usage,
 )
@@ -126,6 +127,9 @@ async def test_tool_errors_go_back_to_the_model(
     assert "no tool named 'Teleport'" in results[2]
     assert "missing the required parameter 'file_path'" in results[3]
     assert [e.status for e in finished(events)] == ["failed"] * 4
+    # The card of the call with broken JSON still names its file.
+    started = [e for e in events if isinstance(e, ToolCallStarted)]
+    assert started[1].summary == "a.py"
 
 
 async def test_read_only_calls_run_together_and_results_keep_the_model_order(
