@@ -57,6 +57,10 @@ INTERRUPTED = "Interrupted by user"
 DENIED_INTERRUPT = (
     "The user denied this call and interrupted the turn; wait for their next message."
 )
+REPEATED_FAILURE = (
+    "\n\n(This exact call has now failed {count} times in this turn. Do not send it again "
+    "unchanged: fix its arguments, or take another approach.)"
+)
 DEFAULT_MAX_TURNS = 30
 
 
@@ -120,6 +124,9 @@ class Agent:
         self._warned_truncation = False
         # The text streamed so far by the current request (kept if the turn is interrupted).
         self._partial: list[str] = []
+        # How often each exact call (name, arguments) failed in this turn: weaker models
+        # repeat a failing call unchanged, and are told so.
+        self._failures: dict[tuple[str, str], int] = {}
         context.emit = self.emit
 
     def emit(self, event: Event) -> None:
@@ -158,6 +165,7 @@ class Agent:
         turn); re-raises ``asyncio.CancelledError`` after leaving a valid history.
         """
         self.messages.append({"role": "user", "content": prompt})
+        self._failures.clear()
         requests = 0
         final_text = ""
         called: list[str] = []
@@ -370,14 +378,16 @@ class Agent:
             self._record(item, outcome, duration)
 
     def _record(self, item: _PreparedCall, outcome: _Outcome, duration: float) -> None:
-        self.messages.append(
-            {"role": "tool", "tool_call_id": item.call.id, "content": outcome.text}
-        )
         call = item.call
+        text = outcome.text
+        if outcome.status == "failed":
+            key = (call.name, call.arguments.strip())
+            failed = self._failures[key] = self._failures.get(key, 0) + 1
+            if failed > 1:
+                text += REPEATED_FAILURE.format(count=failed)
+        self.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
         self.emit(
-            ToolCallFinished(
-                call.id, call.name, outcome.text, outcome.status, duration, outcome.diff
-            )
+            ToolCallFinished(call.id, call.name, text, outcome.status, duration, outcome.diff)
         )
 
     def _prepare(self, call: ToolCall) -> _PreparedCall:

@@ -166,6 +166,31 @@ async def test_read_only_calls_run_together_and_results_keep_the_model_order(
     assert (tmp_path / "new.txt").read_text() == "x\n"
 
 
+async def test_a_call_that_keeps_failing_unchanged_is_called_out(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    missing = call("Read", file_path="nowhere.py")
+    scripted_server.script(
+        Turn(tool_calls=[missing]),
+        Turn(tool_calls=[missing]),
+        Turn(tool_calls=[call("Read", file_path="elsewhere.py")]),
+        Turn(tool_calls=[missing]),
+        Turn(text="I give up on that file."),
+        Turn(tool_calls=[missing]),
+        Turn(text="Still not there."),
+    )
+    agent, _ = make_agent(scripted_server, tmp_path)
+    await agent.run_turn("read it")
+    first, second, other, third = scripted_server.tool_results()
+    assert "has now failed" not in first
+    assert "has now failed 2 times in this turn" in second
+    assert "has now failed" not in other, "another call is not a repeat"
+    assert "has now failed 3 times in this turn" in third
+    await agent.run_turn("try once more")
+    await agent.close()
+    assert "has now failed" not in scripted_server.tool_results()[-1], "a new turn starts afresh"
+
+
 async def test_deny_with_reason_reaches_the_model(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:
