@@ -84,6 +84,11 @@ class _PreparedCall:
     read_only: bool
     summary: str
 
+    @property
+    def name(self) -> str:
+        """The tool's own name (the model may have used another agent's)."""
+        return self.tool.name if self.tool is not None else self.call.name
+
 
 class _StopTurn(Exception):
     """The user denied a call and asked to stop the turn."""
@@ -333,7 +338,7 @@ class Agent:
         """Run one assistant message's calls; read-only neighbours run concurrently."""
         prepared = [self._prepare(call) for call in calls]
         for item in prepared:
-            self.emit(ToolCallStarted(item.call.id, item.call.name, item.args or {}, item.summary))
+            self.emit(ToolCallStarted(item.call.id, item.name, item.args or {}, item.summary))
         index = 0
         try:
             while index < len(prepared):
@@ -387,7 +392,7 @@ class Agent:
                 text += REPEATED_FAILURE.format(count=failed)
         self.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
         self.emit(
-            ToolCallFinished(call.id, call.name, text, outcome.status, duration, outcome.diff)
+            ToolCallFinished(call.id, item.name, text, outcome.status, duration, outcome.diff)
         )
 
     def _prepare(self, call: ToolCall) -> _PreparedCall:
@@ -412,6 +417,8 @@ class Agent:
             return _PreparedCall(
                 call, tool, raw if isinstance(raw, dict) else {}, [], str(problem), True, summary
             )
+        if call.name.casefold() != tool.name.casefold():
+            notes.append(f"{call.name} is called {tool.name} here; use that name")
         read_only = tool.read_only
         if tool.name == "Bash":
             read_only = self.policy.classify(args["command"], self.context.cwd).level == "read_only"

@@ -191,6 +191,32 @@ async def test_a_call_that_keeps_failing_unchanged_is_called_out(
     assert "has now failed" not in scripted_server.tool_results()[-1], "a new turn starts afresh"
 
 
+async def test_other_agents_tool_names_reach_our_tools_through_the_same_gate(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "app.py").write_text("LIMIT = 10\n")
+    scripted_server.script(
+        Turn(
+            tool_calls=[
+                call("read_file", path="app.py"),
+                call("run_terminal_cmd", command="echo hi > out.txt"),
+            ]
+        ),
+        Turn(text="Read it, and the command was refused."),
+    )
+    answers = Answers(Decision("deny", reason="not now"))
+    agent, events = make_agent(scripted_server, tmp_path, answers)
+    await agent.run_turn("look")
+    await agent.close()
+    read, command = scripted_server.tool_results()
+    assert "LIMIT = 10" in read
+    assert "read_file is called Read here" in read
+    (asked,) = answers.requests
+    assert asked.tool == "Bash", "a renamed shell call is still gated as Bash"
+    assert "not now" in command and not (tmp_path / "out.txt").exists()
+    assert [e.name for e in finished(events)] == ["Read", "Bash"]
+
+
 async def test_deny_with_reason_reaches_the_model(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:

@@ -268,18 +268,42 @@ def _coerce_object(tool_name: str, name: str, spec: dict[str, Any], value: Any) 
     return args
 
 
+# The names other agents give these tools, which models trained on them send instead.
+TOOL_NAME_ALIASES = {
+    "read_file": "Read",
+    "view_file": "Read",
+    "open_file": "Read",
+    "write_file": "Write",
+    "create_file": "Write",
+    "edit_file": "Edit",
+    "str_replace": "Edit",
+    "replace_in_file": "Edit",
+    "shell": "Bash",
+    "run_shell": "Bash",
+    "run_command": "Bash",
+    "execute_command": "Bash",
+    "run_terminal_cmd": "Bash",
+    "grep_search": "Grep",
+    "search_files": "Grep",
+    "file_search": "Glob",
+    "find_files": "Glob",
+    "todo_write": "TodoWrite",
+}
+
+
 class ToolRegistry:
     """The tools offered to the model, by name."""
 
     def __init__(self, tools: Iterable[Tool]) -> None:
         self._tools: dict[str, Tool] = {tool.name: tool for tool in tools}
+        self._folded = {name.casefold(): tool for name, tool in self._tools.items()}
 
     def get(self, name: str) -> Tool | None:
-        """The tool called ``name`` (case-insensitive fallback), or None."""
+        """The tool called ``name``: exactly, in another case, or by another agent's name."""
         tool = self._tools.get(name)
         if tool is None:
-            lowered = {key.lower(): value for key, value in self._tools.items()}
-            tool = lowered.get(name.lower())
+            folded = name.strip().casefold()
+            tool = self._folded.get(folded) or self._tools.get(TOOL_NAME_ALIASES.get(folded, ""))
         return tool
 
     def names(self) -> list[str]:
