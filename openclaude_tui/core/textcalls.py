@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaude_tui.core.calls import ToolCall
-from openclaude_tui.core.tools.base import validate_arguments
+from openclaude_tui.core.tools.base import TOOL_NAME_ALIASES, validate_arguments
 
 _DECODER = json.JSONDecoder()
 _TAG_OPEN = "<tool_call>"
@@ -295,7 +295,10 @@ class _Finder:
             return name
         # `run_shell:` and `functions.Read` are slips seen from real servers and models.
         cleaned = name.strip().rstrip(":").strip().removeprefix("functions.")
-        return self._folded.get(cleaned.casefold())
+        folded = cleaned.casefold()
+        return self._folded.get(folded) or self._folded.get(
+            TOOL_NAME_ALIASES.get(folded, "").casefold()
+        )
 
 
 def _call_parts(obj: Any, strict: bool) -> tuple[Any, Any] | None:

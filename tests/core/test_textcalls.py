@@ -218,6 +218,16 @@ def test_names_match_case_insensitively_and_without_a_stray_colon() -> None:
     assert [name for name, _ in calls_of(extract(text))] == ["Read", "Bash"]
 
 
+def test_other_agents_tool_names_are_read_as_ours() -> None:
+    text = (
+        '<tool_call>{"name": "read_file", "arguments": {"path": "a.py"}}</tool_call>\n'
+        '<tool_call>{"name": "execute_command", "arguments": {"command": "pwd"}}</tool_call>'
+    )
+    assert calls_of(extract(text)) == [("Read", {"path": "a.py"}), ("Bash", {"command": "pwd"})]
+    # A name that is no one's tool stays text.
+    assert calls_of(extract('<tool_call>{"name": "fly", "arguments": {}}</tool_call>')) == []
+
+
 def test_argument_aliases_of_the_tool_are_accepted() -> None:
     found = extract('{"name": "Read", "arguments": {"path": "a.py"}}')
     assert calls_of(found) == [("Read", {"path": "a.py"})]
