@@ -44,7 +44,7 @@ from openclaude_tui.core.events import (
 from openclaude_tui.core.hunk_approval import apply_approved_hunks
 from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
-from openclaude_tui.core.textcalls import extract_tool_calls
+from openclaude_tui.core.textcalls import extract_tool_calls, repair_arguments
 from openclaude_tui.core.tools.base import (
     Tool,
     ToolContext,
@@ -284,6 +284,9 @@ class Agent:
                 response.tool_calls = list(found.calls)
                 if response.finish_reason == "stop":
                     response.finish_reason = "tool_calls"
+        for call in response.tool_calls:
+            # Kept repaired in the history too: some servers parse the arguments sent back.
+            call.arguments = repair_arguments(call.arguments)
         return response
 
     def _collect_partial(self, event: Event) -> None:

@@ -21,6 +21,8 @@ from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.tools.base import TOOL_NAME_ALIASES, validate_arguments
 
 _DECODER = json.JSONDecoder()
+# Also takes raw newlines and tabs inside strings, as models write code in arguments.
+_LENIENT_DECODER = json.JSONDecoder(strict=False)
 _TAG_OPEN = "<tool_call>"
 _TAG_CLOSE = "</tool_call>"
 _FUNCTION = re.compile(r"<function=([^>\n]+)>")
@@ -160,7 +162,7 @@ class _Finder:
                 return None
             return [call for call in calls if call is not None], len(body)
         try:
-            value, used = _loads_lenient(body), len(body)
+            value, used = loads_lenient(body), len(body)
         except ValueError:
             if closed:
                 return None
@@ -191,7 +193,7 @@ class _Finder:
             if not self._free(*span):
                 continue
             try:
-                value = _loads_lenient(match.group(2))
+                value = loads_lenient(match.group(2))
             except ValueError:
                 continue
             calls = self._check_all(value, strict=True)
@@ -343,22 +345,39 @@ def _arguments(value: Any) -> Any:
     return value
 
 
-def _loads_lenient(source: str) -> Any:
-    """JSON with the slips models make: trailing commas, missing or extra closing brackets.
+def loads_lenient(source: str) -> Any:
+    """JSON with the slips models make: trailing commas, missing or extra closing brackets,
+    raw newlines and tabs inside strings.
 
     Raises:
         ValueError: the text is not JSON even after those repairs.
     """
     source = source.strip()
     try:
-        value, end = _DECODER.raw_decode(source)
+        value, end = _LENIENT_DECODER.raw_decode(source)
     except json.JSONDecodeError:
         pass
     else:
         if not source[end:].strip(" \t\r\n}]"):
             return value
     repaired = _TRAILING_COMMA.sub(r"\1", source)
-    return json.loads(repaired + _missing_closers(repaired))
+    return _LENIENT_DECODER.decode(repaired + _missing_closers(repaired))
+
+
+def repair_arguments(arguments: str) -> str:
+    """A tool call's arguments as valid JSON, when ``loads_lenient`` can read an object in
+    them; otherwise unchanged (the call is then answered with the JSON error)."""
+    try:
+        json.loads(arguments)
+    except json.JSONDecodeError:
+        pass
+    else:
+        return arguments
+    try:
+        value = loads_lenient(arguments)
+    except ValueError:
+        return arguments
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else arguments
 
 
 def _missing_closers(source: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,7 @@ async def test_tool_errors_go_back_to_the_model(
         Turn(
             tool_calls=[
                 call("Read", file_path=str(tmp_path / "missing.py")),
-                ToolCallSpec("Read", raw_arguments='{"file_path": "a.py"'),
+                ToolCallSpec("Read", raw_arguments='{"file_path": "a.py", "limit": }'),
                 call("Teleport", where="moon"),
                 call("Read"),
             ]
@@ -215,6 +216,25 @@ async def test_other_agents_tool_names_reach_our_tools_through_the_same_gate(
     assert asked.tool == "Bash", "a renamed shell call is still gated as Bash"
     assert "not now" in command and not (tmp_path / "out.txt").exists()
     assert [e.name for e in finished(events)] == ["Read", "Bash"]
+
+
+async def test_arguments_with_the_usual_json_slips_are_repaired(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    # A raw newline inside a string and a trailing comma, as models write code.
+    written = '{"file_path": "notes.txt", "content": "one\ntwo\n",}'
+    scripted_server.script(
+        Turn(tool_calls=[ToolCallSpec("Write", raw_arguments=written)]),
+        Turn(text="Written."),
+    )
+    agent, events = make_agent(scripted_server, tmp_path, permission_mode="acceptEdits")
+    await agent.run_turn("write notes")
+    await agent.close()
+    assert (tmp_path / "notes.txt").read_text() == "one\ntwo\n"
+    assert [e.status for e in finished(events)] == ["done"]
+    (assistant,) = [m for m in scripted_server.last_request.messages if m.get("tool_calls")]
+    sent_back = assistant["tool_calls"][0]["function"]["arguments"]
+    assert json.loads(sent_back) == {"file_path": "notes.txt", "content": "one\ntwo\n"}
 
 
 async def test_deny_with_reason_reaches_the_model(
