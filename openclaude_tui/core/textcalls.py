@@ -365,18 +365,24 @@ def loads_lenient(source: str) -> Any:
 
 
 def repair_arguments(arguments: str) -> str:
-    """A tool call's arguments as valid JSON, when ``loads_lenient`` can read an object in
-    them; otherwise unchanged (the call is then answered with the JSON error)."""
+    """A tool call's arguments as a valid JSON object, when ``loads_lenient`` can read one in
+    them (encoded once more as a JSON string, too); otherwise unchanged (the call is then
+    answered with the JSON error)."""
     try:
-        json.loads(arguments)
+        value = json.loads(arguments)
     except json.JSONDecodeError:
-        pass
+        try:
+            value = loads_lenient(arguments)
+        except ValueError:
+            return arguments
     else:
-        return arguments
-    try:
-        value = loads_lenient(arguments)
-    except ValueError:
-        return arguments
+        if not isinstance(value, str):
+            return arguments
+    if isinstance(value, str):
+        try:
+            value = loads_lenient(value)
+        except ValueError:
+            return arguments
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else arguments
 
 

@@ -16,6 +16,7 @@ from openclaude_tui.core.textcalls import (
     extract_tool_calls,
     format_tool_call_as_text,
     format_tool_result_as_text,
+    repair_arguments,
 )
 from openclaude_tui.core.tools.base import Tool, validate_arguments
 from openclaude_tui.core.tools.files import Edit, Read, Write
@@ -376,3 +377,20 @@ def test_two_objects_in_one_plain_fence() -> None:
     found = extract(text)
     assert calls_of(found) == [("Read", {"file_path": "a.py"}), ("Read", {"file_path": "b.py"})]
     assert found.text == "Then I compare them."
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ('{"command": "ls"}', '{"command": "ls"}'),
+        ('{"command": "ls",}', '{"command": "ls"}'),
+        ('{"content": "a\nb"}', '{"content": "a\\nb"}'),
+        ('{"file_path": "a.py"', '{"file_path": "a.py"}'),
+        ('"{\\"file_path\\": \\"a.py\\"}"', '{"file_path": "a.py"}'),
+        ('{"file_path": "a.py", "limit": }', '{"file_path": "a.py", "limit": }'),
+        ('["a.py"]', '["a.py"]'),
+        ("", ""),
+    ],
+)
+def test_repair_arguments(sent: str, read: str) -> None:
+    assert repair_arguments(sent) == read
