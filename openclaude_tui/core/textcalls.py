@@ -369,20 +369,16 @@ def repair_arguments(arguments: str) -> str:
     them (encoded once more as a JSON string, too); otherwise unchanged (the call is then
     answered with the JSON error)."""
     try:
-        value = json.loads(arguments)
-    except json.JSONDecodeError:
-        try:
-            value = loads_lenient(arguments)
-        except ValueError:
+        if isinstance(json.loads(arguments), dict):
             return arguments
-    else:
-        if not isinstance(value, str):
-            return arguments
-    if isinstance(value, str):
-        try:
+    except ValueError:
+        pass
+    try:
+        value = loads_lenient(arguments)
+        if isinstance(value, str):
             value = loads_lenient(value)
-        except ValueError:
-            return arguments
+    except ValueError:
+        return arguments
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else arguments
 
 
