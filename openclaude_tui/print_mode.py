@@ -109,7 +109,7 @@ def make_print_approver() -> Approver:
     async def approve(request: PermissionRequest) -> Decision:
         reason = (
             f"{request.tool}({request.target[:100]}) needs approval ({request.reason}) and "
-            "print mode cannot ask; allow it with --allow RULE or --permission-mode"
+            f"print mode cannot ask; {_how_to_allow(request)}"
         )
         unasked = (
             f"This call was not run: it needs the user's approval ({request.reason}), and "
@@ -119,6 +119,16 @@ def make_print_approver() -> Approver:
         return Decision("deny", reason=reason, unasked=unasked)
 
     return approve
+
+
+def _how_to_allow(request: PermissionRequest) -> str:
+    """The flag that would let such a call run in print mode."""
+    if request.always_rule == "Edit":
+        return "allow edits with --permission-mode acceptEdits"
+    if request.always_rule is not None:
+        return f"allow it with --allow '{request.always_rule}'"
+    # Destructive commands and paths outside the project ask whatever the rules say.
+    return "such calls always ask; only --permission-mode bypassPermissions runs them"
 
 
 async def run_print(

@@ -145,7 +145,21 @@ def test_without_the_rules_the_edit_is_denied_and_the_file_kept(tmp_path: Path) 
     assert results[1].startswith("This call was not run: it needs the user's approval")
     assert "default mode asks before each change to a file" in results[1]
     assert "denied" not in results[1]
-    assert "print mode cannot ask; allow it with --allow RULE" in done.stderr
+    assert "print mode cannot ask; allow edits with --permission-mode acceptEdits" in done.stderr
+
+
+def test_a_command_that_would_ask_names_the_rule_that_allows_it(tmp_path: Path) -> None:
+    repo = make_auth_repo(tmp_path / "repo")
+    turns = [
+        Turn(tool_calls=[ToolCallSpec("Bash", {"command": PYTEST})]),
+        Turn(tool_calls=[ToolCallSpec("Bash", {"command": "rm -rf /tmp/elsewhere"})]),
+        Turn(text="Neither ran."),
+    ]
+    with ScriptedServer(turns) as server:
+        done = openclaude(repo, tmp_path / "home", "-p", "test", "--base-url", server.base_url)
+    assert done.returncode == 0, done.stderr
+    assert "allow it with --allow 'Bash(python -m pytest:*)'" in done.stderr
+    assert "such calls always ask; only --permission-mode bypassPermissions" in done.stderr
 
 
 def _json_run(tmp_path: Path, turns: list[Turn], *args: str) -> tuple[int, Any]:
