@@ -191,7 +191,7 @@ class Read(Tool):
         path = ctx.resolve(args["file_path"])
         offset = max(int(args.get("offset") or 1), 1)
         limit = int(args.get("limit") or MAX_LINES)
-        if not path.exists() and not path.is_symlink():
+        if not path.exists():
             candidates = _near_names(path) or await _same_name_in_project(path, ctx)
             return ToolResult(_missing(path, candidates), is_error=True)
         try:
@@ -207,8 +207,6 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
             f"(pattern '*', path '{path}') or Bash `ls {path}`.",
             is_error=True,
         )
-    if not path.exists():
-        return ToolResult(_missing(path, _near_names(path)), is_error=True)
     if not path.is_file():
         return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
     with path.open("rb") as handle:
