@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from tests.scripted_server import ScriptedServer
+
+# No per-example deadline: this machine is shared, and speed is measured by benchmarks,
+# never by a test's clock.
+settings.register_profile("openclaude", deadline=None)
+settings.load_profile("openclaude")
 
 
 @pytest.fixture

@@ -61,6 +61,10 @@ REPEATED_FAILURE = (
     "\n\n(This exact call has now failed {count} times in this turn. Do not send it again "
     "unchanged: fix its arguments, or take another approach.)"
 )
+ASKED_BEFORE = (
+    "The user already denied this exact call in this turn and was not asked again; "
+    "do not send it again"
+)
 DEFAULT_MAX_TURNS = 30
 
 
@@ -88,6 +92,11 @@ class _PreparedCall:
     def name(self) -> str:
         """The tool's own name (the model may have used another agent's)."""
         return self.tool.name if self.tool is not None else self.call.name
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes two calls the same call: the tool and the exact arguments."""
+        return (self.name, self.call.arguments.strip())
 
 
 class _StopTurn(Exception):
@@ -132,6 +141,9 @@ class Agent:
         # How often each exact call (name, arguments) failed in this turn: weaker models
         # repeat a failing call unchanged, and are told so.
         self._failures: dict[tuple[str, str], int] = {}
+        # What the model was told of each exact call the user denied in this turn: the
+        # same call again is answered so without asking the user twice.
+        self._denials: dict[tuple[str, str], str] = {}
         context.emit = self.emit
 
     def emit(self, event: Event) -> None:
@@ -171,6 +183,7 @@ class Agent:
         """
         self.messages.append({"role": "user", "content": prompt})
         self._failures.clear()
+        self._denials.clear()
         requests = 0
         final_text = ""
         called: list[str] = []
@@ -389,8 +402,7 @@ class Agent:
         call = item.call
         text = outcome.text
         if outcome.status == "failed":
-            key = (call.name, call.arguments.strip())
-            failed = self._failures[key] = self._failures.get(key, 0) + 1
+            failed = self._failures[item.key] = self._failures.get(item.key, 0) + 1
             if failed > 1:
                 text += REPEATED_FAILURE.format(count=failed)
         self.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
@@ -437,6 +449,10 @@ class Agent:
         if verdict.action == "deny":
             self.emit(PermissionAnswered(item.call.id, False, reason=verdict.reason))
             return _Outcome(f"Permission denied: {verdict.reason}", "denied")
+        denied_before = self._denials.get(item.key)
+        if denied_before is not None:
+            self.emit(PermissionAnswered(item.call.id, False, reason=ASKED_BEFORE))
+            return _Outcome(f"{denied_before}\n\n({ASKED_BEFORE}.)", "denied")
         preview = await item.tool.preview(item.args, self.context)
         if isinstance(preview, str):
             # It would fail: the model hears why, and the user is not asked about it.
@@ -453,7 +469,8 @@ class Agent:
             self._record(item, _Outcome(DENIED_INTERRUPT, "denied"), 0.0)
             raise _StopTurn()
         if not decision.allowed:
-            return _Outcome(_denial(decision), "denied")
+            self._denials[item.key] = _denial(decision)
+            return _Outcome(self._denials[item.key], "denied")
         if decision.hunks is not None and request.change is not None:
             partial = await apply_approved_hunks(
                 request.change, decision.hunks, self.context, item.call.id

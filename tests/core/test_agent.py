@@ -237,6 +237,31 @@ async def test_arguments_with_the_usual_json_slips_are_repaired(
     assert json.loads(sent_back) == {"file_path": "notes.txt", "content": "one\ntwo\n"}
 
 
+async def test_a_call_the_user_denied_is_not_put_to_them_again_in_the_turn(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    write = call("Bash", command="echo hi > x.txt")
+    scripted_server.script(
+        Turn(tool_calls=[write]),
+        Turn(tool_calls=[write]),
+        Turn(text="Understood."),
+        Turn(tool_calls=[write]),
+        Turn(text="Asked again in the new turn."),
+    )
+    answers = Answers(Decision("deny", reason="no files please"), Decision("deny"))
+    agent, events = make_agent(scripted_server, tmp_path, answers)
+    await agent.run_turn("write x")
+    first, second = scripted_server.tool_results()
+    assert len(answers.requests) == 1
+    assert "no files please" in first and "already denied" not in first
+    assert "no files please" in second and "already denied this exact call" in second
+    assert [e.status for e in finished(events)] == ["denied", "denied"]
+    await agent.run_turn("and now?")
+    await agent.close()
+    assert len(answers.requests) == 2, "a new turn asks again"
+    assert not (tmp_path / "x.txt").exists()
+
+
 async def test_deny_with_reason_reaches_the_model(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:
