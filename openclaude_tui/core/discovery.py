@@ -55,6 +55,10 @@ class Candidate:
         return f"http://{self.host}:{self.port}"
 
 
+# Seconds a listening port has to answer. A port with nothing on it is refused at once, so
+# this is only waited out when something listens; a busy machine or a server loading a
+# model can take longer than half a second, and would then go unrecognised.
+PROBE_TIMEOUT = 2.0
 DEFAULT_CANDIDATES: tuple[Candidate, ...] = (
     Candidate("Ollama", 11434),
     Candidate("LM Studio", 1234),
@@ -89,7 +93,7 @@ def describe_candidates(candidates: Sequence[Candidate]) -> str:
 
 
 async def discover_local_server(
-    candidates: Sequence[Candidate] = DEFAULT_CANDIDATES, timeout: float = 0.5
+    candidates: Sequence[Candidate] = DEFAULT_CANDIDATES, timeout: float = PROBE_TIMEOUT
 ) -> Discovered | None:
     """The first candidate, in order, where a model server answers; None when none does.
 
@@ -119,7 +123,7 @@ async def _listening(host: str, port: int, timeout: float) -> bool:
 
 
 async def identify_server(
-    root: str, *, api_key: str | None = None, timeout: float = 0.5
+    root: str, *, api_key: str | None = None, timeout: float = PROBE_TIMEOUT
 ) -> Discovered | None:
     """What kind of model server answers at ``root``; None when it is not one."""
     paths = ("/api/version", "/api/tags", "/props", "/api/v0/models", "/version", "/v1/models")
