@@ -261,8 +261,9 @@ class Agent:
             await self.compact()
         request = self.request_messages()
         response = await self.provider.complete(request, schemas, self._collect_partial)
+        sent = estimate_tokens(request)
         if response.prompt_tokens is not None and not self._warned_truncation:
-            warning = truncation_warning(estimate_tokens(request), response.prompt_tokens)
+            warning = truncation_warning(sent, response.prompt_tokens)
             if warning:
                 self._warned_truncation = True
                 self.emit(Notice(warning, "warning"))
@@ -273,17 +274,14 @@ class Agent:
             self.total_completion_tokens += response.completion_tokens
         # Servers that report no usage (llama.cpp while streaming) still get a context
         # figure: the estimate of what was sent, tool definitions included.
-        estimated = response.prompt_tokens is None
-        prompt_tokens = (
-            estimate_tokens(request) + schema_tokens if estimated else response.prompt_tokens
-        )
+        reported = response.prompt_tokens
         self.emit(
             Usage(
-                prompt_tokens or 0,
+                reported if reported is not None else sent + schema_tokens,
                 response.completion_tokens or 0,
                 self.total_prompt_tokens,
                 self.total_completion_tokens,
-                estimated=estimated,
+                estimated=reported is None,
             )
         )
         if not response.tool_calls and response.text:

@@ -319,49 +319,46 @@ class Edit(_FileChangeTool):
 
     def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
         """The replacement, with a diff for the model, or why it cannot be made."""
-        return _plan_edit(args, ctx)
-
-
-def _plan_edit(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
-    path = ctx.resolve(args["file_path"])
-    old: str = args["old_string"]
-    new: str = args["new_string"]
-    if not old:
-        return (
-            "old_string is empty. To insert text, put a nearby line in old_string and that "
-            "line plus the new text in new_string; to create or replace a whole file, use Write."
-        )
-    if old == new:
-        return "old_string and new_string are identical, so the edit would change nothing."
-    loaded = _load_for_change(path, ctx, "editing")
-    if isinstance(loaded, str):
-        return loaded
-    content, fmt = loaded
-    found = _find(content, old, new, fmt.newline)
-    if found is None:
-        return f"old_string was not found in {path}. {_near_match(content, old)}"
-    old, new = found
-    count = content.count(old)
-    if count > 1 and not args.get("replace_all"):
-        starts = [m.start() for m in re.finditer(re.escape(old), content)][:10]
-        where = ", ".join(str(content.count("\n", 0, i) + 1) for i in starts)
-        return (
-            f"old_string occurs {count} times in {path} (at lines {where}). Include more "
-            "surrounding lines to make it unique, or set replace_all to true to change "
-            f"all {count}."
-        )
-    after = content.replace(old, new) if args.get("replace_all") else content.replace(old, new, 1)
-    after = _keep_final_newline(content, after, fmt.newline)
-    try:
-        data = after.encode(fmt.encoding)
-    except UnicodeEncodeError as error:
-        return (
-            f"{path} is stored as {fmt.encoding}, which cannot hold "
-            f"{error.object[error.start : error.end]!r} from new_string. Use other characters, "
-            "or rewrite the file with Write (which saves it as UTF-8)."
-        )
-    replaced = f"{count} occurrences" if count > 1 else "1 occurrence"
-    return _Plan(path, content, after, data, f"Edited {path}: replaced {replaced}")
+        path = ctx.resolve(args["file_path"])
+        old: str = args["old_string"]
+        new: str = args["new_string"]
+        if not old:
+            return (
+                "old_string is empty. To insert text, put a nearby line in old_string and "
+                "that line plus the new text in new_string; to create or replace a whole file, "
+                "use Write."
+            )
+        if old == new:
+            return "old_string and new_string are identical, so the edit would change nothing."
+        loaded = _load_for_change(path, ctx, "editing")
+        if isinstance(loaded, str):
+            return loaded
+        content, fmt = loaded
+        found = _find(content, old, new, fmt.newline)
+        if found is None:
+            return f"old_string was not found in {path}. {_near_match(content, old)}"
+        old, new = found
+        count = content.count(old)
+        if count > 1 and not args.get("replace_all"):
+            starts = [m.start() for m in re.finditer(re.escape(old), content)][:10]
+            where = ", ".join(str(content.count("\n", 0, i) + 1) for i in starts)
+            return (
+                f"old_string occurs {count} times in {path} (at lines {where}). Include more "
+                "surrounding lines to make it unique, or set replace_all to true to change "
+                f"all {count}."
+            )
+        after = content.replace(old, new, -1 if args.get("replace_all") else 1)
+        after = _keep_final_newline(content, after, fmt.newline)
+        try:
+            data = after.encode(fmt.encoding)
+        except UnicodeEncodeError as error:
+            return (
+                f"{path} is stored as {fmt.encoding}, which cannot hold "
+                f"{error.object[error.start : error.end]!r} from new_string. Use other characters, "
+                "or rewrite the file with Write (which saves it as UTF-8)."
+            )
+        replaced = f"{count} occurrences" if count > 1 else "1 occurrence"
+        return _Plan(path, content, after, data, f"Edited {path}: replaced {replaced}")
 
 
 def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Format] | str:
@@ -489,27 +486,23 @@ class Write(_FileChangeTool):
 
     def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
         """The file's new content (a diff for the model when it overwrites), or why not."""
-        return _plan_write(args, ctx)
-
-
-def _plan_write(args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
-    path = ctx.resolve(args["file_path"])
-    content: str = args["content"]
-    if not path.exists():
-        lines = _line_count(content)
-        counted = f"{lines:,} line{'' if lines == 1 else 's'}"
-        return _Plan(path, None, content, content.encode(), f"Created {path} ({counted})")
-    loaded = _load_for_change(path, ctx, "overwriting")
-    if isinstance(loaded, str):
-        return loaded
-    before, fmt = loaded
-    if fmt.newline == "\r\n":
-        content = _with_newlines(content, "\r\n")
-    try:
-        data = content.encode(fmt.encoding)
-    except UnicodeEncodeError:
-        data = content.encode()
-    return _Plan(path, before, content, data, f"Updated {path}")
+        path = ctx.resolve(args["file_path"])
+        content: str = args["content"]
+        if not path.exists():
+            lines = _line_count(content)
+            counted = f"{lines:,} line{'' if lines == 1 else 's'}"
+            return _Plan(path, None, content, content.encode(), f"Created {path} ({counted})")
+        loaded = _load_for_change(path, ctx, "overwriting")
+        if isinstance(loaded, str):
+            return loaded
+        before, fmt = loaded
+        if fmt.newline == "\r\n":
+            content = _with_newlines(content, "\r\n")
+        try:
+            data = content.encode(fmt.encoding)
+        except UnicodeEncodeError:
+            data = content.encode()
+        return _Plan(path, before, content, data, f"Updated {path}")
 
 
 def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
