@@ -46,6 +46,8 @@ class Config:
     temperature: float | None = None
     max_tokens: int | None = None
     first_token_timeout: float = 120.0
+    request_timeout: float = 600.0
+    stall_timeout: float = 90.0
     theme: str | None = None
     quiet: bool = False
     debug: bool = False
@@ -125,6 +127,9 @@ def _apply_file(config: Config, data: dict[str, Any], source: str) -> None:
         config.permission_mode = _mode(str(data["permission_mode"]), f"permission_mode in {source}")
     if "first_token_timeout" in data:
         config.first_token_timeout = float(data["first_token_timeout"])
+    for key in ("request_timeout", "stall_timeout"):
+        if key in data:
+            setattr(config, key, float(data[key]))
     if "theme" in data:
         config.theme = str(data["theme"])
     permissions = data.get("permissions", {})

@@ -76,6 +76,8 @@ def make_provider(config: Config) -> Provider:
             temperature=config.temperature,
             max_tokens=config.max_tokens,
             first_token_timeout=config.first_token_timeout,
+            request_timeout=config.request_timeout,
+            stall_timeout=config.stall_timeout,
         )
     )
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from openclaude_tui.core.call_input import PreparedCall, prepare_call
 from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.compact import (
     Compactor,
@@ -46,9 +47,7 @@ from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
 from openclaude_tui.core.textcalls import extract_tool_calls, repair_arguments
 from openclaude_tui.core.tools.base import (
-    Tool,
     ToolContext,
-    ToolInputError,
     ToolRegistry,
     ToolResult,
 )
@@ -76,27 +75,6 @@ class _Outcome:
     status: ToolStatus
     # What a file tool changed, as diff text for showing.
     diff: str = ""
-
-
-@dataclass
-class _PreparedCall:
-    call: ToolCall
-    tool: Tool | None
-    args: dict[str, Any]
-    notes: list[str]
-    error: str | None
-    read_only: bool
-    summary: str
-
-    @property
-    def name(self) -> str:
-        """The tool's own name (the model may have used another agent's)."""
-        return self.tool.name if self.tool is not None else self.call.name
-
-    @property
-    def key(self) -> tuple[str, str]:
-        """What makes two calls the same call: the tool and the exact arguments."""
-        return (self.name, self.call.arguments.strip())
 
 
 class _StopTurn(Exception):
@@ -381,11 +359,18 @@ class Agent:
             answered.add(message["tool_call_id"])
         return answered
 
-    async def _run_group(self, group: list[_PreparedCall]) -> None:
+    async def _run_group(self, group: list[PreparedCall]) -> None:
         # Permission requests come one at a time, in the model's order.
-        gated: list[tuple[_PreparedCall, _Outcome | None]] = []
+        gated: list[tuple[PreparedCall, _Outcome | None]] = []
         for item in group:
-            gated.append((item, await self._gate(item)))
+            try:
+                refusal = await self._gate(item)
+            except _StopTurn:
+                raise
+            except Exception as error:  # a call the gate cannot judge never runs
+                refusal = _Outcome(f"Error: this call could not be checked, so it was not run "
+                                   f"({type(error).__name__}: {error}).", "failed")  # fmt: skip
+            gated.append((item, refusal))
         runnable = [item for item, refusal in gated if refusal is None]
         for item in runnable:
             self.emit(ToolCallRunning(item.call.id))
@@ -396,7 +381,7 @@ class Agent:
             assert outcome is not None
             self._record(item, outcome, duration)
 
-    def _record(self, item: _PreparedCall, outcome: _Outcome, duration: float) -> None:
+    def _record(self, item: PreparedCall, outcome: _Outcome, duration: float) -> None:
         call = item.call
         text = outcome.text
         if outcome.status == "failed":
@@ -408,36 +393,13 @@ class Agent:
             ToolCallFinished(call.id, item.name, text, outcome.status, duration, outcome.diff)
         )
 
-    def _prepare(self, call: ToolCall) -> _PreparedCall:
-        tool = self.tools.get(call.name)
-        if tool is None:
-            offered = ", ".join(self.tools.names())
-            error = f"There is no tool named '{call.name}'. The tools are: {offered}."
-            return _PreparedCall(call, None, {}, [], error, True, call.name)
-        try:
-            raw = json.loads(call.arguments) if call.arguments.strip() else {}
-        except json.JSONDecodeError as problem:
-            error = (
-                f"The arguments of this {tool.name} call are not valid JSON ({problem.msg} at "
-                f"character {problem.pos}). Send the call again with a JSON object of arguments."
-            )
-            summary = tool.summary(call.salvaged_arguments()) or call.arguments[:80]
-            return _PreparedCall(call, tool, {}, [], error, True, summary)
-        try:
-            args, notes = tool.validate(raw)
-        except ToolInputError as problem:
-            summary = tool.summary(raw) if isinstance(raw, dict) else ""
-            return _PreparedCall(
-                call, tool, raw if isinstance(raw, dict) else {}, [], str(problem), True, summary
-            )
-        if call.name.casefold() != tool.name.casefold():
-            notes.append(f"{call.name} is called {tool.name} here; use that name")
-        read_only = tool.read_only
-        if tool.name == "Bash":
-            read_only = self.policy.classify(args["command"], self.context.cwd).level == "read_only"
-        return _PreparedCall(call, tool, args, notes, None, read_only, tool.summary(args))
+    def _prepare(self, call: ToolCall) -> PreparedCall:
+        def read_only(command: str) -> bool:
+            return self.policy.classify(command, self.context.cwd).level == "read_only"
 
-    async def _gate(self, item: _PreparedCall) -> _Outcome | None:
+        return prepare_call(call, self.tools, read_only)
+
+    async def _gate(self, item: PreparedCall) -> _Outcome | None:
         """None when the call may run, else the outcome that stands in for running it."""
         if item.error is not None or item.tool is None:
             return _Outcome(f"Error: {item.error}", "failed")
@@ -477,7 +439,7 @@ class Agent:
                 return _Outcome(*partial)
         return None
 
-    async def _execute(self, item: _PreparedCall) -> tuple[_Outcome, float]:
+    async def _execute(self, item: PreparedCall) -> tuple[_Outcome, float]:
         assert item.tool is not None
         started = self.clock()
         try:
@@ -491,7 +453,7 @@ class Agent:
         return _Outcome(_with_notes(item, result.text), status, result.diff), duration
 
 
-def _with_notes(item: _PreparedCall, text: str) -> str:
+def _with_notes(item: PreparedCall, text: str) -> str:
     """A tool result led by what was corrected in the call's arguments, if anything."""
     if item.notes:
         return f"(Note: {'; '.join(item.notes)}.)\n{text}"

@@ -31,16 +31,20 @@ class ToolCallAssembler:
         """Add the ``tool_calls`` of one chunk's delta (decoded JSON objects)."""
         for position, delta in enumerate(deltas):
             index = _field(delta, "index")
-            if index is None:
+            if not isinstance(index, int) or isinstance(index, bool):
                 index = position
             call = self._calls.setdefault(index, {"id": "", "name": "", "arguments": ""})
             call_id = _field(delta, "id")
-            if call_id and not call["id"]:
+            if isinstance(call_id, str) and call_id and not call["id"]:
                 call["id"] = call_id
             function = _field(delta, "function")
             if function is None:
                 continue
             name = _field(function, "name")
+            if name is not None and not isinstance(name, str):
+                # A list, a number or an object is no tool's name: keep it as the model
+                # sent it, so the call is answered "no such tool" and the model can see why.
+                name = json.dumps(name, ensure_ascii=False)
             if name and not call["name"]:
                 call["name"] = name
             arguments = _field(function, "arguments")
@@ -86,13 +90,15 @@ class AnswerText:
         self._text: list[str] = []
         self._reasoning: list[str] = []
 
-    def add_reasoning(self, piece: str | None) -> None:
-        if piece:
+    def add_reasoning(self, piece: Any) -> None:
+        """Take a piece of reasoning (anything but a non-empty string is ignored)."""
+        if piece and isinstance(piece, str):
             self._reasoning.append(piece)
             self._emit(ReasoningDelta(piece))
 
-    def add_content(self, piece: str | None) -> None:
-        if piece:
+    def add_content(self, piece: Any) -> None:
+        """Take a piece of the answer's text (anything but a non-empty string is ignored)."""
+        if piece and isinstance(piece, str):
             self._content.append(piece)
             self._route(self._splitter.feed(piece))
 
@@ -138,27 +144,39 @@ class AnswerReading:
         self.chunks += 1
         usage = chunk.get("usage")
         if isinstance(usage, dict):
-            self.prompt_tokens = usage.get("prompt_tokens")
-            self.completion_tokens = usage.get("completion_tokens")
-        for choice in chunk.get("choices") or ():
+            self.prompt_tokens = _count(usage.get("prompt_tokens"))
+            self.completion_tokens = _count(usage.get("completion_tokens"))
+        choices = chunk.get("choices")
+        for choice in choices if isinstance(choices, list) else ():
             if not isinstance(choice, dict):
                 continue
             delta = choice.get("delta")
             if isinstance(delta, dict):
                 self.answer.add_reasoning(_reasoning_of(delta))
                 self.answer.add_content(delta.get("content"))
-                if delta.get("tool_calls"):
+                if isinstance(delta.get("tool_calls"), list):
                     self.assembler.feed(delta["tool_calls"])
-            if choice.get("finish_reason"):
+            if choice.get("finish_reason") and isinstance(choice["finish_reason"], str):
                 self.finish_reason = choice["finish_reason"]
         return self.chunks
+
+
+def _count(value: Any) -> int | None:
+    """A token count as servers should send it: a non-negative integer, else unknown."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
 
 
 def completion_as_chunk(completion: dict[str, Any]) -> dict[str, Any]:
     """A whole (non-streamed) completion in the shape of one streamed chunk."""
     choices = [
         {"delta": choice.get("message") or {}, "finish_reason": choice.get("finish_reason")}
-        for choice in completion.get("choices") or ()
+        for choice in _list(completion.get("choices"))
         if isinstance(choice, dict)
     ]
     return {"choices": choices, "usage": completion.get("usage")}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -353,7 +353,7 @@ def _call_parts(call: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     function = call.get("function") or {}
     try:
         args = json.loads(function.get("arguments") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # arguments nested too deep to parse
         args = {}
     return str(function.get("name") or "?"), args if isinstance(args, dict) else {}
 

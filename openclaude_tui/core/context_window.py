@@ -211,9 +211,10 @@ async def _ollama_window(
 ) -> ServedWindow:
     parameters = show.get("parameters")
     if isinstance(parameters, str):
-        match = re.search(r"^\s*num_ctx\s+(\d+)\s*$", parameters, re.MULTILINE)
-        if match:
-            return ServedWindow("Ollama", int(match.group(1)), "num_ctx in its Modelfile")
+        match = re.search(r"^\s*num_ctx\s+(\d{1,10})\s*$", parameters, re.MULTILINE)
+        tokens = _positive_int(int(match.group(1))) if match else None
+        if tokens is not None:
+            return ServedWindow("Ollama", tokens, "num_ctx in its Modelfile")
     running, version = await asyncio.gather(
         get_json(f"{root}/api/ps", api_key=api_key, timeout=timeout),
         get_json(f"{root}/api/version", api_key=api_key, timeout=timeout),
@@ -258,7 +259,8 @@ def _llama_server_window(props: Any) -> ServedWindow | None:
 def _lmstudio_window(v1: Any, v0: Any, model: str) -> ServedWindow | None:
     found = False
     for entry in entries(v1, "models"):
-        instances = [i for i in entry.get("loaded_instances") or [] if isinstance(i, dict)]
+        loaded = entry.get("loaded_instances")
+        instances = [i for i in loaded if isinstance(i, dict)] if isinstance(loaded, list) else []
         if model not in {entry.get("key"), *(i.get("id") for i in instances)}:
             continue
         found = True
@@ -289,10 +291,17 @@ def _listed_window(models: Any, model: str) -> ServedWindow | None:
     return ServedWindow(server, _positive_int(entry["max_model_len"]), "its --max-model-len")
 
 
+# No server serves more; a larger figure (``1e300``, ``Infinity`` in JSON) is nonsense.
+MAX_SERVED_WINDOW = 1 << 30
+
+
 def _positive_int(value: Any) -> int | None:
+    """A window size as a server should report it; None for anything else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return int(value) if value > 0 else None
+    if not 0 < value <= MAX_SERVED_WINDOW:  # also false for NaN and infinities
+        return None
+    return int(value)
 
 
 def truncation_warning(sent_estimate: int, reported_prompt_tokens: int) -> str | None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
-import json
 import random
 import re
 import time
@@ -20,15 +18,23 @@ from urllib.parse import urlsplit
 
 from openclaude_tui.core.answer import AnswerReading, AnswerText, completion_as_chunk
 from openclaude_tui.core.calls import ToolCall
-from openclaude_tui.core.events import Event, Notice, Retrying
-from openclaude_tui.core.sse import event_data
-from openclaude_tui.core.textcalls import (
-    describe_tools_for_prompt,
-    format_tool_call_as_text,
-    format_tool_result_as_text,
+from openclaude_tui.core.deadlines import (
+    BodyTooLarge,
+    RequestClock,
+    parse_json,
+    read_capped,
+    timed_bytes,
 )
+from openclaude_tui.core.events import Event, Notice, Retrying
+from openclaude_tui.core.provider_errors import (
+    ProviderError,
+    error_reason,
+    stream_error,
+    translate_error,
+)
+from openclaude_tui.core.sse import event_data
+from openclaude_tui.core.text_protocol import as_text_protocol
 
-RETRYABLE_STATUS = frozenset({408, 409, 429})
 # How servers say they will not take the ``tools`` field. Ollama and vLLM answer 400;
 # llama.cpp's server without --jinja answers 500, OpenRouter 404 ("No endpoints found that
 # support tool use"): the status alone says nothing, the words do.
@@ -45,7 +51,13 @@ DRAIN_SECONDS = 0.1
 # together. Every socket read costs the HTTP stack far more CPU than decoding a few more
 # events, and a token stream sends one event per token or word.
 READ_INTERVAL = 1 / 30
+# A Retry-After longer than this is not waited out: the user hears when to try again.
 MAX_RETRY_DELAY = 60.0
+# The most a whole (non-streamed) answer or the model list may hold, and one stream event.
+MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_EVENT_BYTES = 8 * 1024 * 1024
+# The model list is small: it gets this long at most (or the request timeout, if shorter).
+LIST_TIMEOUT = 30.0
 
 
 @dataclass
@@ -58,6 +70,9 @@ class ProviderSettings:
     temperature: float | None = None
     max_tokens: int | None = None
     first_token_timeout: float = 120.0
+    # Once the answer has begun: the longest silence, and the longest whole request.
+    stall_timeout: float = 90.0
+    request_timeout: float = 600.0
     retry_base_delay: float = 1.0
     max_attempts: int = MAX_ATTEMPTS
 
@@ -72,16 +87,6 @@ class ModelResponse:
     reasoning: str = ""
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
-
-
-class ProviderError(Exception):
-    """A request failed for good; ``str(error)`` is one sentence for the user."""
-
-    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
-        super().__init__(message)
-        self.retryable = retryable
-        self.status = status
-        self.retry_after: float | None = None
 
 
 class Provider:
@@ -110,11 +115,12 @@ class Provider:
                 base_url=self.settings.base_url,
                 api_key=self.settings.api_key or "none",
                 max_retries=0,
-                # The read timeout applies between bytes; the first-token deadline is
-                # enforced separately, around the whole request.
+                # The read timeout applies between bytes; the first-token, stall and
+                # request deadlines are enforced around the whole request (see RequestClock),
+                # so this one only backs them up.
                 timeout=openai.Timeout(
                     connect=10.0,
-                    read=max(self.settings.first_token_timeout, 30.0),
+                    read=max(self.settings.first_token_timeout, self.settings.stall_timeout) + 10.0,
                     write=30.0,
                     pool=10.0,
                 ),
@@ -129,11 +135,17 @@ class Provider:
 
     async def list_models(self) -> list[str]:
         """Model ids the server offers (``/v1/models``)."""
+        limit = min(self.settings.request_timeout, LIST_TIMEOUT)
         try:
-            page = await self._sdk().models.list()
+            async with asyncio.timeout(limit):
+                page = await self._sdk().models.list()
+        except TimeoutError:
+            raise ProviderError(
+                f"the server at {self.host} did not send its model list within {limit:g} s"
+            ) from None
         except Exception as error:
-            raise self._translate(error) from error
-        return [model.id for model in page.data]
+            raise translate_error(error, self.settings.base_url, self.settings.model) from error
+        return [str(model.id) for model in page.data]
 
     async def complete(
         self,
@@ -156,6 +168,12 @@ class Provider:
                     continue
                 if not error.retryable or attempt == attempts:
                     raise
+                if error.retry_after is not None and error.retry_after > MAX_RETRY_DELAY:
+                    raise ProviderError(
+                        f"{error}; the server asks to wait {_duration(error.retry_after)} "
+                        "before trying again",
+                        status=error.status,
+                    ) from None
                 delay = self._delay(attempt, error.retry_after)
                 emit(Retrying(attempt + 1, attempts, delay, str(error)))
                 await asyncio.sleep(delay)
@@ -211,7 +229,7 @@ class Provider:
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(max(retry_after, 0.0), MAX_RETRY_DELAY)
+            return min(retry_after, MAX_RETRY_DELAY)
         base = self.settings.retry_base_delay * (2 ** (attempt - 1))
         return min(base * (0.5 + random.random() / 2), MAX_RETRY_DELAY)
 
@@ -262,26 +280,23 @@ class Provider:
     async def _stream(
         self, request: dict[str, Any], emit: Callable[[Event], None]
     ) -> ModelResponse:
-        timeout = self.settings.first_token_timeout
+        clock = self._clock()
         reading = AnswerReading(AnswerText(emit))
         try:
             async with (
-                asyncio.timeout(timeout) as deadline,
+                clock.timeout(),
                 self._sdk().chat.completions.with_streaming_response.create(**request) as response,
             ):
                 if _is_plain_json(response.headers.get("content-type", "")):
                     await self._read_whole(response, reading)
                 else:
-                    await self._read_events(response, reading, deadline)
+                    await self._read_events(response, reading, clock)
         except TimeoutError:
-            raise ProviderError(
-                f"{self.host} sent nothing within {timeout:g} s (the first-token timeout; "
-                "a model may still be loading: raise it with --first-token-timeout)"
-            ) from None
+            raise ProviderError(clock.message(self.host)) from None
         except ProviderError:
             raise
         except Exception as error:
-            raise self._translate(error) from error
+            raise translate_error(error, self.settings.base_url, self.settings.model) from error
         if reading.chunks == 0:
             raise _EmptyStream()
         if not reading.done and reading.finish_reason is None:
@@ -305,40 +320,65 @@ class Provider:
             completion_tokens=reading.completion_tokens,
         )
 
+    def _clock(self) -> RequestClock:
+        settings = self.settings
+        return RequestClock(
+            settings.first_token_timeout, settings.stall_timeout, settings.request_timeout
+        )
+
     async def _read_events(
-        self, response: Any, reading: AnswerReading, deadline: asyncio.Timeout
+        self, response: Any, reading: AnswerReading, clock: RequestClock
     ) -> None:
         """Read a streamed answer's events into ``reading``."""
-        events = event_data(_gathered(response.iter_bytes(), READ_INTERVAL))
+        received = timed_bytes(_gathered(response.iter_bytes(), READ_INTERVAL), clock)
+        events = event_data(received, MAX_EVENT_BYTES)
         try:
             async for data in events:
                 if data.startswith("[DONE]"):
                     reading.done = True
                     await _drain(events)
                     return
-                chunk = json.loads(data)
+                try:
+                    chunk = parse_json(data)
+                except ValueError:
+                    raise ProviderError(
+                        f"{self.host} sent a malformed answer (an event that is not JSON: "
+                        f"{_excerpt(data)})",
+                        retryable=True,
+                    ) from None
                 if isinstance(chunk, dict) and chunk.get("error"):
-                    raise self._stream_error(chunk["error"])
+                    raise stream_error(self.host, chunk["error"])
                 if isinstance(chunk, dict) and reading.add(chunk) == 1:
-                    # Past the first token the answer may take as long as it needs.
-                    deadline.reschedule(None)
-        except (ProviderError, json.JSONDecodeError):
+                    # Past the first token, silence is what is limited (the stall timeout).
+                    clock.answer_began()
+        except ProviderError:
             raise
+        except BodyTooLarge as error:
+            raise ProviderError(
+                f"{self.host} sent one stream event of {error} without a line end; "
+                "the answer was stopped"
+            ) from None
         except Exception as error:  # the body broke off after the server said 200
             raise ProviderError(
-                f"{self.host} broke off the answer ({_reason(error)})", retryable=True
+                f"{self.host} broke off the answer ({error_reason(error)})", retryable=True
             ) from error
 
     async def _read_whole(self, response: Any, reading: AnswerReading) -> None:
         """Read a whole completion sent by a server that ignored ``stream``."""
-        body = await response.read()
+        try:
+            body = await read_capped(response.iter_bytes(), MAX_BODY_BYTES)
+        except BodyTooLarge as error:
+            raise ProviderError(f"{self.host} sent an answer of {error}; it was stopped") from None
         if not body.strip():
             return  # an empty answer: the caller decides what that means
-        completion = json.loads(body)
+        try:
+            completion = parse_json(body)
+        except ValueError:
+            raise ProviderError(f"{self.host} sent a malformed answer", retryable=True) from None
         if not isinstance(completion, dict):
             raise ProviderError(f"{self.host} sent a malformed answer", retryable=True)
         if completion.get("error"):
-            raise self._stream_error(completion["error"])
+            raise stream_error(self.host, completion["error"])
         if not completion.get("choices"):
             raise ProviderError(f"{self.host} sent an answer with no choices", retryable=True)
         reading.add(completion_as_chunk(completion))
@@ -351,74 +391,24 @@ class Provider:
         emit: Callable[[Event], None],
     ) -> ModelResponse:
         request = self._request(messages, tools, stream=False)
-        timeout = self.settings.first_token_timeout
+        # Nothing shows before a whole answer is in: the first-token deadline covers it all.
+        clock = self._clock()
         reading = AnswerReading(AnswerText(emit))
         try:
             async with (
-                asyncio.timeout(timeout),
+                clock.timeout(),
                 self._sdk().chat.completions.with_streaming_response.create(**request) as response,
             ):
                 await self._read_whole(response, reading)
         except TimeoutError:
-            raise ProviderError(
-                f"{self.host} did not answer within {timeout:g} s (raise --first-token-timeout)"
-            ) from None
+            raise ProviderError(clock.message(self.host)) from None
         except ProviderError:
             raise
         except Exception as error:
-            raise self._translate(error) from error
+            raise translate_error(error, self.settings.base_url, self.settings.model) from error
         if not reading.done:
             raise ProviderError(f"{self.host} sent an empty answer", retryable=True)
         return self._response(reading)
-
-    def _translate(self, error: Exception) -> ProviderError:
-        """Turn an SDK exception into one sentence, marked retryable or not."""
-        import openai
-
-        url = self.settings.base_url
-        if isinstance(error, openai.APITimeoutError):
-            return ProviderError(f"the request to {url} timed out", retryable=True)
-        if isinstance(error, openai.APIConnectionError):
-            cause = error.__cause__ or error
-            return ProviderError(f"cannot reach {url} ({_reason(cause)})", retryable=True)
-        if isinstance(error, openai.APIStatusError):
-            return self._status_error(error)
-        if isinstance(error, json.JSONDecodeError):
-            return ProviderError(f"{self.host} sent a malformed answer", retryable=True)
-        return ProviderError(f"the request to {url} failed: {_reason(error)}")
-
-    def _stream_error(self, error: Any) -> ProviderError:
-        """An error the server reported inside a stream it had started."""
-        message = error.get("message") if isinstance(error, dict) else error
-        return ProviderError(f"{self.host} stopped the answer with an error: {message}")
-
-    def _status_error(self, error: Any) -> ProviderError:
-        status: int = error.status_code
-        detail = _server_message(error)
-        url = self.settings.base_url
-        model = self.settings.model
-        if status in RETRYABLE_STATUS or status >= 500:
-            result = ProviderError(
-                f"server returned {status}{': ' + detail if detail else ''}",
-                retryable=True,
-                status=status,
-            )
-            result.retry_after = _retry_after(error.response.headers.get("retry-after"))
-            return result
-        if status == 401:
-            message = (
-                f"{url} refused the API key (401{': ' + detail if detail else ''}); "
-                "set it with --api-key or OPENAI_API_KEY"
-            )
-        elif status == 403:
-            message = f"{url} denied access (403{': ' + detail if detail else ''})"
-        elif status == 404 and ("model" in detail.lower() or not detail):
-            message = f'model "{model}" not found at {url}'
-        elif status == 404:
-            message = f"{url} answered 404 ({detail}); check --base-url (it usually ends in /v1)"
-        else:
-            message = f"{url} rejected the request ({status}): {detail or 'no reason given'}"
-        return ProviderError(message, status=status)
 
     async def explain_missing_model(self, error: ProviderError) -> ProviderError:
         """Add the models the server offers to a 'model not found' error."""
@@ -430,47 +420,6 @@ class Provider:
             return error
         offered = ", ".join(models) if models else "no models"
         return ProviderError(f"{error}; the server offers: {offered}", status=404)
-
-
-def as_text_protocol(
-    messages: list[dict[str, Any]], tools: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """The conversation for a server without native tool calls.
-
-    The tools are described in the system prompt, earlier calls are written into the
-    assistant's text the way the model is told to write them, and results come back as user
-    messages (consecutive results in one message, so roles keep alternating).
-    """
-    names: dict[str, str] = {}
-    converted: list[dict[str, Any]] = []
-    previous_was_result = False
-    for message in messages:
-        role = message.get("role")
-        if role == "system":
-            prompt = f"{message.get('content') or ''}\n\n{describe_tools_for_prompt(tools)}"
-            converted.append({"role": "system", "content": prompt})
-        elif role == "assistant" and message.get("tool_calls"):
-            parts = [message.get("content") or ""]
-            for raw in message["tool_calls"]:
-                call = ToolCall(raw["id"], raw["function"]["name"], raw["function"]["arguments"])
-                names[call.id] = call.name
-                parts.append(format_tool_call_as_text(call))
-            converted.append({"role": "assistant", "content": "\n".join(p for p in parts if p)})
-        elif role == "tool":
-            call_id = message.get("tool_call_id", "")
-            text = format_tool_result_as_text(
-                names.get(call_id, "tool"), call_id, str(message.get("content") or "")
-            )
-            if previous_was_result:
-                converted[-1]["content"] += "\n\n" + text
-            else:
-                converted.append({"role": "user", "content": text})
-            previous_was_result = True
-            continue
-        else:
-            converted.append(message)
-        previous_was_result = False
-    return converted
 
 
 def _is_plain_json(content_type: str) -> bool:
@@ -505,33 +454,14 @@ class _EmptyStream(Exception):
     """The server answered 200 to a streamed request but sent no chunk at all."""
 
 
-def _server_message(error: Any) -> str:
-    body = getattr(error, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-        if isinstance(inner, str):
-            return inner
-        if body.get("detail"):
-            return str(body["detail"])
-    message = getattr(error, "message", "") or ""
-    return str(message)
+def _excerpt(data: str) -> str:
+    text = data.strip().replace("\n", " ")
+    return repr(text[:60] + ("…" if len(text) > 60 else ""))
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_to_datetime(value)
-    if parsed is None:
-        return None
-    return max(parsed.timestamp() - time.time(), 0.0)
-
-
-def _reason(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
-    return text.splitlines()[0][:200]
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.0f} h"

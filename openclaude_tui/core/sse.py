@@ -4,35 +4,58 @@ The provider reads a chat-completion stream itself rather than through the SDK's
 object: the SDK builds a typed model of every chunk, which costs more CPU than drawing the
 answer does. Only ``data`` fields matter here; lines end in ``\\n`` or ``\\r\\n``, and
 other line separators (U+2028 and friends) may sit inside the JSON unescaped.
+
+A line, and an event, may hold at most ``max_bytes``: a server that sends a line without
+end must not fill the memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, AsyncIterator
 
+from openclaude_tui.core.deadlines import BodyTooLarge
+
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+
 
 class EventDecoder:
-    """Turns the bytes of an event stream, as they arrive, into the data of each event."""
+    """Turns the bytes of an event stream, as they arrive, into the data of each event.
 
-    def __init__(self) -> None:
-        self._pending = b""
+    Raises ``BodyTooLarge`` (from ``feed``) when a line or an event passes ``max_bytes``.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        # The unfinished last line, as a growing buffer: joining a long line's pieces
+        # one by one would copy it over and over.
+        self._pending = bytearray()
         self._data: list[str] = []
+        self._data_size = 0
+        self._max = max_bytes
 
     def feed(self, chunk: bytes) -> list[str]:
         """The data of the events ``chunk`` completes (one string per event)."""
-        lines = (self._pending + chunk).split(b"\n")
-        self._pending = lines.pop()
         events: list[str] = []
-        for raw in lines:
-            self._line(raw, events)
+        start = 0
+        while (end := chunk.find(b"\n", start)) != -1:
+            if self._pending:
+                self._pending += chunk[start:end]
+                line = bytes(self._pending)
+                self._pending.clear()
+            else:
+                line = chunk[start:end]
+            self._line(line, events)
+            start = end + 1
+        self._pending += chunk[start:]
+        if len(self._pending) > self._max:
+            raise BodyTooLarge(self._max)
         return events
 
     def close(self) -> list[str]:
         """The data of an event the stream left unterminated at its end."""
         events: list[str] = []
         if self._pending:
-            self._line(self._pending, events)
-            self._pending = b""
+            self._line(bytes(self._pending), events)
+            self._pending.clear()
         if self._data:
             events.append("\n".join(self._data))
             self._data = []
@@ -44,18 +67,24 @@ class EventDecoder:
             if self._data:
                 events.append("\n".join(self._data))
                 self._data = []
+                self._data_size = 0
             return
         if not line.startswith(b"data:"):
             return  # comments (": keep-alive"), event names, ids and retry hints
         value = line[5:]
         if value.startswith(b" "):
             value = value[1:]
+        self._data_size += len(value)
+        if self._data_size > self._max:
+            raise BodyTooLarge(self._max)
         self._data.append(value.decode("utf-8", errors="replace"))
 
 
-async def event_data(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
-    """The data of each event in a stream of bytes."""
-    decoder = EventDecoder()
+async def event_data(
+    chunks: AsyncIterable[bytes], max_bytes: int = DEFAULT_MAX_BYTES
+) -> AsyncIterator[str]:
+    """The data of each event in a stream of bytes (``BodyTooLarge`` past ``max_bytes``)."""
+    decoder = EventDecoder(max_bytes)
     async for chunk in chunks:
         for data in decoder.feed(chunk):
             yield data

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaude_tui.core.calls import ToolCall
+from openclaude_tui.core.text_protocol import TAG_CLOSE, TAG_OPEN
 from openclaude_tui.core.tools.base import TOOL_NAME_ALIASES, validate_arguments
 
 _DECODER = json.JSONDecoder()
 # Also takes raw newlines and tabs inside strings, as models write code in arguments.
 _LENIENT_DECODER = json.JSONDecoder(strict=False)
-_TAG_OPEN = "<tool_call>"
-_TAG_CLOSE = "</tool_call>"
 _FUNCTION = re.compile(r"<function=([^>\n]+)>")
 _FUNCTION_CLOSE = "</function>"
 _PARAMETER = re.compile(r"<parameter=([^>\n]+)>")
@@ -90,10 +89,14 @@ def extract_tool_calls(
         The remaining text and the recognised calls.
     """
     finder = _Finder(text, tools, aliases or {})
-    finder.tagged()
-    finder.bare_functions()
-    finder.fenced()
-    finder.bare_json()
+    try:
+        finder.tagged()
+        finder.bare_functions()
+        finder.fenced()
+        finder.bare_json()
+    except RecursionError:
+        # JSON nested deeper than the parser can follow is no call anyone meant.
+        return TextCalls(text, ())
     if not finder.found:
         return TextCalls(text, ())
     finder.found.sort(key=lambda item: item[0])
@@ -131,15 +134,15 @@ class _Finder:
     def tagged(self) -> None:
         """``<tool_call>…</tool_call>`` blocks holding JSON or Qwen3-Coder markup."""
         text = self.text
-        start = text.find(_TAG_OPEN)
+        start = text.find(TAG_OPEN)
         while start != -1:
-            body_start = start + len(_TAG_OPEN)
-            close = text.find(_TAG_CLOSE, body_start)
-            next_open = text.find(_TAG_OPEN, body_start)
+            body_start = start + len(TAG_OPEN)
+            close = text.find(TAG_CLOSE, body_start)
+            next_open = text.find(TAG_OPEN, body_start)
             # A model may leave the last block (or one before the next) unclosed.
             body_end = min((i for i in (close, next_open) if i != -1), default=len(text))
             closed = body_end == close
-            end = close + len(_TAG_CLOSE) if closed else body_end
+            end = close + len(TAG_CLOSE) if closed else body_end
             body = text[body_start:body_end]
             parsed = self._tagged_body(body, closed)
             if parsed is not None:
@@ -234,9 +237,9 @@ class _Finder:
             if text[start - 1 : start] == "`" and text[end : end + 1] == "`":
                 start, end = start - 1, end + 1
             after = text[end:].lstrip()
-            if after.startswith(_TAG_CLOSE):
+            if after.startswith(TAG_CLOSE):
                 # A closing tag whose opening the template had already written.
-                end = len(text) - len(after) + len(_TAG_CLOSE)
+                end = len(text) - len(after) + len(TAG_CLOSE)
             spans.append((start, end))
         for fence, (body_start, body_end) in self._fences:
             left = _uncovered(text, spans, body_start, body_end)
@@ -373,11 +376,13 @@ def repair_arguments(arguments: str) -> str:
             return arguments
     except ValueError:
         pass
+    except RecursionError:
+        return arguments  # nested too deep to read: the call is answered with that error
     try:
         value = loads_lenient(arguments)
         if isinstance(value, str):
             value = loads_lenient(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         return arguments
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else arguments
 
@@ -492,50 +497,3 @@ def _join(left: str, right: str) -> str:
         left, right = left.rstrip(), right.lstrip()
         return left + ("\n\n" if left and right else "") + right
     return left + ("" if right[0] in ".,;:!?)" else " ") + right
-
-
-def describe_tools_for_prompt(tools: list[dict[str, Any]]) -> str:
-    """The system-prompt section that teaches a model without native tool calling our tools.
-
-    Args:
-        tools: OpenAI ``tools`` entries (``{"type": "function", "function": {…}}``) or the
-            bare function objects (name, description, parameters).
-    """
-    lines = [
-        "# Tools",
-        "",
-        "You can use the tools listed below. To call one, write a block exactly like this,"
-        " with the tool's name and a JSON object of its arguments:",
-        "",
-        '<tool_call>{"name": "TOOL_NAME", "arguments": {"PARAMETER": "VALUE"}}</tool_call>',
-        "",
-        "- Write one <tool_call> block per call; you may write several in one message.",
-        "- Do not put the blocks in code fences, and use only the parameters listed.",
-        "- After your last call, stop writing and wait. Each result comes back as a user"
-        " message that begins with `[tool result for NAME (ID)]`; never write one yourself.",
-        "- When you need no tool, answer normally without any <tool_call> block.",
-    ]
-    for tool in tools:
-        function = tool.get("function")
-        spec: Mapping[str, Any] = function if isinstance(function, Mapping) else tool
-        parameters = json.dumps(
-            spec.get("parameters", {}), separators=(",", ":"), ensure_ascii=False
-        )
-        lines += ["", f"## {spec['name']}", str(spec.get("description", "")).strip()]
-        lines.append(f"Parameters (JSON schema): {parameters}")
-    return "\n".join(lines)
-
-
-def format_tool_call_as_text(call: ToolCall) -> str:
-    """A call as the text protocol writes it, for sending an assistant turn back as text."""
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except json.JSONDecodeError:
-        arguments = call.arguments
-    payload = json.dumps({"name": call.name, "arguments": arguments}, ensure_ascii=False)
-    return f"{_TAG_OPEN}{payload}{_TAG_CLOSE}"
-
-
-def format_tool_result_as_text(name: str, call_id: str, content: str) -> str:
-    """A tool result as the user message the text protocol sends back."""
-    return f"[tool result for {name} ({call_id})]\n{content}"

@@ -7,6 +7,7 @@ text tells the model what went wrong and what to do instead.
 from __future__ import annotations
 
 import json
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -219,6 +220,8 @@ def _coerce(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
                 raise ToolInputError(f"{where} must be a number, got '{value}'.") from None
         if not isinstance(value, (int, float)):
             raise ToolInputError(f"{where} must be a number, got {json.dumps(value)[:80]}.")
+        if not math.isfinite(value):
+            raise ToolInputError(f"{where} must be a finite number, got {value}.")
         if kind == "integer":
             if float(value) != int(value):
                 raise ToolInputError(f"{where} must be a whole number, got {value}.")
@@ -239,7 +242,7 @@ def _coerce(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
         if isinstance(value, str):
             try:
                 value = json.loads(value)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 raise ToolInputError(f"{where} must be a JSON array.") from None
         if not isinstance(value, list):
             raise ToolInputError(f"{where} must be an array, got {json.dumps(value)[:80]}.")
@@ -258,7 +261,7 @@ def _coerce_object(tool_name: str, name: str, spec: dict[str, Any], value: Any) 
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ToolInputError(f"{tool_name}: '{name}' must be a JSON object.") from None
     if not isinstance(value, dict):
         raise ToolInputError(f"{tool_name}: each '{name}' item must be an object.")

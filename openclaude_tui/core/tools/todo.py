@@ -84,7 +84,7 @@ class TodoWriteTool(Tool):
         if isinstance(todos, str):
             try:
                 todos = json.loads(todos)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 todos = None  # the schema check below reports it
         if isinstance(todos, list):
             raw = {**raw, "todos": [_mend(item, notes) for item in todos]}
