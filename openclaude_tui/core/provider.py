@@ -51,6 +51,7 @@ DRAIN_SECONDS = 0.1
 # together. Every socket read costs the HTTP stack far more CPU than decoding a few more
 # events, and a token stream sends one event per token or word.
 READ_INTERVAL = 1 / 30
+FULL_READ = 16 * 1024
 # A Retry-After longer than this is not waited out: the user hears when to try again.
 MAX_RETRY_DELAY = 60.0
 # The most a whole (non-streamed) answer or the model list may hold, and one stream event.
@@ -428,10 +429,17 @@ def _is_plain_json(content_type: str) -> bool:
 
 
 async def _gathered(chunks: AsyncIterator[bytes], interval: float) -> AsyncIterator[bytes]:
-    """``chunks``, read no more often than once per ``interval`` seconds."""
+    """``chunks``, read no more often than once per ``interval`` seconds.
+
+    A full read (the body arriving faster than it is read) is followed at once: waiting
+    would only slow a large body down, not save reads.
+    """
     read_at = 0.0
     async for chunk in chunks:
         yield chunk
+        if len(chunk) >= FULL_READ:
+            read_at = time.monotonic()
+            continue
         wait = read_at + interval - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)

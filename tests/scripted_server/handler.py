@@ -180,6 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in turn.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if self._fault(turn, chunks):
+            return
         limit = len(chunks)
         # The chunk with the finish reason (the last answer chunk when there is none).
         finish_at = next(
@@ -209,6 +211,45 @@ class _Handler(BaseHTTPRequestHandler):
         self._write_event("[DONE]", turn.chunked)
         if turn.chunked:
             self.wfile.write(b"0\r\n\r\n")
+
+    def _fault(self, turn: Turn, chunks: list[dict[str, Any]]) -> bool:
+        """Play the turn's stream fault, if it has one; True when the answer ends here."""
+        owner = self.server.owner
+        if turn.keep_alive_forever:
+            while owner._pause(0.05):
+                self._write_raw(b": keep-alive\n\n", turn.chunked)
+            return True
+        first = json.dumps(chunks[0], separators=(",", ":"))
+        if turn.long_line:
+            self._write_event(first, turn.chunked)
+            self._write_raw(b"data: ", turn.chunked)
+            piece = b"x" * 65536
+            for _ in range(turn.long_line // len(piece) + 1):
+                self._write_raw(piece, turn.chunked)
+            self.close_connection = True
+            return True
+        if turn.raw_event is not None:
+            self._write_event(first, turn.chunked)
+            self._write_event(turn.raw_event, turn.chunked)
+            chunks[:] = chunks[1:]
+            return False
+        if turn.stall_after is not None:
+            for chunk in chunks[: turn.stall_after]:
+                self._write_event(json.dumps(chunk, separators=(",", ":")), turn.chunked)
+            owner._pause(3600)  # until the server stops, or the client gives up
+            self.close_connection = True
+            return True
+        if turn.endless:
+            template = next(c for c in chunks if c["choices"] and c["choices"][0]["delta"])
+            for chunk in chunks[:2]:
+                self._write_event(json.dumps(chunk, separators=(",", ":")), turn.chunked)
+            while owner._pause(max(turn.token_delay, 0.05)):
+                choice = {**template["choices"][0], "delta": {"content": " more"}}
+                event = {**template, "choices": [choice]}
+                self._write_event(json.dumps(event, separators=(",", ":")), turn.chunked)
+            self.close_connection = True
+            return True
+        return False
 
     def _write_event(self, data: str, chunked: bool) -> None:
         self._write_raw(f"data: {data}\n\n".encode(), chunked)

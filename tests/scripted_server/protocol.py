@@ -86,6 +86,16 @@ class Turn:
             servers and proxies do.
         omit_usage: Report no usage, even when the request asks for it, as llama-cpp-python's
             server does while streaming.
+        stall_after: Stream this many chunks (the role chunk counts), then send nothing more
+            while holding the connection open, as a server whose model hung does.
+        endless: After the text, keep streaming text chunks (one per ``token_delay``, at
+            least every 0.05 s) and never finish.
+        keep_alive_forever: Open the stream and send only ``: keep-alive`` comments, every
+            0.05 s, never a token.
+        raw_event: Sent verbatim as the data of one event after the first chunk (malformed
+            JSON, for instance); the answer goes on normally after it.
+        long_line: After the first chunk, send one ``data:`` line this many bytes long that
+            never ends, then close the connection.
     """
 
     text: str = ""
@@ -110,6 +120,11 @@ class Turn:
     omit_finish_reason: bool = False
     ignore_stream: bool = False
     omit_usage: bool = False
+    stall_after: int | None = None
+    endless: bool = False
+    keep_alive_forever: bool = False
+    raw_event: str | None = None
+    long_line: int = 0
 
     def __post_init__(self) -> None:
         if self.finish_reason is not None and self.finish_reason not in FINISH_REASONS:

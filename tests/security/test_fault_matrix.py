@@ -1,0 +1,135 @@
+"""Print mode against a server that misbehaves: every fault ends in one clear line, in time.
+
+Each case is a real ``openclaude -p`` process talking to the scripted server, with small
+deadlines in the user's config (first token 2 s, stall 1 s, whole request 3 s). A fault must
+end the process with exit code 1 and exactly one ``openclaude:`` line on stderr (besides
+the notices of retries), no traceback; and Ctrl+C (SIGINT) during the fault must end it with exit code 130.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_print_mode import _env
+from tests.scripted_server import ScriptedServer, Turn
+
+DEADLINES = "first_token_timeout = 2\nrequest_timeout = 3\nstall_timeout = 1\n"
+# Far above every deadline and retry above: only a hang reaches it.
+HANG = 90.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A misbehaving answer, repeated for every attempt, and what the user must read."""
+
+    id: str
+    turn: Turn
+    message: str
+
+
+FAULTS = [
+    Fault("500", Turn(status=500), "server returned 500"),
+    Fault("429-nan", Turn(status=429, headers={"Retry-After": "nan"}), "server returned 429"),
+    Fault(
+        "429-garbage",
+        Turn(status=429, headers={"Retry-After": "soon, maybe"}),
+        "server returned 429",
+    ),
+    Fault(
+        "429-negative", Turn(status=429, headers={"Retry-After": "-5"}), "server returned 429"
+    ),
+    Fault(
+        "429-huge",
+        Turn(status=429, headers={"Retry-After": "99999999"}),
+        "the server asks to wait",
+    ),
+    Fault(
+        "429-http-date",
+        Turn(status=429, headers={"Retry-After": "Fri, 31 Dec 2999 23:59:59 GMT"}),
+        "the server asks to wait",
+    ),
+    Fault(
+        "dropped", Turn(text="one two three four five six", drop_after=2), "before the answer"
+    ),
+    Fault(
+        "malformed-json",
+        Turn(text="hello there", raw_event='{"choices": [{"delta": '),
+        "sent a malformed answer",
+    ),
+    Fault("10mb-line", Turn(text="hi", long_line=10 * 1024 * 1024), "more than 8 MB"),
+    Fault("endless-body", Turn(keep_alive_forever=True), "sent nothing within 2 s"),
+    Fault("stall", Turn(text="one two three four", stall_after=2), "stopped sending for 1 s"),
+    Fault("never-ending", Turn(text="start", endless=True), "still sending after 3 s"),
+]
+
+
+def _start(tmp_path: Path, server: ScriptedServer) -> subprocess.Popen[str]:
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "config.toml").write_text(DEADLINES)
+    return subprocess.Popen(
+        [sys.executable, "-m", "openclaude_tui", "-p", "hi", "--base-url", server.base_url,
+         "--model", "scripted-model"],
+        cwd=tmp_path,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
+def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    try:
+        out, err = process.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("print mode hung instead of ending at its deadline")
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.id)
+def test_each_fault_ends_with_one_clear_line(tmp_path: Path, fault: Fault) -> None:
+    with ScriptedServer([fault.turn] * 4) as server:
+        code, out, err = _finish(_start(tmp_path, server))
+    assert code == 1, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("openclaude: ")]
+    assert len(errors) == 1 and fault.message in errors[0], err
+    # Besides the error, only the notices of retries (the tool log is empty here).
+    assert all("retrying in" in line for line in lines if line not in errors), err
+    assert out == ""
+
+
+def _wait_for_request(server: ScriptedServer) -> None:
+    deadline = time.monotonic() + HANG
+    while not server.chat_requests:
+        if time.monotonic() > deadline:
+            pytest.fail("the request never reached the server")
+        time.sleep(0.02)
+
+
+# Faults that last (a retry's wait, a deadline's wait) long enough to be interrupted; the
+# others end at once, before a signal could arrive.
+LASTING = [f for f in FAULTS if f.id not in {"429-negative", "429-huge", "429-http-date",
+                                              "10mb-line"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", LASTING, ids=lambda f: f.id)
+def test_ctrl_c_ends_each_fault(tmp_path: Path, fault: Fault) -> None:
+    with ScriptedServer([fault.turn] * 4) as server:
+        process = _start(tmp_path, server)
+        _wait_for_request(server)
+        process.send_signal(signal.SIGINT)
+        code, _, err = _finish(process)
+    assert "Traceback" not in err
+    assert code == 130, err
+    errors = [line for line in err.splitlines() if line.startswith("openclaude: ")]
+    assert errors == ["openclaude: interrupted by the user"], err
