@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-# A route's answer: (status, JSON payload), or a callable building it from the request body.
+
+@dataclass(frozen=True)
+class Endless:
+    """A body that never ends: ``start``, then one space every ``every`` seconds."""
+
+    start: bytes = b'{"data": ['
+    every: float = 0.05
+
+
+# A route's answer: (status, JSON payload, a raw string, or an ``Endless`` body), or a
+# callable building it from the request body.
 Answer = tuple[int, Any] | Callable[[Any], tuple[int, Any]]
 
 
@@ -91,12 +103,28 @@ def _make_handler(server: RouteServer) -> type[BaseHTTPRequestHandler]:
 
         def _reply(self, body: Any) -> None:
             status, payload = server.answer(self.command, self.path.split("?")[0], body)
+            if isinstance(payload, Endless):
+                self._trickle(status, payload)
+                return
             data = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _trickle(self, status: int, body: Endless) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            try:
+                self.wfile.write(body.start)
+                while True:  # until the client hangs up
+                    self.wfile.flush()
+                    time.sleep(body.every)
+                    self.wfile.write(b" ")
+            except OSError:
+                return
 
     return Handler
 

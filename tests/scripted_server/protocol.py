@@ -260,7 +260,7 @@ def estimate_prompt_tokens(messages: Sequence[dict[str, Any]]) -> int:
 def estimate_completion_tokens(turn: Turn) -> int:
     """The completion tokens the server reports for a turn: characters produced // 4."""
     chars = len(turn.text) + len(turn.reasoning)
-    chars += sum(len(c.name) + len(c.argument_string()) for c in turn.tool_calls)
+    chars += sum(len(str(c.name)) + len(c.argument_string()) for c in turn.tool_calls)
     return chars // 4
 
 
