@@ -186,7 +186,9 @@ class _Finder:
                 self._take(start, end, [call])
 
     def fenced(self) -> None:
-        """Code fences: a JSON fence holding exactly a call (or a list of calls) is one."""
+        """Code fences: a JSON fence holding exactly a call (or a list of calls) is one, when
+        such fences are the whole answer; a fence beside prose is an example, not a call."""
+        found: list[tuple[_Span, list[_Call]]] = []
         for match in _FENCE.finditer(self.text):
             span = (match.start(), match.end())
             self._fences.append((span, (match.start(2), match.end(2))))
@@ -201,10 +203,13 @@ class _Finder:
                 continue
             calls = self._check_all(value, strict=True)
             if calls is not None:
-                self._take(*span, calls)
+                found.append((span, calls))
+        self._take_if_alone(found)
 
     def bare_json(self) -> None:
-        """JSON objects (or lists of them) anywhere in the prose, shaped exactly as a call."""
+        """JSON objects (or lists of them) shaped exactly as a call, when they are the whole
+        answer: JSON in prose stays prose."""
+        found: list[tuple[_Span, list[_Call]]] = []
         text = self.text
         position = 0
         while (match := _JSON_START.search(text, position)) is not None:
@@ -223,7 +228,20 @@ class _Finder:
             position = end
             calls = self._check_all(value, strict=True)
             if calls is not None and self._free(start, end):
-                self._take(start, end, calls)
+                found.append(((start, end), calls))
+        self._take_if_alone(found)
+
+    def _take_if_alone(self, found: list[tuple[_Span, list[_Call]]]) -> None:
+        """Take ``found`` when nothing but them (and earlier calls) is in the answer."""
+        if not found:
+            return
+        rest = _uncovered(self.text, self._taken + [span for span, _ in found], 0, len(self.text))
+        for marker in (*_CALL_PREFIXES, "`"):
+            rest = rest.replace(marker, "")
+        if rest.strip():
+            return
+        for (start, end), calls in found:
+            self._take(start, end, calls)
 
     def removals(self) -> list[_Span]:
         """The spans to cut, widened over what the calls leave behind."""

@@ -141,9 +141,17 @@ def test_qwen3_coder_xml_strips_only_one_newline_each_side() -> None:
 
 
 def test_llama3_bare_json_with_parameters_key() -> None:
-    found = extract(transcript("llama3_bare_json"))
+    """A bare object that is the whole answer is a call."""
+    text = transcript("llama3_bare_json").split("\n\n", 1)[1]
+    found = extract(text)
     assert calls_of(found) == [("Read", {"file_path": "/srv/api/handlers.py"})]
-    assert found.text == "To answer that I need to see how the request handlers are registered."
+    assert found.text == ""
+
+
+def test_a_bare_object_after_prose_stays_prose() -> None:
+    """The README's promise: a JSON object in prose is not run, even when it names a tool."""
+    text = transcript("llama3_bare_json")
+    assert extract(text) == TextCalls(text, ())
 
 
 def test_llama3_list_of_typed_calls_after_python_tag() -> None:
@@ -160,12 +168,16 @@ def test_llama3_list_of_typed_calls_after_python_tag() -> None:
 
 
 def test_mistral_fenced_json_block_is_removed_with_its_fence() -> None:
-    found = extract(transcript("mistral_fenced_json"))
+    """A fenced block that is the whole answer is a call; the fence goes with it."""
+    fence = transcript("mistral_fenced_json").split("\n\n")[1]
+    found = extract(f"\n{fence}\n")
     assert calls_of(found) == [("Glob", {"pattern": "**/*.py"})]
-    assert found.text == (
-        "Sure! To find the Python files in the project, I will call the Glob tool:\n\n"
-        "Once I have the list, I will look for the entry point."
-    )
+    assert found.text == ""
+
+
+def test_a_fenced_call_between_prose_stays_prose() -> None:
+    text = transcript("mistral_fenced_json")
+    assert extract(text) == TextCalls(text, ())
 
 
 def test_mistral_tool_calls_marker() -> None:
@@ -249,9 +261,14 @@ def test_arguments_spread_beside_the_name_inside_a_tag() -> None:
 
 
 def test_call_in_inline_code_leaves_no_empty_backticks() -> None:
-    found = extract('Reading it now: `{"name": "Read", "arguments": {"file_path": "a.py"}}`.')
+    found = extract('`{"name": "Read", "arguments": {"file_path": "a.py"}}`')
     assert calls_of(found) == [("Read", {"file_path": "a.py"})]
-    assert found.text == "Reading it now:."
+    assert found.text == ""
+
+
+def test_a_call_in_inline_code_within_a_sentence_stays_prose() -> None:
+    text = 'Reading it now: `{"name": "Read", "arguments": {"file_path": "a.py"}}`.'
+    assert extract(text) == TextCalls(text, ())
 
 
 def test_tag_inside_an_xml_fence_takes_the_fence_too() -> None:
@@ -370,11 +387,12 @@ def test_two_objects_in_one_plain_fence() -> None:
         '{"name": "Read", "arguments": {"file_path": "a.py"}}\n'
         '{"name": "Read", "arguments": {"file_path": "b.py"}}\n'
         "```\n"
-        "Then I compare them."
     )
     found = extract(text)
     assert calls_of(found) == [("Read", {"file_path": "a.py"}), ("Read", {"file_path": "b.py"})]
-    assert found.text == "Then I compare them."
+    assert found.text == ""
+    with_prose = text + "Then I compare them."
+    assert extract(with_prose) == TextCalls(with_prose, ())
 
 
 @pytest.mark.parametrize(
@@ -392,3 +410,54 @@ def test_two_objects_in_one_plain_fence() -> None:
 )
 def test_repair_arguments(sent: str, read: str) -> None:
     assert repair_arguments(sent) == read
+
+
+# --- the README's promise, checked on disk through the real agent --------------------------
+
+PROSE_WITH_A_CALL = (
+    "To create the file you would send a call like this one:\n\n"
+    '{"name": "Write", "arguments": {"file_path": "made-by-prose.txt", "content": "x"}}\n\n'
+    "but I have not done it."
+)
+FENCED_IN_PROSE = (
+    "For example:\n\n```json\n"
+    '{"name": "Write", "arguments": {"file_path": "made-by-prose.txt", "content": "x"}}\n'
+    "```\n\nThat is how a Write call looks."
+)
+WHOLE_ANSWER = '{"name": "Write", "arguments": {"file_path": "made-by-prose.txt", "content": "x"}}'
+
+
+async def _answer_once(tmp_path: Path, text: str) -> Path:
+    """One turn whose model answers ``text`` (no native call), in bypassPermissions mode."""
+    import asyncio
+
+    from openclaude_tui.config import Config
+    from openclaude_tui.core.permissions import Decision, PermissionRequest
+    from openclaude_tui.runtime import build_agent, make_provider
+    from tests.scripted_server import ScriptedServer, Turn
+
+    async def nobody(request: PermissionRequest) -> Decision:
+        raise AssertionError("bypassPermissions asks nobody")
+
+    with ScriptedServer([Turn(text=text), Turn(text="done")]) as server:
+        config = Config(
+            cwd=tmp_path, project_root=tmp_path, base_url=server.base_url,
+            model="scripted-model", permission_mode="bypassPermissions", bypass_available=True,
+        )  # fmt: skip
+        agent = build_agent(config, make_provider(config), nobody)
+        try:
+            await asyncio.wait_for(agent.run_turn("how do I write a file?"), timeout=60)
+        finally:
+            await agent.close()
+    return tmp_path / "made-by-prose.txt"
+
+
+@pytest.mark.parametrize("text", [PROSE_WITH_A_CALL, FENCED_IN_PROSE], ids=["bare", "fenced"])
+async def test_json_examples_in_prose_stay_prose_even_naming_a_real_tool(
+    tmp_path: Path, text: str
+) -> None:
+    assert not (await _answer_once(tmp_path, text)).exists()
+
+
+async def test_a_json_call_that_is_the_whole_answer_runs(tmp_path: Path) -> None:
+    assert (await _answer_once(tmp_path, WHOLE_ANSWER)).read_text() == "x"
