@@ -3,8 +3,10 @@
 ``unified_diff`` writes a git-style diff of two texts (what ``git apply`` and ``patch``
 accept). ``parse_diff`` reads any unified diff, git's extended headers included (renames,
 copies, modes, binary files), into ``FileDiff`` → ``Hunk`` → ``Line``; ``diff_texts`` does
-both at once. ``apply_hunks`` applies only some hunks of a file's diff, ``FileDiff.patch``
-writes a patch of some hunks for ``git apply``.
+both at once (``diff_apply.apply_hunks`` applies only some hunks of a file's diff);
+``FileDiff.patch`` writes a patch of some hunks for ``git apply``. A large text is diffed
+only where it changed (``diff_window``); a change too large to show line by line gives a
+``FileDiff`` with a ``note`` instead of hunks.
 
 Lines are split on ``\\n`` only, and a line's text keeps a ``\\r`` before its newline, so
 CRLF files and stray carriage returns survive a round trip byte for byte.
@@ -23,13 +25,18 @@ from typing import Literal, NamedTuple
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
+from openclaude_tui.core.diff_window import DiffTooLarge, changed_region, check_size
 from openclaude_tui.core.tools.base import FileChange
 
 DEFAULT_CONTEXT = 3
 _NO_NEWLINE = "\\ No newline at end of file\n"
 _HUNK_HEADER = re.compile(r"^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@")
 # Only "\n" ends a line for diff tools; str.splitlines would also split on "\r", "\f", …
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+LINE_PATTERN = re.compile(r"[^\n]*\n|[^\n]+")
+# The start line numbers of a hunk header (after "-" and "+").
+_HUNK_NUMBERS = re.compile(r"(?<=[-+])\d+")
+# Texts larger than this (both sides) are diffed only where they changed.
+WINDOW_FROM = 200_000
 
 FileStatus = Literal["modified", "new", "deleted", "renamed", "copied"]
 LineKind = Literal["context", "added", "removed"]
@@ -159,6 +166,7 @@ class FileDiff:
         new_mode: Git's file mode after, when the diff says.
         binary: The file is binary; there are no hunks to show.
         similarity: For a rename or copy, how similar the files are, in percent.
+        note: Why there are no hunks although the file changed ("too large to diff…").
     """
 
     old_path: str | None
@@ -169,6 +177,7 @@ class FileDiff:
     new_mode: str | None = None
     binary: bool = False
     similarity: int | None = None
+    note: str = ""
 
     @property
     def path(self) -> str:
@@ -287,15 +296,24 @@ def unified_diff(before: str | None, after: str, path: str, context: int = DEFAU
     Returns:
         The diff, ending in a newline, or "" when the texts are equal. A side that does
         not end in a newline is marked with ``\\ No newline at end of file``.
+
+    Raises:
+        DiffTooLarge: The changed part is too large to diff line by line.
     """
     if before == after:
         return ""
+    check_size(before, after)
     relative = not path.startswith("/")
     old_name = "/dev/null" if before is None else (f"a/{path}" if relative else path)
     new_name = f"b/{path}" if relative else path
+    shift = 0
+    if before is not None and len(before) + len(after) > WINDOW_FROM:
+        # Only the changed region is diffed; its hunks are moved to their lines in the file.
+        region = changed_region(before, after, context)
+        before, after, shift = region.before, region.after, region.line
     lines = difflib.unified_diff(
-        _LINE.findall(before or ""),
-        _LINE.findall(after),
+        LINE_PATTERN.findall(before or ""),
+        LINE_PATTERN.findall(after),
         fromfile=old_name,
         tofile=new_name,
         n=context,
@@ -303,6 +321,8 @@ def unified_diff(before: str | None, after: str, path: str, context: int = DEFAU
     )
     out: list[str] = []
     for line in lines:
+        if shift and line.startswith("@@"):
+            line = _HUNK_NUMBERS.sub(lambda m: str(int(m[0]) + shift), line, count=2)
         if line.endswith("\n"):
             out.append(line)
         else:
@@ -361,7 +381,12 @@ def diff_texts(
     """The diff turning ``before`` into ``after`` (None: the file does not exist on that side)."""
     if before is None and after is None:
         raise ValueError("a file diff needs at least one side")
-    parsed = parse_diff(unified_diff(before, after or "", path, context))
+    try:
+        text = unified_diff(before, after or "", path, context)
+    except DiffTooLarge as error:
+        status: FileStatus = "new" if before is None else "modified"
+        return FileDiff(path, path, status, note=str(error))
+    parsed = parse_diff(text)
     if not parsed:
         return FileDiff(path, path)
     found = parsed[0]
@@ -383,7 +408,10 @@ def change_diff_text(change: FileChange, root: Path | None = None) -> str:
     when inside it, with CRLF line ends shown as plain ones."""
     before = None if change.before is None else change.before.replace("\r\n", "\n")
     after = (change.after or "").replace("\r\n", "\n")
-    return unified_diff(before, after, _change_path(change, root))
+    try:
+        return unified_diff(before, after, _change_path(change, root))
+    except DiffTooLarge:
+        return ""  # ``too_large_note`` says so where the change is described
 
 
 def _change_path(change: FileChange, root: Path | None) -> str:
@@ -469,87 +497,3 @@ def _hunk(source: object) -> Hunk:
         source.section_header.rstrip("\r\n"),  # type: ignore[attr-defined]
         tuple(lines),
     )
-
-
-def apply_hunks(
-    text: str,
-    diff: FileDiff,
-    selected: Iterable[int] | None = None,
-    *,
-    reverse: bool = False,
-) -> str:
-    """Apply the ``selected`` hunks of ``diff`` to ``text`` (all of them when None).
-
-    Hunks are placed by their old line numbers, which do not depend on the other hunks,
-    so any subset applies. When a hunk's lines are not where it says (the text moved on),
-    the nearest place where they are is used, as ``patch`` does; when they differ only in
-    line endings, the text's own endings are kept.
-
-    Args:
-        text: The text the diff's old side describes (its new side when ``reverse``).
-        diff: The file's diff.
-        selected: Indices into ``diff.hunks``.
-        reverse: Undo the hunks instead of applying them.
-
-    Raises:
-        HunkMismatchError: A selected hunk's old lines are nowhere in the text.
-    """
-    chosen = set(range(len(diff.hunks))) if selected is None else set(selected)
-    lines = _LINE.findall(text)
-    out: list[str] = []
-    position = 0
-    for index, hunk in enumerate(diff.hunks):
-        if index not in chosen:
-            continue
-        if reverse:
-            hunk = hunk.reversed()
-        old = [line.content for line in hunk.lines if line.kind != "added"]
-        new = [line.content for line in hunk.lines if line.kind != "removed"]
-        start = hunk.old_start if hunk.old_count == 0 else hunk.old_start - 1
-        found = _locate(lines, old, start, position)
-        if found is None:
-            raise HunkMismatchError(
-                index,
-                f"hunk {index + 1} ({hunk.header}) does not match the text: "
-                "its old lines are not there",
-            )
-        at, crlf = found
-        if crlf:
-            new = [_with_cr(line) for line in new]
-        out.extend(lines[position:at])
-        out.extend(new)
-        position = at + len(old)
-    out.extend(lines[position:])
-    return "".join(out)
-
-
-def _locate(lines: list[str], old: list[str], start: int, floor: int) -> tuple[int, bool] | None:
-    """Where ``old`` sits in ``lines`` nearest ``start`` (not before ``floor``).
-
-    Returns the index and whether it matched only once carriage returns were ignored.
-    """
-    last = len(lines) - len(old)
-    for loose in (False, True):
-        wanted = [_loose(line) for line in old] if loose else old
-        for distance in range(max(start - floor, last - start, 0) + 1):
-            for at in (start - distance, start + distance) if distance else (start,):
-                if floor <= at <= last and _matches(lines, wanted, at, loose):
-                    crlf = any(lines[at + i].endswith("\r\n") for i in range(len(old)))
-                    return at, loose and crlf
-    return None
-
-
-def _with_cr(line: str) -> str:
-    return line[:-1] + "\r\n" if line.endswith("\n") and not line.endswith("\r\n") else line
-
-
-def _loose(line: str) -> str:
-    return line[:-2] + "\n" if line.endswith("\r\n") else line
-
-
-def _matches(lines: list[str], wanted: list[str], at: int, loose: bool) -> bool:
-    for offset, expected in enumerate(wanted):
-        actual = lines[at + offset]
-        if (_loose(actual) if loose else actual) != expected:
-            return False
-    return True

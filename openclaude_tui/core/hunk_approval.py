@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openclaude_tui.core.diff import FileDiff, apply_hunks, diff_change
+from openclaude_tui.core.diff import FileDiff, diff_change
+from openclaude_tui.core.diff_apply import apply_hunks
 from openclaude_tui.core.events import ToolStatus
 from openclaude_tui.core.tools.base import FileChange, ToolContext
 from openclaude_tui.core.tools.files import Write

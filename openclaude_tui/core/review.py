@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openclaude_tui.core.diff import FileDiff, HunkMismatchError, apply_hunks
+from openclaude_tui.core.diff import FileDiff, HunkMismatchError
+from openclaude_tui.core.diff_apply import apply_hunks
 from openclaude_tui.core.gitdiff import (
     DiffSource,
     GitRepo,

@@ -14,6 +14,8 @@ Span = tuple[int, int]
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
 # Past this many token comparisons a word diff costs more than it shows.
 _WORD_DIFF_LIMIT = 250_000
+# Longer lines are not even split into words (a minified file's one line can be megabytes).
+_WORD_DIFF_MAX_CHARS = 20_000
 # Below this similarity two lines are different lines, not one line edited.
 _WORD_DIFF_MIN_RATIO = 0.3
 
@@ -57,6 +59,8 @@ def word_spans(old: str, new: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     Returns:
         ``(old_spans, new_spans)``, each a tuple of ``(start, end)`` offsets.
     """
+    if len(old) + len(new) > _WORD_DIFF_MAX_CHARS:
+        return (), ()
     old_words = _WORD.findall(old)
     new_words = _WORD.findall(new)
     if not old_words or not new_words or len(old_words) * len(new_words) > _WORD_DIFF_LIMIT:

@@ -15,10 +15,10 @@ from openclaude_tui.core.diff import (
     DiffParseError,
     FileDiff,
     HunkMismatchError,
-    apply_hunks,
     diff_texts,
     parse_diff,
 )
+from openclaude_tui.core.diff_apply import apply_hunks
 from openclaude_tui.core.word_diff import pair_lines, word_spans
 
 

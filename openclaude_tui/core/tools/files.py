@@ -22,12 +22,24 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.diff import change_diff_text, count_changes
+from openclaude_tui.core.diff_window import too_large_note
 from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolResult
+from openclaude_tui.core.tools.edit_match import (
+    find_replacement,
+    keep_final_newline,
+    near_match,
+    numbered,
+    with_newlines,
+)
+from openclaude_tui.core.tools.read_window import MAX_SHOWN_BYTES, read_window
 from openclaude_tui.core.tools.search_engine import SearchError, find_rg, list_files
 
 MAX_LINES = 2000
 MAX_LINE_CHARS = 2000
 DIFF_LINES = 100
+# Edit and Write hold a file's old and new text (and its bytes) in memory at once; past this
+# size they would need gigabytes, so such a file is left to a command (sed, a script).
+MAX_CHANGE_BYTES = 64 * 1024 * 1024
 # How long a missing file's name is looked for elsewhere in the project.
 SUGGESTION_SECONDS = 3.0
 _SNIFF_BYTES = 8192
@@ -38,8 +50,6 @@ _BINARY_NAME = re.compile(
     r"|sqlite|db|docx|xlsx|pptx)$",
     re.IGNORECASE,
 )
-# The prefix Read puts before each line ("    12\t"), which models sometimes copy.
-_LINE_NUMBER = re.compile(r"^ *\d+(?:\t|→)")
 # Characters a glob reads as patterns: a name holding them is not searched for.
 _GLOB_SPECIAL = re.compile(r"[*?\[\]{}!\\]")
 _FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
@@ -78,17 +88,8 @@ def _decode(data: bytes) -> tuple[str, _Format]:
     return text, _Format(encoding, newline)
 
 
-def _with_newlines(text: str, newline: str) -> str:
-    lf = text.replace("\r\n", "\n")
-    return lf if newline == "\n" else lf.replace("\n", "\r\n")
-
-
 def _line_count(text: str) -> int:
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
-
-
-def _numbered(lines: list[str], first: int) -> str:
-    return "\n".join(f"{first + i:>6}\t{line}" for i, line in enumerate(lines))
 
 
 def _capped_diff(diff: str) -> str:
@@ -218,19 +219,10 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
             )
         handle.seek(0)
         ctx.remember_read(path)
-        shown: list[bytes] = []
-        utf8 = True
-        total = 0
         # One pass: count every line and check the whole file is UTF-8 (to decode the
-        # shown lines exactly as Edit will), keeping only the requested window in memory.
-        for total, raw in enumerate(handle, 1):
-            if utf8:
-                try:
-                    raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    utf8 = False
-            if offset <= total < offset + limit:
-                shown.append(raw)
+        # shown lines exactly as Edit will), keeping only a bounded window in memory.
+        window = read_window(handle, offset, limit)
+    total, utf8 = window.total, window.utf8
     if total == 0:
         return ToolResult(f"(the file is empty: {path})")
     if offset > total:
@@ -239,24 +231,31 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
             f"Use an offset from 1 to {total:,}.",
             is_error=True,
         )
-    lines = [_display_line(raw, "utf-8" if utf8 else "latin-1") for raw in shown]
+    encoding = "utf-8" if utf8 else "latin-1"
+    shown = zip(window.lines, window.sizes, strict=True)
+    lines = [_display_line(raw, size, encoding) for raw, size in shown]
     if offset == 1 and utf8 and lines:
         lines[0] = lines[0].removeprefix("\ufeff")
-    parts = [_numbered(lines, offset)]
+    parts = [numbered(lines, offset)]
     remaining = total - (offset + len(lines) - 1)
     if remaining > 0:
+        cut = f"the output is capped at {MAX_SHOWN_BYTES // 1024} KB; " if window.full else ""
         parts.append(
-            f"({remaining:,} more lines; to continue, Read with offset={offset + len(lines)})"
+            f"({remaining:,} more lines; {cut}to continue, Read with offset={offset + len(lines)})"
         )
     if not utf8:
         parts.append("(the file is not valid UTF-8, so it is shown decoded as latin-1)")
     return ToolResult("\n\n".join(parts))
 
 
-def _display_line(raw: bytes, encoding: str) -> str:
-    line = raw.decode(encoding).removesuffix("\n").removesuffix("\r")
-    if len(line) > MAX_LINE_CHARS:
-        return f"{line[:MAX_LINE_CHARS]}… [line cut: {len(line):,} characters]"
+def _display_line(raw: bytes, size: int, encoding: str) -> str:
+    """A shown line: ``raw`` is its first bytes (at most ``MAX_LINE_BYTES``) of ``size``."""
+    cut = size > len(raw)
+    # A cut may fall inside a UTF-8 sequence: the broken tail is dropped.
+    line = raw.decode(encoding, errors="ignore" if cut else "strict")
+    if len(line) > MAX_LINE_CHARS or cut:
+        note = f"{size:,} bytes" if cut else f"{len(line):,} characters"
+        return f"{line[:MAX_LINE_CHARS]}… [line cut: {note}]"
     return line
 
 
@@ -334,9 +333,9 @@ class Edit(_FileChangeTool):
         if isinstance(loaded, str):
             return loaded
         content, fmt = loaded
-        found = _find(content, old, new, fmt.newline)
+        found = find_replacement(content, old, new, fmt.newline)
         if found is None:
-            return f"old_string was not found in {path}. {_near_match(content, old)}"
+            return f"old_string was not found in {path}. {near_match(content, old)}"
         old, new = found
         count = content.count(old)
         if count > 1 and not args.get("replace_all"):
@@ -348,7 +347,7 @@ class Edit(_FileChangeTool):
                 f"all {count}."
             )
         after = content.replace(old, new, -1 if args.get("replace_all") else 1)
-        after = _keep_final_newline(content, after, fmt.newline)
+        after = keep_final_newline(content, after, fmt.newline)
         try:
             data = after.encode(fmt.encoding)
         except UnicodeEncodeError as error:
@@ -375,6 +374,12 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Fo
         )
     try:
         now = path.stat()
+        if now.st_size > MAX_CHANGE_BYTES:
+            return (
+                f"{path} is {now.st_size:,} bytes; {doing} works on files up to "
+                f"{MAX_CHANGE_BYTES // (1024 * 1024)} MB, since it holds the whole file in "
+                "memory. Change a file this large with a command (sed, a short script)."
+            )
         data = path.read_bytes()
     except OSError as error:
         return f"Could not read {path}: {error.strerror or error}."
@@ -386,79 +391,6 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Fo
     if not os.access(path, os.W_OK):
         return f"{path} is not writable (permission denied)."
     return _decode(data)
-
-
-def _find(content: str, old: str, new: str, newline: str) -> tuple[str, str] | None:
-    """The (old, new) pair to use: as given, in the file's newline style, or unnumbered."""
-    candidates = [(old, new)]
-    if _numbered_throughout(old):
-        candidates.append((_strip_line_numbers(old), _strip_line_numbers(new)))
-    for candidate_old, candidate_new in candidates:
-        styled = _with_newlines(candidate_old, newline)
-        if styled in content:
-            return styled, _with_newlines(candidate_new, newline)
-        # A file with mixed line endings may hold the text exactly as given.
-        if candidate_old in content:
-            return candidate_old, candidate_new
-    return None
-
-
-def _numbered_throughout(text: str) -> bool:
-    """Whether every line of ``text`` starts with a Read line-number prefix."""
-    lines = text.removesuffix("\n").split("\n")
-    return all(_LINE_NUMBER.match(line) for line in lines)
-
-
-def _strip_line_numbers(text: str) -> str:
-    return "\n".join(_LINE_NUMBER.sub("", line, count=1) for line in text.split("\n"))
-
-
-def _keep_final_newline(before: str, after: str, newline: str) -> str:
-    if not before or not after:
-        return after
-    had = before.endswith("\n")
-    if had and not after.endswith("\n"):
-        return after + newline
-    if not had and after.endswith("\n"):
-        return after.removesuffix("\n").removesuffix("\r")
-    return after
-
-
-def _near_match(content: str, old: str) -> str:
-    """A hint naming the text in ``content`` closest to ``old``, when one is close."""
-    lines = content.replace("\r\n", "\n").split("\n")
-    wanted = old.replace("\r\n", "\n").strip("\n").split("\n")
-    size = len(wanted)
-    if size > len(lines):
-        return "It is longer than the whole file; Read the file to see its current content."
-    squeezed = [" ".join(line.split()) for line in wanted]
-    for start in range(len(lines) - size + 1):
-        if [" ".join(line.split()) for line in lines[start : start + size]] == squeezed:
-            return (
-                f"It matches line {start + 1} only if whitespace is ignored (indentation, tabs "
-                "or spaces differ). The file has exactly:\n"
-                + _numbered(lines[start : start + size][:20], start + 1)
-            )
-    best_ratio, best_start = 0.0, -1
-    # Comparing every window costs lines × size; past this the hint is not worth the wait.
-    if len(lines) * size <= 2_000_000:
-        matcher = difflib.SequenceMatcher(autojunk=False)
-        matcher.set_seq2("\n".join(wanted))
-        for start in range(len(lines) - size + 1):
-            matcher.set_seq1("\n".join(lines[start : start + size]))
-            floor = max(best_ratio, 0.6)
-            if matcher.real_quick_ratio() > floor and matcher.quick_ratio() > floor:
-                ratio = matcher.ratio()
-                if ratio > floor:
-                    best_ratio, best_start = ratio, start
-    if best_start < 0:
-        return "Nothing in the file is close to it; Read the file to see its current content."
-    shown = [line[:200] for line in lines[best_start : best_start + size][:20]]
-    return (
-        f"The closest text ({best_ratio:.0%} similar) is at line {best_start + 1}:\n"
-        + _numbered(shown, best_start + 1)
-        + "\nold_string must match the file exactly, including whitespace."
-    )
 
 
 class Write(_FileChangeTool):
@@ -497,7 +429,7 @@ class Write(_FileChangeTool):
             return loaded
         before, fmt = loaded
         if fmt.newline == "\r\n":
-            content = _with_newlines(content, "\r\n")
+            content = with_newlines(content, "\r\n")
         try:
             data = content.encode(fmt.encoding)
         except UnicodeEncodeError:
@@ -520,6 +452,9 @@ def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
     diff = change_diff_text(change, ctx.project_root)
     if plan.before is None:
         return ToolResult(f"{plan.headline}.", change=change, diff=diff)
+    if not diff:
+        note = too_large_note(plan.before, plan.after)
+        return ToolResult(f"{plan.headline} ({note}).", change=change, diff=diff)
     added, removed = count_changes(diff)
     text = f"{plan.headline} (+{added} -{removed}).\n\n{_capped_diff(diff)}"
     return ToolResult(text, change=change, diff=diff)

@@ -66,6 +66,8 @@ def file_notes(diff: FileDiff) -> list[str]:
         notes.append(f"new file with mode {diff.new_mode}")
     if diff.binary:
         notes.append("binary file: contents not shown")
+    elif diff.note:
+        notes.append(diff.note)
     elif not diff.hunks and diff.status == "new":
         notes.append("empty file")
     elif not diff.hunks and diff.status == "deleted":
