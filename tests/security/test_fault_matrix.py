@@ -3,7 +3,8 @@
 Each case is a real ``openclaude -p`` process talking to the scripted server, with small
 deadlines in the user's config (first token 2 s, stall 1 s, whole request 3 s). A fault must
 end the process with exit code 1 and exactly one ``openclaude:`` line on stderr (besides
-the notices of retries), no traceback; and Ctrl+C (SIGINT) during the fault must end it with exit code 130.
+the notices of retries), no traceback; and Ctrl+C (SIGINT) during the fault must end it
+with exit code 130. A model's call with a path no file can have is a tool error there too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.core.test_print_mode import _env
-from tests.scripted_server import ScriptedServer, Turn
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 DEADLINES = "first_token_timeout = 2\nrequest_timeout = 3\nstall_timeout = 1\n"
 # Far above every deadline and retry above: only a hang reaches it.
@@ -42,9 +44,7 @@ FAULTS = [
         Turn(status=429, headers={"Retry-After": "soon, maybe"}),
         "server returned 429",
     ),
-    Fault(
-        "429-negative", Turn(status=429, headers={"Retry-After": "-5"}), "server returned 429"
-    ),
+    Fault("429-negative", Turn(status=429, headers={"Retry-After": "-5"}), "server returned 429"),
     Fault(
         "429-huge",
         Turn(status=429, headers={"Retry-After": "99999999"}),
@@ -55,9 +55,7 @@ FAULTS = [
         Turn(status=429, headers={"Retry-After": "Fri, 31 Dec 2999 23:59:59 GMT"}),
         "the server asks to wait",
     ),
-    Fault(
-        "dropped", Turn(text="one two three four five six", drop_after=2), "before the answer"
-    ),
+    Fault("dropped", Turn(text="one two three four five six", drop_after=2), "before the answer"),
     Fault(
         "malformed-json",
         Turn(text="hello there", raw_event='{"choices": [{"delta": '),
@@ -133,3 +131,18 @@ def test_ctrl_c_ends_each_fault(tmp_path: Path, fault: Fault) -> None:
     assert code == 130, err
     errors = [line for line in err.splitlines() if line.startswith("openclaude: ")]
     assert errors == ["openclaude: interrupted by the user"], err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"file_path": "src/\udcffapp.py"}, {"file_path": "a\x00b"}, {"file_path": ["x"]}],
+    ids=["surrogate", "nul", "list"],
+)
+def test_a_path_no_file_can_have_is_a_tool_error_not_a_crash(tmp_path: Path, args: Any) -> None:
+    turns = [Turn(tool_calls=[ToolCallSpec("Read", args)]), Turn(text="understood")]
+    with ScriptedServer(turns) as server:
+        code, out, err = _finish(_start(tmp_path, server))
+        results = server.tool_results()
+    assert (code, out) == (0, "understood\n"), err
+    assert "Traceback" not in err
+    assert len(results) == 1 and results[0].startswith("Error: ")
