@@ -1,0 +1,73 @@
+"""The app against a server that misbehaves: each fault ends the turn with a clear message,
+the app stays open and usable, and the interrupt key works while the fault goes on.
+
+The faults are those of the print-mode matrix (``tests/security/test_fault_matrix.py``),
+with the same small deadlines: first token 2 s, stall 1 s, whole request 3 s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openclaude_tui.config import Config
+from openclaude_tui.ui.widgets.chat_items import NoticeItem
+from tests.scripted_server import ScriptedServer, Turn
+from tests.security.test_fault_matrix import FAULTS, LASTING, Fault
+from tests.ui.app_helpers import idle, main_screen, make_app, make_config, send, wait_for
+
+pytestmark = pytest.mark.usefixtures("home")
+# Only a hang reaches this: the slowest fault (retries of a 500) ends within ten seconds.
+HANG = 60.0
+
+
+def _config(project: Path, server: ScriptedServer) -> Config:
+    config = make_config(project, server.base_url)
+    config.first_token_timeout, config.stall_timeout, config.request_timeout = 2.0, 1.0, 3.0
+    return config
+
+
+def _notices(app: object, level: str) -> list[str]:
+    chat = main_screen(app).chat
+    return [
+        item.text for item in chat.items if isinstance(item, NoticeItem) and item.level == level
+    ]
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.id)
+async def test_each_fault_shows_one_error_and_the_app_goes_on(
+    project: Path, scripted_server: ScriptedServer, fault: Fault
+) -> None:
+    scripted_server.script(*[fault.turn] * 4)
+    app = make_app(_config(project, scripted_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "hello")
+        await wait_for(pilot, lambda: _notices(app, "error"), limit=HANG)
+        await idle(pilot)
+        errors = _notices(app, "error")
+        assert len(errors) == 1 and fault.message in errors[0], errors
+        scripted_server.script(Turn(text="Back again."))
+        await send(pilot, "still there?")
+        await idle(pilot)
+        assert app.is_running
+        assert scripted_server.last_request.messages[-1]["content"] == "still there?"
+        assert "Back again." in main_screen(app).chat.items[-1].text  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fault", LASTING, ids=lambda f: f.id)
+async def test_the_interrupt_key_ends_each_fault(
+    project: Path, scripted_server: ScriptedServer, fault: Fault
+) -> None:
+    scripted_server.script(*[fault.turn] * 4)
+    app = make_app(_config(project, scripted_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "hello")
+        await wait_for(pilot, lambda: scripted_server.chat_requests, limit=HANG)
+        await pilot.press("escape")
+        await idle(pilot)
+        assert any(text.startswith("Interrupted") for text in _notices(app, "muted"))
+        assert _notices(app, "error") == []
+        assert app.is_running
