@@ -143,17 +143,26 @@ async def run_print(
     stderr = stderr or sys.stderr
     reporter = PrintReporter(output_format, config.quiet, stdout, stderr)
     started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    # Ctrl+C while the server is probed (a slow model list, say) ends the run as cleanly
+    # as during the turn.
+    starting = asyncio.ensure_future(start_agent(config, make_print_approver(), reporter))
+    loop.add_signal_handler(signal.SIGINT, starting.cancel)
     try:
-        session = await start_agent(config, make_print_approver(), reporter)
+        session = await starting
     except ProviderError as error:
         stderr.write(f"openclaude: {error}\n")
         return EXIT_ERROR
+    except asyncio.CancelledError:
+        stderr.write("openclaude: interrupted by the user\n")
+        return EXIT_INTERRUPTED
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
     if not config.quiet:
         for note in session.notes:
             stderr.write(f"openclaude: {note}\n")
     agent = session.agent
     task = asyncio.ensure_future(agent.run_turn(prompt))
-    loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGINT, task.cancel)
     try:
         finished = await task

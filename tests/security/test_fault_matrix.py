@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from tests.core.test_print_mode import _env
+from tests.route_server import Endless, RouteServer
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 DEADLINES = "first_token_timeout = 2\nrequest_timeout = 3\nstall_timeout = 1\n"
@@ -146,3 +147,38 @@ def test_a_path_no_file_can_have_is_a_tool_error_not_a_crash(tmp_path: Path, arg
     assert (code, out) == (0, "understood\n"), err
     assert "Traceback" not in err
     assert len(results) == 1 and results[0].startswith("Error: ")
+
+
+def _start_listing(tmp_path: Path, url: str) -> subprocess.Popen[str]:
+    """Print mode without --model: it must first read the server's model list."""
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "config.toml").write_text(DEADLINES)
+    return subprocess.Popen(
+        [sys.executable, "-m", "openclaude_tui", "-p", "hi", "--base-url", f"{url}/v1"],
+        cwd=tmp_path,
+        env=_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_an_endless_model_list_ends_at_the_request_timeout(tmp_path: Path) -> None:
+    with RouteServer({("GET", "/v1/models"): (200, Endless())}) as server:
+        code, _, err = _finish(_start_listing(tmp_path, server.url))
+    assert code == 1 and "Traceback" not in err
+    assert err.splitlines() == [
+        f"openclaude: the server at 127.0.0.1:{server.port} did not send its model list within 3 s"
+    ]
+
+
+def test_ctrl_c_ends_an_endless_model_list(tmp_path: Path) -> None:
+    with RouteServer({("GET", "/v1/models"): (200, Endless())}) as server:
+        process = _start_listing(tmp_path, server.url)
+        deadline = time.monotonic() + HANG
+        while not server.requests and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        code, _, err = _finish(process)
+    assert (code, err) == (130, "openclaude: interrupted by the user\n")
