@@ -137,6 +137,21 @@ async def test_a_stall_after_the_first_token_ends_at_the_stall_timeout() -> None
     assert "--stall-timeout" in message
 
 
+async def test_a_slow_but_steady_stream_outlives_the_stall_timeout() -> None:
+    """The stall clock restarts with every byte: only silence is limited, not slowness."""
+    turn = Turn(text="one two three four five six seven eight", chunk_size=4, token_delay=0.3)
+    with ScriptedServer([turn]) as server:
+        provider = _provider(server, stall_timeout=1.0)
+        try:
+            response = await asyncio.wait_for(
+                provider.complete([{"role": "user", "content": "hi"}], None, lambda _: None),
+                timeout=HANG,
+            )
+        finally:
+            await provider.close()
+    assert response.text == "one two three four five six seven eight"
+
+
 async def test_a_never_ending_stream_ends_at_the_request_timeout() -> None:
     with ScriptedServer([Turn(text="go", endless=True)]) as server:
         message = await _error_of(_provider(server, request_timeout=1.0, stall_timeout=0.5))
