@@ -7,9 +7,12 @@ with the same small deadlines: first token 2 s, stall 1 s, whole request 3 s.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from openclaude_tui.config import Config
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
@@ -35,15 +38,25 @@ def _notices(app: object, level: str) -> list[str]:
     ]
 
 
+@asynccontextmanager
+async def _prompted_during(
+    project: Path, server: ScriptedServer, fault: Fault
+) -> AsyncIterator[Pilot[object]]:
+    """The app, its prompt sent to a server that answers every attempt with ``fault``."""
+    server.script(*[fault.turn] * 4)
+    app = make_app(_config(project, server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "hello")
+        yield pilot
+
+
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f.id)
 async def test_each_fault_shows_one_error_and_the_app_goes_on(
     project: Path, scripted_server: ScriptedServer, fault: Fault
 ) -> None:
-    scripted_server.script(*[fault.turn] * 4)
-    app = make_app(_config(project, scripted_server))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await idle(pilot)
-        await send(pilot, "hello")
+    async with _prompted_during(project, scripted_server, fault) as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: _notices(app, "error"), limit=HANG)
         await idle(pilot)
         errors = _notices(app, "error")
@@ -60,11 +73,8 @@ async def test_each_fault_shows_one_error_and_the_app_goes_on(
 async def test_the_interrupt_key_ends_each_fault(
     project: Path, scripted_server: ScriptedServer, fault: Fault
 ) -> None:
-    scripted_server.script(*[fault.turn] * 4)
-    app = make_app(_config(project, scripted_server))
-    async with app.run_test(size=(120, 40)) as pilot:
-        await idle(pilot)
-        await send(pilot, "hello")
+    async with _prompted_during(project, scripted_server, fault) as pilot:
+        app = pilot.app
         await wait_for(pilot, lambda: scripted_server.chat_requests, limit=HANG)
         await pilot.press("escape")
         await idle(pilot)
