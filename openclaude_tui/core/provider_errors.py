@@ -36,7 +36,7 @@ def translate_error(error: Exception, base_url: str, model: str) -> ProviderErro
         return ProviderError(f"cannot reach {url} ({error_reason(cause)})", retryable=True)
     if isinstance(error, openai.APIStatusError):
         return _status_error(error, base_url, model)
-    if isinstance(error, ValueError):
+    if isinstance(error, ValueError | RecursionError):  # not JSON, or nested too deep
         host = urlsplit(url).netloc or url
         return ProviderError(f"{host} sent a malformed answer", retryable=True)
     return ProviderError(f"the request to {url} failed: {error_reason(error)}")

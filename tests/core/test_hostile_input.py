@@ -114,14 +114,25 @@ async def _error_of(provider: Provider) -> str:
     return str(caught.value)
 
 
-async def test_an_endless_model_list_ends_at_the_request_timeout() -> None:
-    with RouteServer({("GET", "/v1/models"): (200, Endless())}) as server:
-        provider = _provider(server, request_timeout=1.0)
+async def _list_error(answer: object, **settings: Any) -> str:
+    """What reading the model list says when the server sends ``answer``."""
+    with RouteServer({("GET", "/v1/models"): (200, answer)}) as server:
+        provider = _provider(server, **settings)
         try:
-            with pytest.raises(ProviderError, match="did not send its model list within 1 s"):
+            with pytest.raises(ProviderError) as caught:
                 await asyncio.wait_for(provider.list_models(), timeout=HANG)
         finally:
             await provider.close()
+    return str(caught.value)
+
+
+async def test_an_endless_model_list_ends_at_the_request_timeout() -> None:
+    message = await _list_error(Endless(), request_timeout=1.0)
+    assert "did not send its model list within 1 s" in message
+
+
+async def test_a_model_list_nested_ten_thousand_deep_is_a_malformed_answer() -> None:
+    assert "sent a malformed answer" in await _list_error(DEEP)
 
 
 async def test_a_stream_event_nested_ten_thousand_deep_is_a_malformed_answer() -> None:
