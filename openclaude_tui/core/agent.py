@@ -43,9 +43,10 @@ from openclaude_tui.core.events import (
     Usage,
 )
 from openclaude_tui.core.hunk_approval import apply_approved_hunks
+from openclaude_tui.core.json_repair import repair_arguments
 from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
-from openclaude_tui.core.textcalls import extract_tool_calls, repair_arguments
+from openclaude_tui.core.textcalls import extract_tool_calls
 from openclaude_tui.core.tools.base import (
     ToolContext,
     ToolRegistry,

@@ -137,9 +137,10 @@ class Provider:
     async def list_models(self) -> list[str]:
         """Model ids the server offers (``/v1/models``)."""
         limit = min(self.settings.request_timeout, LIST_TIMEOUT)
+        models = self._sdk().models
         try:
             async with asyncio.timeout(limit):
-                page = await self._sdk().models.list()
+                page = await models.list()
         except TimeoutError:
             raise ProviderError(
                 f"the server at {self.host} did not send its model list within {limit:g} s"
@@ -281,12 +282,13 @@ class Provider:
     async def _stream(
         self, request: dict[str, Any], emit: Callable[[Event], None]
     ) -> ModelResponse:
+        completions = self._sdk().chat.completions  # the first one imports the SDK: not timed
         clock = self._clock()
         reading = AnswerReading(AnswerText(emit))
         try:
             async with (
                 clock.timeout(),
-                self._sdk().chat.completions.with_streaming_response.create(**request) as response,
+                completions.with_streaming_response.create(**request) as response,
             ):
                 if _is_plain_json(response.headers.get("content-type", "")):
                     await self._read_whole(response, reading)
@@ -393,12 +395,13 @@ class Provider:
     ) -> ModelResponse:
         request = self._request(messages, tools, stream=False)
         # Nothing shows before a whole answer is in: the first-token deadline covers it all.
+        completions = self._sdk().chat.completions  # the first one imports the SDK: not timed
         clock = self._clock()
         reading = AnswerReading(AnswerText(emit))
         try:
             async with (
                 clock.timeout(),
-                self._sdk().chat.completions.with_streaming_response.create(**request) as response,
+                completions.with_streaming_response.create(**request) as response,
             ):
                 await self._read_whole(response, reading)
         except TimeoutError:

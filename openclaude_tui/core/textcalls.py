@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaude_tui.core.calls import ToolCall
+from openclaude_tui.core.json_repair import loads_lenient
 from openclaude_tui.core.text_protocol import TAG_CLOSE, TAG_OPEN
 from openclaude_tui.core.tools.base import TOOL_NAME_ALIASES, validate_arguments
 
 _DECODER = json.JSONDecoder()
-# Also takes raw newlines and tabs inside strings, as models write code in arguments.
-_LENIENT_DECODER = json.JSONDecoder(strict=False)
 _FUNCTION = re.compile(r"<function=([^>\n]+)>")
 _FUNCTION_CLOSE = "</function>"
 _PARAMETER = re.compile(r"<parameter=([^>\n]+)>")
@@ -37,7 +36,6 @@ _JSON_LANGUAGES = frozenset({"", "json", "jsonc", "json5"})
 # Only a `{` opening a key, or a `[` opening a list of objects, can start a call; testing
 # that first keeps the scan of long answers full of code cheap.
 _JSON_START = re.compile(r"\{\s*\"|\[\s*\{")
-_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 # Markers some templates put in front of a call written as JSON.
 _CALL_PREFIXES = ("[TOOL_CALLS]", "<|python_tag|>")
 # Keys an OpenAI-style call object may carry besides the name and arguments.
@@ -364,66 +362,6 @@ def _arguments(value: Any) -> Any:
         except json.JSONDecodeError:
             return None
     return value
-
-
-def loads_lenient(source: str) -> Any:
-    """JSON with the slips models make: trailing commas, missing or extra closing brackets,
-    raw newlines and tabs inside strings.
-
-    Raises:
-        ValueError: the text is not JSON even after those repairs.
-    """
-    source = source.strip()
-    try:
-        value, end = _LENIENT_DECODER.raw_decode(source)
-    except json.JSONDecodeError:
-        pass
-    else:
-        if not source[end:].strip(" \t\r\n}]"):
-            return value
-    repaired = _TRAILING_COMMA.sub(r"\1", source)
-    return _LENIENT_DECODER.decode(repaired + _missing_closers(repaired))
-
-
-def repair_arguments(arguments: str) -> str:
-    """A tool call's arguments as a valid JSON object, when ``loads_lenient`` can read one in
-    them (encoded once more as a JSON string, too); otherwise unchanged (the call is then
-    answered with the JSON error)."""
-    try:
-        if isinstance(json.loads(arguments), dict):
-            return arguments
-    except ValueError:
-        pass
-    except RecursionError:
-        return arguments  # nested too deep to read: the call is answered with that error
-    try:
-        value = loads_lenient(arguments)
-        if isinstance(value, str):
-            value = loads_lenient(value)
-    except (ValueError, RecursionError):
-        return arguments
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else arguments
-
-
-def _missing_closers(source: str) -> str:
-    """The brackets that would close what ``source`` leaves open (none inside a string)."""
-    stack: list[str] = []
-    in_string = escaped = False
-    for char in source:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            stack.append("}" if char == "{" else "]")
-        elif char in "}]" and stack and stack[-1] == char:
-            stack.pop()
-    return "" if in_string else "".join(reversed(stack))
 
 
 def _functions(source: str) -> Iterator[tuple[int, int, str, dict[str, str]]]:

@@ -82,7 +82,6 @@ async def test_read_cuts_long_lines(ctx: ToolContext, tmp_path: Path) -> None:
     (tmp_path / "min.js").write_text("short\n" + "x" * 54_321 + "\n")
     result = await read(ctx, tmp_path / "min.js")
     second = result.text.splitlines()[1]
-    # Only what is shown is read and decoded, so the cut line is measured in bytes.
     assert second == "     2\t" + "x" * 2000 + "… [line cut: 54,321 bytes]"
 
 

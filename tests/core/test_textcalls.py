@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from openclaude_tui.core.calls import ToolCall
+from openclaude_tui.core.json_repair import repair_arguments
 from openclaude_tui.core.reasoning import split_reasoning
 from openclaude_tui.core.text_protocol import (
     describe_tools_for_prompt,
     format_tool_call_as_text,
     format_tool_result_as_text,
 )
-from openclaude_tui.core.textcalls import TextCalls, extract_tool_calls, repair_arguments
+from openclaude_tui.core.textcalls import TextCalls, extract_tool_calls
 from openclaude_tui.core.tools.base import Tool, validate_arguments
 from openclaude_tui.core.tools.files import Edit, Read, Write
 
