@@ -16,9 +16,17 @@ from textual.pilot import Pilot
 
 from openclaude_tui.config import Config
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
-from tests.scripted_server import ScriptedServer, Turn
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.security.test_fault_matrix import FAULTS, LASTING, Fault
-from tests.ui.app_helpers import idle, main_screen, make_app, make_config, send, wait_for
+from tests.ui.app_helpers import (
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    screen_text,
+    send,
+    wait_for,
+)
 
 pytestmark = pytest.mark.usefixtures("home")
 # Only a hang reaches this: the slowest fault (retries of a 500) ends within ten seconds.
@@ -81,3 +89,23 @@ async def test_the_interrupt_key_ends_each_fault(
         assert any(text.startswith("Interrupted") for text in _notices(app, "muted"))
         assert _notices(app, "error") == []
         assert app.is_running
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"file_path": "src/\udcffapp.py"}, {"file_path": "a\x00b"}, {"file_path": "\udcff", "x": 1}],
+    ids=["surrogate", "nul", "surrogate-and-extra"],
+)
+async def test_a_path_no_file_can_have_is_a_failed_card_not_a_crash(
+    project: Path, scripted_server: ScriptedServer, args: dict[str, object]
+) -> None:
+    scripted_server.script(Turn(tool_calls=[ToolCallSpec("Read", args)]), Turn(text="Noted."))
+    app = make_app(_config(project, scripted_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "read it")
+        await idle(pilot)
+        card = main_screen(app).cards["call_1_0"]
+        assert card.state == "failed"
+        assert "Noted." in screen_text(app)
+    assert scripted_server.tool_results()[0].startswith("Error: ")
