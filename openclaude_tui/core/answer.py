@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from openclaude_tui.core.call_input import without_surrogates
 from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.events import Event, ReasoningDelta, TextDelta
 from openclaude_tui.core.reasoning import ThinkStreamSplitter, split_reasoning
@@ -93,12 +94,14 @@ class AnswerText:
     def add_reasoning(self, piece: Any) -> None:
         """Take a piece of reasoning (anything but a non-empty string is ignored)."""
         if piece and isinstance(piece, str):
+            piece = without_surrogates(piece)
             self._reasoning.append(piece)
             self._emit(ReasoningDelta(piece))
 
     def add_content(self, piece: Any) -> None:
         """Take a piece of the answer's text (anything but a non-empty string is ignored)."""
         if piece and isinstance(piece, str):
+            piece = without_surrogates(piece)
             self._content.append(piece)
             self._route(self._splitter.feed(piece))
 

@@ -111,6 +111,11 @@ def printable(text: str) -> str:
     """``text`` safe to show anywhere: unpaired surrogates and NULs made visible."""
     if "\x00" in text:
         text = text.replace("\x00", "\\0")
+    return without_surrogates(text)
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with each unpaired surrogate (which no terminal or file can take) as U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
 
 

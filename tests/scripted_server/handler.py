@@ -80,6 +80,17 @@ class ScriptedHTTPServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def _chunk_json(chunk: dict[str, Any]) -> str:
+    """A chunk in raw UTF-8 as llama.cpp and vLLM send it, escaped where UTF-8 cannot hold it
+    (an unpaired surrogate), as every server must."""
+    text = json.dumps(chunk, separators=(",", ":"), ensure_ascii=False)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(chunk, separators=(",", ":"))
+    return text
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: ScriptedHTTPServer
@@ -200,7 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._write_raw(b": keep-alive\n\n", turn.chunked)
             # Raw UTF-8, as llama.cpp and vLLM send it (U+2028 and emoji unescaped).
             self._write_event(
-                json.dumps(chunk, separators=(",", ":"), ensure_ascii=False), turn.chunked
+                _chunk_json(chunk), turn.chunked
             )
         if turn.stream_error is not None:
             self._write_event(json.dumps({"error": {"message": turn.stream_error}}), turn.chunked)

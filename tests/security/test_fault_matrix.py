@@ -183,3 +183,11 @@ def test_ctrl_c_ends_an_endless_model_list(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         code, _, err = _finish(process)
     assert (code, err) == (130, "openclaude: interrupted by the user\n")
+
+
+def test_an_unpaired_surrogate_in_the_answer_is_printed_as_a_replacement(tmp_path: Path) -> None:
+    with ScriptedServer([Turn(text="bad \udcff char")]) as server:
+        process = _start(tmp_path, server)
+        out, err = process.communicate(timeout=HANG)
+    assert process.returncode == 0, err
+    assert out == "bad \ufffd char\n"

@@ -109,3 +109,18 @@ async def test_a_path_no_file_can_have_is_a_failed_card_not_a_crash(
         assert card.state == "failed"
         assert "Noted." in screen_text(app)
     assert scripted_server.tool_results()[0].startswith("Error: ")
+
+
+async def test_an_unpaired_surrogate_in_the_answer_is_shown_as_a_replacement(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="bad \udcff char"), Turn(text="Still here."))
+    app = make_app(_config(project, scripted_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "hello")
+        await idle(pilot)
+        assert "bad \ufffd char" in screen_text(app)
+        await send(pilot, "again")
+        await idle(pilot)
+        assert "Still here." in screen_text(app)
