@@ -95,7 +95,7 @@ def unusable_argument(args: dict[str, Any]) -> str | None:
     for name, text in _strings(args, ""):
         if _SURROGATE.search(text):
             return (
-                f"The '{name}' argument holds an unpaired UTF-16 surrogate (such as \\udcff), "
+                f"The '{name}' argument holds a lone surrogate (\\udcff and the like), "
                 "which is not a character and cannot be written to a file, a path or a "
                 "command. Send the call again with real characters."
             )

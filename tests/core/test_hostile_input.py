@@ -201,7 +201,7 @@ async def test_a_tool_name_that_is_not_a_string_is_a_tool_error(
     ("args", "expected"),
     [
         ({"file_path": "src/a\x00pp.py"}, "NUL character"),
-        ({"file_path": "src/\udcffapp.py"}, "unpaired UTF-16 surrogate"),
+        ({"file_path": "src/\udcffapp.py"}, "lone surrogate"),
         ({"file_path": "README.md", "offset": "1e999"}, "'offset' must be a finite number"),
         ({"file_path": "README.md", "limit": "nan"}, "'limit' must be a finite number"),
     ],
