@@ -19,6 +19,7 @@ from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.security.test_fault_matrix import FAULTS, LASTING, Fault
 from tests.ui.app_helpers import (
+    converse,
     idle,
     main_screen,
     make_app,
@@ -102,9 +103,7 @@ async def test_a_path_no_file_can_have_is_a_failed_card_not_a_crash(
     scripted_server.script(Turn(tool_calls=[ToolCallSpec("Read", args)]), Turn(text="Noted."))
     app = make_app(_config(project, scripted_server))
     async with app.run_test(size=(120, 40)) as pilot:
-        await idle(pilot)
-        await send(pilot, "read it")
-        await idle(pilot)
+        await converse(pilot, "read it")
         card = main_screen(app).cards["call_1_0"]
         assert card.state == "failed"
         assert "Noted." in screen_text(app)
@@ -117,10 +116,7 @@ async def test_an_unpaired_surrogate_in_the_answer_is_shown_as_a_replacement(
     scripted_server.script(Turn(text="bad \udcff char"), Turn(text="Still here."))
     app = make_app(_config(project, scripted_server))
     async with app.run_test(size=(120, 40)) as pilot:
-        await idle(pilot)
-        await send(pilot, "hello")
-        await idle(pilot)
+        await converse(pilot, "hello")
         assert "bad \ufffd char" in screen_text(app)
-        await send(pilot, "again")
-        await idle(pilot)
+        await converse(pilot, "again")
         assert "Still here." in screen_text(app)
