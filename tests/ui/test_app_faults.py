@@ -19,6 +19,7 @@ from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.security.test_fault_matrix import FAULTS, LASTING, Fault
 from tests.ui.app_helpers import (
+    ask_for_approval,
     converse,
     idle,
     main_screen,
@@ -120,3 +121,23 @@ async def test_an_unpaired_surrogate_in_the_answer_is_shown_as_a_replacement(
         assert "bad \ufffd char" in screen_text(app)
         await converse(pilot, "again")
         assert "Still here." in screen_text(app)
+
+
+async def test_the_modal_for_an_edit_too_large_to_diff_says_so(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    """A one-line file of 3 MB: the modal names the change's size instead of a diff."""
+    (project / "bundle.js").write_text("var a=1;" + "x" * 3_000_000 + "\n")
+    edit = {"file_path": "bundle.js", "old_string": "var a=1;", "new_string": "var a=2;"}
+    scripted_server.script(
+        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "bundle.js"})]),
+        Turn(tool_calls=[ToolCallSpec("Edit", edit)]),
+        Turn(text="Asked."),
+    )
+    app = make_app(_config(project, scripted_server))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask_for_approval(pilot, "change it")
+        assert "too large to diff: 3,000,009 characters changed" in screen_text(app)
+        await pilot.press("escape")  # deny, and stop the turn
+        await idle(pilot)
+    assert (project / "bundle.js").read_text().startswith("var a=1;")
