@@ -46,6 +46,7 @@ from openclaude_tui.core.hunk_approval import apply_approved_hunks
 from openclaude_tui.core.json_repair import repair_arguments
 from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
+from openclaude_tui.core.provider_errors import error_reason
 from openclaude_tui.core.textcalls import extract_tool_calls
 from openclaude_tui.core.tools.base import (
     ToolContext,
@@ -369,8 +370,9 @@ class Agent:
             except _StopTurn:
                 raise
             except Exception as error:  # a call the gate cannot judge never runs
-                refusal = _Outcome(f"Error: this call could not be checked, so it was not run "
-                                   f"({type(error).__name__}: {error}).", "failed")  # fmt: skip
+                why = f"{type(error).__name__}: {error_reason(error)}"
+                text = f"Error: this call could not be checked, so it was not run ({why})."
+                refusal = _Outcome(text, "failed")
             gated.append((item, refusal))
         runnable = [item for item, refusal in gated if refusal is None]
         for item in runnable:

@@ -229,3 +229,23 @@ async def test_arguments_nested_ten_thousand_deep_are_a_tool_error(sandbox: Sand
 
 async def _nobody_is_asked(request: PermissionRequest) -> Decision:
     raise AssertionError(f"a broken call was put to the user: {request}")
+
+
+LONG_NAME = "a" * 5000
+NOT_CHECKED = "this call could not be checked, so it was not run (OSError: [Errno 36]"
+
+
+@pytest.mark.parametrize(
+    ("tool", "args", "expected"),
+    [
+        ("Read", {"file_path": LONG_NAME}, "File name too long"),
+        # Edit and Write fail while their change is prepared for the user: the call is not
+        # run, and the model hears why.
+        ("Edit", {"file_path": LONG_NAME, "old_string": "a", "new_string": "b"}, NOT_CHECKED),
+        ("Write", {"file_path": LONG_NAME, "content": "x"}, NOT_CHECKED),
+    ],
+)
+async def test_a_file_name_too_long_for_the_file_system_is_a_tool_error(
+    sandbox: Sandbox, tool: str, args: dict[str, Any], expected: str
+) -> None:
+    assert expected in await _result(sandbox, tool, args)

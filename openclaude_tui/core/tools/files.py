@@ -192,7 +192,11 @@ class Read(Tool):
         path = ctx.resolve(args["file_path"])
         offset = max(int(args.get("offset") or 1), 1)
         limit = int(args.get("limit") or MAX_LINES)
-        if not path.exists():
+        try:
+            exists = path.exists()
+        except OSError as error:  # a name too long for the file system, say
+            return _os_error("read", path, error)
+        if not exists:
             candidates = _near_names(path) or await _same_name_in_project(path, ctx)
             return ToolResult(_missing(path, candidates), is_error=True)
         try:
