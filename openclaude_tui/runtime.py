@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openclaude_tui.config import Config
+from openclaude_tui.config import Config, secret_values
 from openclaude_tui.core.agent import Agent
 from openclaude_tui.core.compact import Compactor
 from openclaude_tui.core.context_window import WindowInfo, resolve_context_window
@@ -68,16 +68,19 @@ def make_compactor(config: Config, window: WindowInfo) -> Compactor:
 
 def make_provider(config: Config) -> Provider:
     """A provider for the configured endpoint (the model may still be unknown)."""
-    return Provider(
-        ProviderSettings(
-            base_url=config.base_url,
-            api_key=config.api_key,
-            model=config.model or "",
-            temperature=config.temperature,
-            max_tokens=config.max_tokens,
-            first_token_timeout=config.first_token_timeout,
-        )
+    settings = ProviderSettings(
+        base_url=config.base_url,
+        api_key=config.api_key,
+        model=config.model or "",
+        temperature=config.temperature,
+        max_tokens=config.max_tokens,
+        first_token_timeout=config.first_token_timeout,
     )
+    # The provider honours these deadlines once it has the fields for them.
+    for name in ("request_timeout", "stall_timeout"):
+        if hasattr(settings, name):
+            setattr(settings, name, getattr(config, name))
+    return Provider(settings)
 
 
 async def resolve_model(provider: Provider, config: Config) -> str:
@@ -117,8 +120,14 @@ def build_agent(
         config.permission_mode,
         config.rules,
         bypass_available=config.bypass_available,
+        read_local_rules=False,
     )
-    context = ToolContext(project_root=config.project_root, cwd=config.cwd)
+    context = ToolContext(
+        project_root=config.project_root,
+        cwd=config.cwd,
+        scrub_env=config.scrub_env,
+        secrets=secret_values(config),
+    )
     prompt_cache: list[str] = []
 
     def system_prompt() -> str:
