@@ -53,10 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-m", "--model", help="model name (env MODEL)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
+    # Shown on one line: a key on the command line is visible to other programs at start.
     parser.add_argument(
-        "--api-key",
-        help="API key; prefer the OPENAI_API_KEY variable or --api-key-file (a key on the "
-        "command line can be seen by other programs until it is hidden at start)",
+        "--api-key", metavar="KEY", help="API key; better: OPENAI_API_KEY or --api-key-file"
     )
     parser.add_argument(
         "--api-key-file", metavar="PATH", help="read the API key from this file (recommended)"
