@@ -52,7 +52,7 @@ class TrustScreen(ModalScreen[bool]):
             yield Static("\n".join(f"  • {item}" for item in self.withheld), id="keys")
             yield Static(
                 "Trust it only if you trust whoever wrote these files. Deny and ask rules "
-                "apply either way.",
+                "apply either way. Tab moves between the answers; Esc ignores.",
                 id="advice",
             )
             with Horizontal(id="choices"):
