@@ -164,11 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, SettingsFileError) as error:
         sys.stderr.write(f"openclaude: config error: {error}\n")
         return EXIT_USAGE
-    if args.trust_project and config.project_trusted:
-        trust.trust_project(config.project_root)
-    guard_secrets(config, headless=args.print_mode or args.list_models)
-    tempfiles.clean_stale()
+    restore_streams = guard_secrets(config, headless=args.print_mode or args.list_models)
     try:
+        tempfiles.clean_stale()
+        if args.trust_project:
+            trust.trust_project(config.project_root)
         if args.list_models:
             _say_withheld(config)
             return asyncio.run(_list_models(config))
@@ -194,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
             f"openclaude: an internal error stopped the run; details are in {log_file()}\n"
         )
         return 1
+    finally:
+        restore_streams()
 
 
 def _say_withheld(config: Config) -> None:

@@ -16,7 +16,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,17 @@ def read_key_file(path: str, *, given_key: bool) -> str:
     return key
 
 
-def guard_secrets(config: Config, *, headless: bool) -> None:
-    """Keep the key out of child processes, the log, and (headless) stdout and stderr."""
+def guard_secrets(config: Config, *, headless: bool) -> Callable[[], None]:
+    """Keep the key out of child processes, the log, and (headless) stdout and stderr.
+
+    Returns:
+        What puts stdout and stderr back (call it when the run is over).
+    """
+    streams = (sys.stdout, sys.stderr)
+
+    def restore() -> None:
+        sys.stdout, sys.stderr = streams
+
     values = secret_values(config)
     hidden = real_secrets(values)
     for name in list(os.environ):
@@ -84,12 +93,13 @@ def guard_secrets(config: Config, *, headless: bool) -> None:
         if is_secret_name(name, config.scrub_env) or any(s in value for s in hidden):
             del os.environ[name]
     if not hidden:
-        return
+        return restore
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter(hidden))
     if headless:
         sys.stdout = RedactingStream(sys.stdout, hidden)  # type: ignore[assignment]
         sys.stderr = RedactingStream(sys.stderr, hidden)  # type: ignore[assignment]
+    return restore
 
 
 async def until_exit_signal(run: Coroutine[Any, Any, int]) -> int:
