@@ -71,7 +71,7 @@ def seconds(value: Any, where: str) -> float:
 
 def share(value: Any, where: str) -> float:
     """A fraction in (0, 1]."""
-    expected = "expected a number above 0 and at most 1"
+    expected = "expected a number between 0 and 1"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail(where, expected, value)
     if not (math.isfinite(value) and 0 < value <= 1):

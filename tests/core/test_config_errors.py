@@ -26,7 +26,7 @@ SETTINGS_CASES = [
     ("context_window = 1.5", "context_window: expected a positive whole number"),
     ("max_turns = true", "max_turns: expected a positive whole number"),
     ('permission_mode = "yolo"', "permission_mode: expected one of default"),
-    ("compact_threshold = 2", "compact_threshold: expected a number above 0 and at most 1"),
+    ("compact_threshold = 2", "compact_threshold: expected a number between 0 and 1"),
     ('scrub_env = "AWS_SECRET"', "scrub_env: expected a list of variable names"),
     ('[permissions]\nask = "Bash"', "permissions.ask: expected a list of rules"),
 ]
