@@ -6,6 +6,7 @@ key, and what is expected; never a traceback.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,9 +48,9 @@ def _project(tmp_path: Path) -> Path:
     return root
 
 
-def _assert_config_error(done: object, expected: str) -> None:
-    stderr: str = done.stderr  # type: ignore[attr-defined]
-    assert done.returncode == 2, stderr  # type: ignore[attr-defined]
+def _assert_config_error(done: subprocess.CompletedProcess[str], expected: str) -> None:
+    stderr = done.stderr
+    assert done.returncode == 2, stderr
     assert stderr.count("\n") == 1, stderr
     assert stderr.startswith("openclaude: config error: ")
     assert expected in stderr
@@ -74,12 +75,19 @@ def test_a_bad_flag_value_is_a_config_error(
     _assert_config_error(done, f"command line: {expected}")
 
 
-def test_a_bad_user_config_names_its_file(tmp_path: Path) -> None:
+def _run_with_user_config(
+    tmp_path: Path, text: str
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Run ``openclaude -p`` with ``text`` as the user's config.toml; its path and the run."""
     home = tmp_path / "home"
     user_file = home / "config" / "config.toml"
     user_file.parent.mkdir(parents=True)
-    user_file.write_text('base_url = "not a url"\n')
-    done = processes.run(["-p", "hi"], _project(tmp_path), processes.clean_env(home))
+    user_file.write_text(text)
+    return user_file, processes.run(["-p", "hi"], _project(tmp_path), processes.clean_env(home))
+
+
+def test_a_bad_user_config_names_its_file(tmp_path: Path) -> None:
+    user_file, done = _run_with_user_config(tmp_path, 'base_url = "not a url"\n')
     _assert_config_error(done, f"{user_file}: base_url: expected an http:// or https:// URL")
 
 
@@ -97,11 +105,7 @@ def test_a_settings_file_that_is_not_toml_is_a_config_error(tmp_path: Path) -> N
 
 
 def test_an_api_key_of_the_wrong_type_is_not_echoed(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    user_file = home / "config" / "config.toml"
-    user_file.parent.mkdir(parents=True)
-    user_file.write_text("api_key = 1234567890123\n")
-    done = processes.run(["-p", "hi"], _project(tmp_path), processes.clean_env(home))
+    _user_file, done = _run_with_user_config(tmp_path, "api_key = 1234567890123\n")
     _assert_config_error(done, "api_key: expected a string")
     assert "1234567890123" not in done.stderr
 
