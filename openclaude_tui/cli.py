@@ -16,12 +16,8 @@ from openclaude_tui.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core import tempfiles, trust
 from openclaude_tui.core.rules import MODES
 from openclaude_tui.core.tomlfile import SettingsFileError
-from openclaude_tui.process_guard import (
-    guard_secrets,
-    hide_secret_arguments,
-    read_key_file,
-    until_exit_signal,
-)
+from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exit_signal
+from openclaude_tui.process_title import hide_secret_arguments
 
 EXIT_USAGE = 2
 

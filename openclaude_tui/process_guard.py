@@ -1,9 +1,7 @@
-"""What the ``openclaude`` process does for itself: hide the key, and end cleanly on a signal.
+"""What the ``openclaude`` process does for itself: keep the key in, end cleanly on a signal.
 
-* The API key leaves the process title at once (``setproctitle`` rewrites the memory that
-  ``/proc/PID/cmdline`` and ``ps`` read, and clears the original environment block that
-  ``/proc/PID/environ`` shows), leaves ``os.environ`` (so no child inherits it), and is
-  masked in the log and in what print mode writes.
+* The API key leaves the process title first (``process_title``), then ``os.environ`` (so
+  no child inherits it), and is masked in the log and in what print mode writes.
 * SIGTERM and SIGHUP end a print-mode run like an interrupt: the turn is cancelled, the
   Bash tool's processes (background jobs too) are stopped, and the exit code is
   128 + the signal's number (143, 129).
@@ -23,37 +21,13 @@ from typing import Any
 from openclaude_tui.config import Config, secret_values
 from openclaude_tui.config_values import fail
 from openclaude_tui.core.secret_env import (
-    MASK,
     RedactingFilter,
     RedactingStream,
     is_secret_name,
     real_secrets,
 )
 
-SECRET_FLAGS = ("--api-key",)
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-def hide_secret_arguments(argv: list[str]) -> None:
-    """Rewrite the process title as ``openclaude ARGS`` with every key value masked."""
-    shown: list[str] = []
-    hide_next = False
-    for arg in argv:
-        if hide_next:
-            shown.append(MASK)
-            hide_next = False
-        elif arg in SECRET_FLAGS:
-            shown.append(arg)
-            hide_next = True
-        elif arg.startswith(tuple(f"{flag}=" for flag in SECRET_FLAGS)):
-            shown.append(arg.split("=", 1)[0] + "=" + MASK)
-        else:
-            shown.append(arg)
-    try:
-        import setproctitle
-    except ImportError:  # pragma: no cover - a declared dependency
-        return
-    setproctitle.setproctitle(" ".join(["openclaude", *shown]))
 
 
 def read_key_file(path: str, *, given_key: bool) -> str:
