@@ -63,6 +63,12 @@ def _project_key(root: Path) -> str:
     return str(root.resolve())
 
 
+def _file_key(path: Path) -> str:
+    # The folder resolved, the name kept: the same file whether reached through a
+    # symlinked folder or not, while a symlink in the file's own place is refused.
+    return str(path.parent.resolve() / path.name)
+
+
 def is_trusted(root: Path) -> bool:
     """Whether the user trusted the project at ``root``."""
     trusted = read_toml(trust_file()).get("trusted_projects", [])
@@ -89,11 +95,14 @@ def _digest(path: Path) -> str | None:
 
 def vouched(path: Path) -> bool:
     """Whether ``path`` is absent or exactly as this program last wrote it."""
+    if path.is_symlink():
+        # A link could borrow a file the user vouched for elsewhere.
+        return False
     digest = _digest(path)
     if digest is None:
         return True
     written = read_toml(trust_file()).get("written_files", {})
-    return isinstance(written, dict) and written.get(_project_key(path)) == digest
+    return isinstance(written, dict) and written.get(_file_key(path)) == digest
 
 
 def vouch(path: Path) -> None:
@@ -104,6 +113,6 @@ def vouch(path: Path) -> None:
     data = read_toml(trust_file())
     written = data.get("written_files", {})
     written = dict(written) if isinstance(written, dict) else {}
-    written[_project_key(path)] = digest
+    written[_file_key(path)] = digest
     data["written_files"] = written
     write_toml(trust_file(), data)

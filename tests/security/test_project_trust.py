@@ -175,3 +175,19 @@ def test_an_answer_added_to_a_shipped_local_file_does_not_vouch_for_it(
     config = load_config(sandbox.root, Overrides())
     assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
     assert config.rules.allow == []
+
+
+def test_a_local_file_linked_to_one_the_app_wrote_elsewhere_is_held_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
+    mine = Sandbox(tmp_path / "mine")
+    _remember(mine.root, "Bash(touch:*)")
+    hostile = Sandbox(tmp_path / "hostile")
+    (hostile.root / ".openclaude").mkdir()
+    (hostile.root / ".openclaude" / "settings.local.toml").symlink_to(
+        mine.root / ".openclaude" / "settings.local.toml"
+    )
+    config = load_config(hostile.root, Overrides())
+    assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
+    assert config.rules.allow == []
