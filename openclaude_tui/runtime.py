@@ -23,6 +23,7 @@ from openclaude_tui.core.discovery import (
 from openclaude_tui.core.events import EventSink
 from openclaude_tui.core.permissions import Approver, PermissionPolicy
 from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.secret_env import remember_secrets
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
 
@@ -68,6 +69,7 @@ def make_compactor(config: Config, window: WindowInfo) -> Compactor:
 
 def make_provider(config: Config) -> Provider:
     """A provider for the configured endpoint (the model may still be unknown)."""
+    remember_secrets(secret_values(config))
     settings = ProviderSettings(
         base_url=config.base_url,
         api_key=config.api_key,

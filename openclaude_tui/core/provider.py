@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from openclaude_tui.core.answer import AnswerReading, AnswerText, completion_as_chunk
 from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.events import Event, Notice, Retrying
+from openclaude_tui.core.secret_env import mask_known
 from openclaude_tui.core.sse import event_data
 from openclaude_tui.core.textcalls import (
     describe_tools_for_prompt,
@@ -78,7 +79,8 @@ class ProviderError(Exception):
     """A request failed for good; ``str(error)`` is one sentence for the user."""
 
     def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
-        super().__init__(message)
+        # A server may repeat the key in its error: the user's screen never shows it.
+        super().__init__(mask_known(message))
         self.retryable = retryable
         self.status = status
         self.retry_after: float | None = None

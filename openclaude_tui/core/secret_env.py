@@ -47,6 +47,20 @@ def scrubbed_environment(
     }
 
 
+# The secrets this process holds (its API key), masked in every ProviderError.
+_KNOWN: set[str] = set()
+
+
+def remember_secrets(values: Iterable[str]) -> None:
+    """Note values to mask in messages built later (``mask_known``)."""
+    _KNOWN.update(real_secrets(values))
+
+
+def mask_known(text: str) -> str:
+    """``text`` with every remembered secret replaced by ``***``."""
+    return redact(text, _KNOWN)
+
+
 def redact(text: str, values: Iterable[str]) -> str:
     """``text`` with every secret value replaced by ``***``."""
     for value in real_secrets(values):

@@ -1,4 +1,4 @@
-"""The user's own `!command` (and its background jobs) runs without the API key."""
+"""The API key in the app: no `!command` (nor its background job) sees it, no error shows it."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.scripted_server import ScriptedServer
-from tests.ui.app_helpers import converse, make_app, make_config, wait_for
+from tests.scripted_server import ScriptedServer, Turn
+from tests.ui.app_helpers import converse, make_app, make_config, wait_for, wait_to_show
 
 KEY = "sk-user-key-never-for-commands-5"
 
@@ -30,3 +30,16 @@ async def test_a_user_shell_command_sees_no_key(
         content = written.read_text()
         assert "CONTROL_VARIABLE=shown" in content
         assert KEY not in content
+
+
+@pytest.mark.usefixtures("home")
+async def test_a_key_repeated_by_the_server_is_masked_on_screen(
+    project: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    scripted_server.script(Turn(status=401, error_message=f"Incorrect API key provided: {KEY}"))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await converse(pilot, "hi")
+        shown = await wait_to_show(pilot, "Incorrect API key provided: ***")
+    assert KEY not in shown
