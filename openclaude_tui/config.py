@@ -47,7 +47,8 @@ class Config:
     project_root: Path
     base_url: str = DEFAULT_BASE_URL
     base_url_source: str = "default"
-    api_key: str = DEFAULT_API_KEY
+    # Out of the repr: a crash report that prints its locals must not show the key.
+    api_key: str = field(default=DEFAULT_API_KEY, repr=False)
     model: str | None = None
     context_window: int | None = None
     context_window_source: str = ""
@@ -80,7 +81,7 @@ class Overrides:
     """Values given on the command line (None: not given)."""
 
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     model: str | None = None
     context_window: int | None = None
     no_auto_compact: bool = False
