@@ -117,12 +117,15 @@ def test_a_shipped_local_settings_file_is_held_back_too(tmp_path: Path) -> None:
     assert ".openclaude/settings.local.toml: permissions.allow" in done.stderr
 
 
-def test_deny_rules_of_an_untrusted_repository_still_apply(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["deny", "ask"])
+def test_deny_and_ask_rules_of_an_untrusted_repository_still_apply(
+    tmp_path: Path, kind: str
+) -> None:
     sandbox = Sandbox(tmp_path)
     home = tmp_path / "home"
     settings = sandbox.root / ".openclaude" / "settings.toml"
     settings.parent.mkdir()
-    settings.write_text('permission_mode = "plan"\n[permissions]\ndeny = ["Bash(touch:*)"]\n')
+    settings.write_text(f'[permissions]\n{kind} = ["Bash(touch:*)"]\n')
     with ScriptedServer() as users:
         _user_config(home, users.base_url)
         _script(users, sandbox)
@@ -132,7 +135,7 @@ def test_deny_rules_of_an_untrusted_repository_still_apply(tmp_path: Path) -> No
             processes.clean_env(home),
         )
     assert done.returncode == 0, done.stderr
-    assert not (sandbox.root / "made-by-rule").exists(), "the project's deny rule was ignored"
+    assert not (sandbox.root / "made-by-rule").exists(), f"the project's {kind} rule was ignored"
     assert "untrusted" not in done.stderr, "narrowing settings need no trust"
 
 
