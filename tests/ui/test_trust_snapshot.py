@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from openclaude_tui.ui.screens.trust import TrustScreen
-from tests.ui.app_helpers import CLOSED_URL, make_app, make_config, wait_for
+from tests.ui.app_helpers import CLOSED_URL, main_screen, make_app, make_config, wait_for
 from tests.ui.test_app_snapshots import fixed_home  # noqa: F401 (autouse: a fixed home)
 
 SETTINGS = """\
@@ -21,8 +21,10 @@ deny = ["Read(.env)"]
 
 
 async def asked(pilot: Pilot[object]) -> None:
-    """The trust question is on screen."""
+    """The trust question is on screen; the prompt's cursor beneath it steady (it blinks)."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, TrustScreen))
+    main_screen(pilot.app).prompt_input.cursor_blink = False
+    await pilot.wait_for_animation()
     await pilot.pause()
 
 
