@@ -147,11 +147,16 @@ def _remember(root: Path, rule: str) -> None:
     policy.remember(request)
 
 
+def _assert_local_file_held_back(root: Path) -> None:
+    config = load_config(root, Overrides())
+    assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
+    assert config.rules.allow == []
+
+
 def test_always_allow_answers_written_by_the_app_apply_without_trust(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     sandbox = Sandbox(tmp_path)
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
     _remember(sandbox.root, "Bash(touch:*)")
     config = load_config(sandbox.root, Overrides())
     assert config.withheld == []
@@ -161,29 +166,23 @@ def test_always_allow_answers_written_by_the_app_apply_without_trust(
     local.write_text(
         local.read_text().replace('"Bash(touch:*)"', '"Bash(touch:*)", "Bash(curl:*)"')
     )
-    config = load_config(sandbox.root, Overrides())
-    assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
-    assert config.rules.allow == []
+    _assert_local_file_held_back(sandbox.root)
 
 
 def test_an_answer_added_to_a_shipped_local_file_does_not_vouch_for_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     sandbox = Sandbox(tmp_path)
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
     local = sandbox.root / ".openclaude" / "settings.local.toml"
     local.parent.mkdir()
     local.write_text('[permissions]\nallow = ["Bash(curl:*)"]\n')
     _remember(sandbox.root, "Bash(touch:*)")
-    config = load_config(sandbox.root, Overrides())
-    assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
-    assert config.rules.allow == []
+    _assert_local_file_held_back(sandbox.root)
 
 
 def test_a_local_file_linked_to_one_the_app_wrote_elsewhere_is_held_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
     mine = Sandbox(tmp_path / "mine")
     _remember(mine.root, "Bash(touch:*)")
     hostile = Sandbox(tmp_path / "hostile")
@@ -191,6 +190,4 @@ def test_a_local_file_linked_to_one_the_app_wrote_elsewhere_is_held_back(
     (hostile.root / ".openclaude" / "settings.local.toml").symlink_to(
         mine.root / ".openclaude" / "settings.local.toml"
     )
-    config = load_config(hostile.root, Overrides())
-    assert config.withheld == [".openclaude/settings.local.toml: permissions.allow"]
-    assert config.rules.allow == []
+    _assert_local_file_held_back(hostile.root)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.core import trust
+from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.trust import TrustScreen
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
@@ -21,20 +22,21 @@ pytestmark = pytest.mark.usefixtures("home")
 SETTINGS = 'permission_mode = "acceptEdits"\n[permissions]\nallow = ["Bash(touch:*)"]\n'
 
 
-def _hostile(project: Path, server: ScriptedServer) -> None:
+def _hostile_app(project: Path, server: ScriptedServer) -> OpenClaudeApp:
+    """The app in a project whose settings widen access; the model then runs `touch`."""
     (project / ".openclaude").mkdir()
     (project / ".openclaude" / "settings.toml").write_text(SETTINGS)
     server.script(
         Turn(tool_calls=[ToolCallSpec("Bash", {"command": "touch made-by-rule"})]),
         Turn(text="Done."),
     )
+    return make_app(make_config(project, server.base_url))
 
 
 async def test_ignoring_keeps_the_project_settings_out(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    _hostile(project, scripted_server)
-    app = make_app(make_config(project, scripted_server.base_url))
+    app = _hostile_app(project, scripted_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TrustScreen))
         shown = screen_text(app)
@@ -55,8 +57,7 @@ async def test_ignoring_keeps_the_project_settings_out(
 async def test_trusting_applies_the_settings_and_is_remembered(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    _hostile(project, scripted_server)
-    app = make_app(make_config(project, scripted_server.base_url))
+    app = _hostile_app(project, scripted_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TrustScreen))
         await pilot.press("tab", "enter")
