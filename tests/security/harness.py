@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,22 +134,12 @@ def make_config(sandbox: Sandbox, server: ScriptedServer, attempt: Attempt) -> C
     )
 
 
-async def run_attempt(
-    server: ScriptedServer,
-    sandbox: Sandbox,
-    attempt: Attempt,
-    configure: Callable[[Config], None] | None = None,
-) -> Outcome:
-    """Run ``attempt`` as one turn of a real session and report what it did.
-
-    ``configure`` may change the session's configuration first (e.g. its ``scrub_env``).
-    """
+async def run_attempt(server: ScriptedServer, sandbox: Sandbox, attempt: Attempt) -> Outcome:
+    """Run ``attempt`` as one turn of a real session and report what it did."""
     call = ToolCallSpec(attempt.tool, sandbox.fill(attempt.args))
     server.script(Turn(tool_calls=[call]), Turn(text="done"))
     before = len(server.chat_requests)
     config = make_config(sandbox, server, attempt)
-    if configure is not None:
-        configure(config)
     asked: list[PermissionRequest] = []
     agent = build_agent(
         config, make_provider(config), lambda request: _deny_everything(asked, request)

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.config import Config
-from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
+from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 from tests.security.harness import API_KEY, Attempt, Sandbox, ids, run_attempt
 
@@ -21,7 +20,7 @@ ENV_KEY = "sk-env-key-from-OPENAI_API_KEY-77"
 OPENCLAUDE_KEY = "oc-token-from-the-environment-42"
 CUSTOM_SECRET = "custom-secret-named-in-scrub-env-9"
 CONTROL = "visible-control-value-31337"
-SECRETS = (API_KEY, ENV_KEY, OPENCLAUDE_KEY, CUSTOM_SECRET)
+SECRETS = (API_KEY, ENV_KEY, OPENCLAUDE_KEY)
 
 
 def bash(name: str, command: str) -> Attempt:
@@ -53,7 +52,6 @@ BY_NAME = [
     bash("echo-openai", 'echo "key=$OPENAI_API_KEY"; echo ' + CONTROL),
     bash("braced-openclaude", "echo ${{OPENCLAUDE_API_KEY:-unset}}; echo " + CONTROL),
     bash("printenv-openclaude", "printenv OPENCLAUDE_API_KEY; echo " + CONTROL),
-    bash("printenv-scrubbed", "printenv CUSTOM_TOKEN; echo " + CONTROL),
     bash("printenv-copy", "printenv KEY_COPY; echo " + CONTROL),
     bash("indirect", "n=OPENAI_API_KEY; echo ${{!n}}; echo " + CONTROL),
 ]
@@ -71,13 +69,8 @@ def secret_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """The secrets a user's environment holds, and one harmless variable."""
     monkeypatch.setenv("OPENAI_API_KEY", ENV_KEY)
     monkeypatch.setenv("OPENCLAUDE_API_KEY", OPENCLAUDE_KEY)
-    monkeypatch.setenv("CUSTOM_TOKEN", CUSTOM_SECRET)
     monkeypatch.setenv("KEY_COPY", f"Bearer {API_KEY}")
     monkeypatch.setenv("CONTROL_VARIABLE", CONTROL)
-
-
-def scrub_custom(config: Config) -> None:
-    config.scrub_env = ("CUSTOM_*",)
 
 
 @pytest.mark.usefixtures("secret_environment")
@@ -86,7 +79,7 @@ async def test_no_command_sees_a_secret(
     attempt: Attempt, tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     sandbox = Sandbox(tmp_path)
-    outcome = await run_attempt(scripted_server, sandbox, attempt, configure=scrub_custom)
+    outcome = await run_attempt(scripted_server, sandbox, attempt)
     assert CONTROL in outcome.result, f"the command did not run: {outcome.result[:300]}"
     for secret in SECRETS:
         assert secret not in outcome.sent, f"{attempt.id} leaked {secret}"
@@ -99,20 +92,32 @@ async def test_a_background_job_sees_no_secret(
     sandbox = Sandbox(tmp_path)
     written = sandbox.outside / "bg-env.txt"
     attempt = bash("background-env", f"(env > {written}) & wait")
-    await run_attempt(scripted_server, sandbox, attempt, configure=scrub_custom)
+    await run_attempt(scripted_server, sandbox, attempt)
     content = written.read_text()
     assert CONTROL in content
     assert not any(secret in content for secret in SECRETS)
 
 
-@pytest.mark.usefixtures("secret_environment")
-async def test_without_scrub_env_a_custom_variable_is_passed(
-    tmp_path: Path, scripted_server: ScriptedServer
-) -> None:
-    """scrub_env is what hides CUSTOM_TOKEN: other variables reach commands as before."""
-    sandbox = Sandbox(tmp_path)
-    outcome = await run_attempt(scripted_server, sandbox, bash("plain", "printenv CUSTOM_TOKEN"))
-    assert CUSTOM_SECRET in outcome.result
+@pytest.mark.parametrize("scrubbed", [True, False], ids=["scrub_env", "without"])
+def test_scrub_env_keeps_named_variables_from_commands(tmp_path: Path, scrubbed: bool) -> None:
+    """A real run whose user config names CUSTOM_* in scrub_env; without it, it is passed."""
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    if scrubbed:
+        (home / "config" / "config.toml").write_text('scrub_env = ["CUSTOM_*"]\n')
+    env = processes.clean_env(home, CUSTOM_TOKEN=CUSTOM_SECRET, CONTROL_VARIABLE=CONTROL)
+    call = ToolCallSpec("Bash", {"command": "printenv CUSTOM_TOKEN; printenv CONTROL_VARIABLE"})
+    with ScriptedServer([Turn(tool_calls=[call]), Turn(text="done")]) as server:
+        done = processes.run(
+            ["-p", "go", "--base-url", server.base_url, "-m", DEFAULT_MODEL,
+             "--dangerously-skip-permissions"],
+            _project(tmp_path),
+            env,
+        )  # fmt: skip
+        result = server.tool_results()[0]
+    assert done.returncode == 0, done.stderr
+    assert CONTROL in result
+    assert (CUSTOM_SECRET in result) is not scrubbed
 
 
 # Real processes: the key given on the command line leaves argv at once.
