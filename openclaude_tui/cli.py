@@ -146,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     if argv is None:
         argv = sys.argv[1:]
-        # At once: the key leaves the process title (and `ps`) before anything else runs.
+        # The entry point (__main__) did this before importing us; a console script made
+        # by an older install calls this function directly.
         hide_secret_arguments(argv)
     if argv[:1] == ["review"]:
         return review_main(argv[1:])
