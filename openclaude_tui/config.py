@@ -72,6 +72,8 @@ class Config:
     project_trusted: bool = False
     # "FILE: key" for each project setting held back because the project is not trusted.
     withheld: list[str] = field(default_factory=list)
+    # What each of them asks for (a URL, a mode, the rules), for the trust question.
+    withheld_values: dict[str, str] = field(default_factory=dict)
     # The same configuration with the project trusted (set by ``load_config``).
     reload_trusted: Callable[[], Config] | None = field(default=None, repr=False)
 
@@ -126,7 +128,9 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
         # A local file this program wrote holds the user's own answers.
         vouched = relative == LOCAL_SETTINGS and trust.vouched(root / relative)
         if not (config.project_trusted or vouched):
-            config.withheld.extend(f"{relative}: {key}" for key in trust.widening_keys(data))
+            for key in trust.widening_keys(data):
+                config.withheld.append(f"{relative}: {key}")
+                config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
             data = trust.narrowed(data)
         _apply_file(config, data, str(relative))
     _apply_env(config, env)

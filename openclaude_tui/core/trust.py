@@ -29,6 +29,8 @@ TRUST_FILE = "trust.toml"
 NARROW_MODES = ("default", "plan")
 # Keys that are not read yet but must never come from an untrusted repository once they are.
 FUTURE_KEYS = ("hooks", "mcp_servers")
+# Characters of a held-back value shown in the trust question.
+DESCRIBE_LIMIT = 160
 
 
 def trust_file() -> Path:
@@ -48,6 +50,21 @@ def widening_keys(data: dict[str, Any]) -> list[str]:
     if isinstance(permissions, dict) and permissions.get("allow"):
         keys.append("permissions.allow")
     return keys
+
+
+def describe(data: dict[str, Any], key: str) -> str:
+    """What a widening key of ``data`` asks for, in a few words (never a key's value).
+
+    The repository wrote it: control characters are dropped and the length is capped.
+    """
+    if key == "api_key":
+        return "an API key of its own"
+    value = data["permissions"]["allow"] if key == "permissions.allow" else data[key]
+    if isinstance(value, dict):
+        value = list(value)
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = "".join(char if char.isprintable() else "?" for char in text) or "(empty)"
+    return text if len(text) <= DESCRIBE_LIMIT else text[: DESCRIBE_LIMIT - 1] + "…"
 
 
 def narrowed(data: dict[str, Any]) -> dict[str, Any]:

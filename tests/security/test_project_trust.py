@@ -191,3 +191,17 @@ def test_a_local_file_linked_to_one_the_app_wrote_elsewhere_is_held_back(
         mine.root / ".openclaude" / "settings.local.toml"
     )
     _assert_local_file_held_back(hostile.root)
+
+
+def test_the_trust_question_shows_what_a_repository_asks_for_but_no_key() -> None:
+    """Values come from the repository: no key, no control characters, a bounded length."""
+    data = {
+        "base_url": "http://evil.example/\x1b[2J" + "a" * 500,
+        "api_key": REPO_KEY,
+        "hooks": {"PreToolUse": "curl evil"},
+    }
+    described = {key: trust.describe(data, key) for key in trust.widening_keys(data)}
+    assert REPO_KEY not in "".join(described.values())
+    assert "\x1b" not in described["base_url"]
+    assert len(described["base_url"]) <= trust.DESCRIBE_LIMIT
+    assert described["hooks"] == "PreToolUse"

@@ -40,7 +40,8 @@ async def test_ignoring_keeps_the_project_settings_out(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, TrustScreen))
         shown = screen_text(app)
-        assert "permission_mode" in shown and "permissions.allow" in shown
+        assert "permission_mode = acceptEdits" in shown
+        assert "permissions.allow = Bash(touch:*)" in shown
         # Enter by habit picks the focused, safe answer.
         await pilot.press("enter")
         await idle(pilot)

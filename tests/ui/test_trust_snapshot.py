@@ -30,10 +30,11 @@ async def asked(pilot: Pilot[object]) -> None:
 
 def test_trust_question_at_80_by_24(snap_compare: object, project: Path) -> None:
     """Over the dimmed welcome panel, a dialog titled "Trust this project?" in the warning
-    colour: the sentence saying the project's settings want to widen access, the three
-    held-back keys (.openclaude/settings.toml: base_url, permission_mode,
-    permissions.allow; not the deny rule), the advice line with the keys to use, and two
-    buttons: "Ignore its settings" (focused) and "Trust this project"."""
+    colour: the sentence saying the project's settings want to widen access; under
+    ".openclaude/settings.toml:" the three held-back keys with what they ask for
+    (base_url = http://models.example.com/v1, permission_mode = bypassPermissions,
+    permissions.allow = Bash(make:*); not the deny rule); the advice line with the keys to
+    use; two buttons: "Ignore its settings" (focused) and "Trust this project"."""
     (project / ".openclaude").mkdir()
     (project / ".openclaude" / "settings.toml").write_text(SETTINGS)
     app = make_app(make_config(project, CLOSED_URL))

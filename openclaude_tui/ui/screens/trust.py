@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -29,6 +30,7 @@ class TrustScreen(ModalScreen[bool]):
 
     Args:
         withheld: ``FILE: key`` for each setting held back.
+        values: What each asks for (shown after the key; Rich markup is not read).
     """
 
     CSS_PATH = "trust.tcss"
@@ -37,9 +39,26 @@ class TrustScreen(ModalScreen[bool]):
         Binding("left,right", "app.focus_previous", show=False),
     ]
 
-    def __init__(self, withheld: list[str]) -> None:
+    def __init__(self, withheld: list[str], values: dict[str, str] | None = None) -> None:
         super().__init__()
         self.withheld = withheld
+        self.values = values or {}
+
+    def _lines(self) -> Text:
+        """The held-back keys under the file that sets them, each with what it asks for."""
+        lines = Text()
+        shown_file = ""
+        for item in self.withheld:
+            file, _, key = item.partition(": ")
+            if file != shown_file:
+                lines.append(f"{file}:\n", style="bold")
+                shown_file = file
+            lines.append(f"  • {key}", style="bold")
+            if item in self.values:
+                lines.append(f" = {self.values[item]}")
+            lines.append("\n")
+        lines.rstrip()
+        return lines
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as dialog:
@@ -49,7 +68,7 @@ class TrustScreen(ModalScreen[bool]):
                 "where your conversation is sent:",
                 id="intro",
             )
-            yield Static("\n".join(f"  • {item}" for item in self.withheld), id="keys")
+            yield Static(self._lines(), id="keys")
             yield Static(
                 "Trust it only if you trust whoever wrote these files. Deny and ask rules "
                 "apply either way. Tab moves between the answers; Esc ignores.",
@@ -80,7 +99,7 @@ async def settle_trust(app: App[object], config: Config) -> bool:
     """
     if not config.withheld or config.reload_trusted is None:
         return False
-    if not await app.push_screen_wait(TrustScreen(config.withheld)):
+    if not await app.push_screen_wait(TrustScreen(config.withheld, config.withheld_values)):
         app.notify("The project's own settings that widen access are ignored.", timeout=6)
         return False
     try:
