@@ -13,8 +13,11 @@ from pathlib import Path
 
 from openclaude_tui import __version__, paths
 from openclaude_tui.config import Config, ConfigError, Overrides, load_config
+from openclaude_tui.core import tempfiles, trust
 from openclaude_tui.core.rules import MODES
 from openclaude_tui.core.tomlfile import SettingsFileError
+from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exit_signal
+from openclaude_tui.process_title import hide_secret_arguments
 
 EXIT_USAGE = 2
 
@@ -46,14 +49,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-m", "--model", help="model name (env MODEL)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
-    parser.add_argument("--api-key", help="API key (env OPENAI_API_KEY)")
-    parser.add_argument("--context-window", type=int, help="context size in tokens")
+    # Shown on one line: a key on the command line is visible to other programs at start.
+    parser.add_argument(
+        "--api-key", metavar="KEY", help="API key; better: OPENAI_API_KEY or --api-key-file"
+    )
+    parser.add_argument(
+        "--api-key-file", metavar="PATH", help="read the API key from this file (recommended)"
+    )
+    parser.add_argument("-c", "--context-window", type=int, help="context size in tokens")
     parser.add_argument(
         "--no-auto-compact",
         action="store_true",
         help="never summarise old turns on its own (/compact still works)",
     )
-    parser.add_argument("--max-turns", type=int, help="model requests per turn (default 30)")
+    parser.add_argument("-t", "--max-turns", type=int, help="model requests per turn (default 30)")
     parser.add_argument("--permission-mode", choices=MODES, help="default, acceptEdits, plan, …")
     parser.add_argument(
         "--dangerously-skip-permissions",
@@ -71,9 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--first-token-timeout", type=float, help="seconds to wait for the first token (120)"
     )
+    parser.add_argument(
+        "--request-timeout", type=float, help="seconds a whole model request may take (600)"
+    )
+    parser.add_argument(
+        "--stall-timeout", type=float, help="seconds of silence after the first token (90)"
+    )
+    parser.add_argument(
+        "--trust-project",
+        action="store_true",
+        help="apply the project's own settings that widen access (base_url, api_key, "
+        "allow rules, permission_mode) and remember the project as trusted",
+    )
     parser.add_argument("--theme", help="the app's colour theme (e.g. openclaude-dusk)")
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
-    parser.add_argument("--quiet", action="store_true", help="no tool log on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
     parser.add_argument("--version", action="version", version=f"openclaude {__version__}")
     return parser
@@ -94,9 +115,12 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         temperature=args.temperature,
         max_tokens=args.max_tokens,
         first_token_timeout=args.first_token_timeout,
+        request_timeout=args.request_timeout,
+        stall_timeout=args.stall_timeout,
         theme=args.theme,
         quiet=args.quiet,
         debug=args.debug,
+        trust_project=args.trust_project,
     )
 
 
@@ -120,18 +144,30 @@ def _setup_logging(debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    argv = sys.argv[1:] if argv is None else argv
+    if argv is None:
+        argv = sys.argv[1:]
+        # The entry point (__main__) did this before importing us; a console script made
+        # by an older install calls this function directly.
+        hide_secret_arguments(argv)
     if argv[:1] == ["review"]:
         return review_main(argv[1:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.debug)
     try:
-        config = load_config(Path(os.getcwd()), _overrides(args))
+        overrides = _overrides(args)
+        if args.api_key_file:
+            overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
+        config = load_config(Path(os.getcwd()), overrides)
     except (ConfigError, SettingsFileError) as error:
-        sys.stderr.write(f"openclaude: {error}\n")
+        sys.stderr.write(f"openclaude: config error: {error}\n")
         return EXIT_USAGE
+    restore_streams = guard_secrets(config, headless=args.print_mode or args.list_models)
     try:
+        tempfiles.clean_stale()
+        if args.trust_project:
+            trust.trust_project(config.project_root)
         if args.list_models:
+            _say_withheld(config)
             return asyncio.run(_list_models(config))
         if args.print_mode:
             prompt = args.prompt
@@ -142,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_USAGE
             from openclaude_tui.print_mode import run_print
 
-            return asyncio.run(run_print(config, prompt, args.output_format))
+            _say_withheld(config)
+            return asyncio.run(until_exit_signal(run_print(config, prompt, args.output_format)))
         from openclaude_tui.ui.app import run_app
 
         return run_app(config, args.prompt)
@@ -154,6 +191,17 @@ def main(argv: list[str] | None = None) -> int:
             f"openclaude: an internal error stopped the run; details are in {log_file()}\n"
         )
         return 1
+    finally:
+        restore_streams()
+
+
+def _say_withheld(config: Config) -> None:
+    """One line on stderr naming the project settings an untrusted project could not set."""
+    if config.withheld:
+        sys.stderr.write(
+            "openclaude: ignored settings of this untrusted project: "
+            f"{'; '.join(config.withheld)} (pass --trust-project to apply them)\n"
+        )
 
 
 def build_review_parser() -> argparse.ArgumentParser:

@@ -2,27 +2,41 @@
 
 The project's settings live in ``.openclaude/settings.toml`` (shared) and
 ``.openclaude/settings.local.toml`` (this machine; "always allow" answers land there);
-the user's in ``config.toml`` in the XDG config directory.
+the user's in ``config.toml`` in the XDG config directory. Until the user trusts the
+project, its files cannot widen access (see ``core.trust``): the keys held back are
+listed in ``Config.withheld``.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from openclaude_tui import config_values as check
 from openclaude_tui import paths
-from openclaude_tui.core.rules import MODES, Mode, RuleError, RuleSet
+from openclaude_tui.config_values import ConfigError
+from openclaude_tui.core import trust
+from openclaude_tui.core.rules import Mode, RuleError, RuleSet
 from openclaude_tui.core.tomlfile import read_toml
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Overrides",
+    "load_config",
+    "secret_values",
+    "user_config_file",
+]
 
 DEFAULT_BASE_URL = "http://localhost:11434/v1"
 DEFAULT_API_KEY = "ollama"
 PROJECT_SETTINGS = Path(".openclaude") / "settings.toml"
-
-
-class ConfigError(ValueError):
-    """A setting has a value that cannot work; the message says which and why."""
+LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
+COMMAND_LINE = "command line"
+ENVIRONMENT = "environment"
 
 
 @dataclass
@@ -33,7 +47,8 @@ class Config:
     project_root: Path
     base_url: str = DEFAULT_BASE_URL
     base_url_source: str = "default"
-    api_key: str = DEFAULT_API_KEY
+    # Out of the repr: a crash report that prints its locals must not show the key.
+    api_key: str = field(default=DEFAULT_API_KEY, repr=False)
     model: str | None = None
     context_window: int | None = None
     context_window_source: str = ""
@@ -46,11 +61,21 @@ class Config:
     temperature: float | None = None
     max_tokens: int | None = None
     first_token_timeout: float = 120.0
+    # Seconds a whole model request may take, and a silence after the first token may last.
     request_timeout: float = 600.0
     stall_timeout: float = 90.0
+    # Variable names (globs) kept from commands, besides the API key's own variables.
+    scrub_env: tuple[str, ...] = ()
     theme: str | None = None
     quiet: bool = False
     debug: bool = False
+    project_trusted: bool = False
+    # "FILE: key" for each project setting held back because the project is not trusted.
+    withheld: list[str] = field(default_factory=list)
+    # What each of them asks for (a URL, a mode, the rules), for the trust question.
+    withheld_values: dict[str, str] = field(default_factory=dict)
+    # The same configuration with the project trusted (set by ``load_config``).
+    reload_trusted: Callable[[], Config] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -58,7 +83,7 @@ class Overrides:
     """Values given on the command line (None: not given)."""
 
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     model: str | None = None
     context_window: int | None = None
     no_auto_compact: bool = False
@@ -70,9 +95,12 @@ class Overrides:
     temperature: float | None = None
     max_tokens: int | None = None
     first_token_timeout: float | None = None
+    request_timeout: float | None = None
+    stall_timeout: float | None = None
     theme: str | None = None
     quiet: bool = False
     debug: bool = False
+    trust_project: bool = False
 
 
 def user_config_file() -> Path:
@@ -85,89 +113,112 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
 
     Raises:
         ConfigError: a value is invalid (named, with what is expected).
+        SettingsFileError: a settings file cannot be read or is not TOML.
     """
     from openclaude_tui.core.context import find_project_root
 
     env = dict(os.environ) if env is None else env
     root = find_project_root(cwd)
-    user_file = user_config_file()
-    project_file = root / PROJECT_SETTINGS
-    layers: list[tuple[str, dict[str, Any]]] = [
-        (str(user_file), read_toml(user_file)),
-        (str(PROJECT_SETTINGS), read_toml(project_file)),
-    ]
     config = Config(cwd=cwd, project_root=root)
-    for source, data in layers:
-        _apply_file(config, data, source)
+    config.project_trusted = overrides.trust_project or trust.is_trusted(root)
+    user_file = user_config_file()
+    _apply_file(config, read_toml(user_file), str(user_file))
+    for relative in (PROJECT_SETTINGS, LOCAL_SETTINGS):
+        data = read_toml(root / relative)
+        # A local file this program wrote holds the user's own answers.
+        vouched = relative == LOCAL_SETTINGS and trust.vouched(root / relative)
+        if not (config.project_trusted or vouched):
+            for key in trust.widening_keys(data):
+                config.withheld.append(f"{relative}: {key}")
+                config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
+            data = trust.narrowed(data)
+        _apply_file(config, data, str(relative))
     _apply_env(config, env)
     _apply_overrides(config, overrides)
+    if config.withheld:
+        trusted = replace(overrides, trust_project=True)
+        config.reload_trusted = lambda: load_config(cwd, trusted, env)
     return config
 
 
+def secret_values(config: Config) -> tuple[str, ...]:
+    """The values that must never reach a command, a log or a message: the API key."""
+    return () if config.api_key == DEFAULT_API_KEY else (config.api_key,)
+
+
 def _apply_file(config: Config, data: dict[str, Any], source: str) -> None:
+    def where(key: str) -> str:
+        return f"{source}: {key}"
+
     if "base_url" in data:
-        config.base_url = str(data["base_url"])
+        config.base_url = check.url(data["base_url"], where("base_url"))
         config.base_url_source = source
     if "api_key" in data:
-        config.api_key = str(data["api_key"])
+        config.api_key = check.text(data["api_key"], where("api_key"), secret=True)
     if "model" in data:
-        config.model = str(data["model"])
+        config.model = check.text(data["model"], where("model"))
     if "context_window" in data:
-        config.context_window = _int(data["context_window"], f"context_window in {source}")
+        config.context_window = check.whole(data["context_window"], where("context_window"))
         config.context_window_source = source
     if "auto_compact" in data:
-        config.auto_compact = bool(data["auto_compact"])
+        config.auto_compact = check.flag(data["auto_compact"], where("auto_compact"))
     if "compact_threshold" in data:
-        config.compact_threshold = _share(
-            data["compact_threshold"], f"compact_threshold in {source}"
+        config.compact_threshold = check.share(
+            data["compact_threshold"], where("compact_threshold")
         )
     if "max_turns" in data:
-        config.max_turns = _int(data["max_turns"], f"max_turns in {source}")
+        config.max_turns = check.whole(data["max_turns"], where("max_turns"))
     if "permission_mode" in data:
-        config.permission_mode = _mode(str(data["permission_mode"]), f"permission_mode in {source}")
-    if "first_token_timeout" in data:
-        config.first_token_timeout = float(data["first_token_timeout"])
-    for key in ("request_timeout", "stall_timeout"):
+        config.permission_mode = check.mode(data["permission_mode"], where("permission_mode"))
+    for key in ("first_token_timeout", "request_timeout", "stall_timeout"):
         if key in data:
-            setattr(config, key, float(data[key]))
+            setattr(config, key, check.seconds(data[key], where(key)))
+    if "scrub_env" in data:
+        config.scrub_env += check.names(data["scrub_env"], where("scrub_env"))
     if "theme" in data:
-        config.theme = str(data["theme"])
-    permissions = data.get("permissions", {})
+        config.theme = check.text(data["theme"], where("theme"))
+    permissions = check.table(data.get("permissions", {}), where("permissions"))
     for kind in ("allow", "ask", "deny"):
-        for text in permissions.get(kind, []):
+        texts = permissions.get(kind, [])
+        if not isinstance(texts, list):
+            raise check.fail(where(f"permissions.{kind}"), "expected a list of rules", texts)
+        for text in texts:
             _add_rule(config, kind, str(text), source)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:
     if env.get("OPENAI_BASE_URL"):
-        config.base_url = env["OPENAI_BASE_URL"]
+        config.base_url = check.url(env["OPENAI_BASE_URL"], f"{ENVIRONMENT}: OPENAI_BASE_URL")
         config.base_url_source = "OPENAI_BASE_URL"
     if env.get("OPENAI_API_KEY"):
         config.api_key = env["OPENAI_API_KEY"]
     if env.get("MODEL"):
         config.model = env["MODEL"]
     if env.get("CONTEXT_WINDOW"):
-        config.context_window = _int(env["CONTEXT_WINDOW"], "CONTEXT_WINDOW")
+        config.context_window = check.whole(env["CONTEXT_WINDOW"], f"{ENVIRONMENT}: CONTEXT_WINDOW")
         config.context_window_source = "CONTEXT_WINDOW"
 
 
 def _apply_overrides(config: Config, flags: Overrides) -> None:
+    def where(flag: str) -> str:
+        return f"{COMMAND_LINE}: {flag}"
+
     if flags.base_url:
-        config.base_url = flags.base_url
+        config.base_url = check.url(flags.base_url, where("--base-url"))
         config.base_url_source = "--base-url"
     if flags.api_key:
         config.api_key = flags.api_key
     if flags.model:
         config.model = flags.model
     if flags.context_window is not None:
-        config.context_window = _positive(flags.context_window, "--context-window")
+        config.context_window = check.whole(flags.context_window, where("--context-window"))
         config.context_window_source = "--context-window"
     if flags.no_auto_compact:
         config.auto_compact = False
     if flags.max_turns is not None:
-        config.max_turns = _positive(flags.max_turns, "--max-turns")
+        config.max_turns = check.whole(flags.max_turns, where("--max-turns"))
     if flags.permission_mode:
-        config.permission_mode = _mode(flags.permission_mode, "--permission-mode")
+        config.permission_mode = check.mode(flags.permission_mode, where("--permission-mode"))
     if flags.dangerously_skip_permissions:
         config.permission_mode = "bypassPermissions"
     config.bypass_available = config.permission_mode == "bypassPermissions"
@@ -176,11 +227,13 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     for text in flags.deny:
         _add_rule(config, "deny", text, "--deny")
     if flags.temperature is not None:
-        config.temperature = flags.temperature
+        config.temperature = check.number(flags.temperature, where("--temperature"))
     if flags.max_tokens is not None:
-        config.max_tokens = _positive(flags.max_tokens, "--max-tokens")
-    if flags.first_token_timeout is not None:
-        config.first_token_timeout = float(flags.first_token_timeout)
+        config.max_tokens = check.whole(flags.max_tokens, where("--max-tokens"))
+    for key in ("first_token_timeout", "request_timeout", "stall_timeout"):
+        value = getattr(flags, key)
+        if value is not None:
+            setattr(config, key, check.seconds(value, where("--" + key.replace("_", "-"))))
     if flags.theme:
         config.theme = flags.theme
     config.quiet = flags.quiet
@@ -193,33 +246,3 @@ def _add_rule(config: Config, kind: str, text: str, source: str) -> None:
         config.rules.add(kind, text, source)  # type: ignore[arg-type]
     except RuleError as error:
         raise ConfigError(f"{source}: {error}") from None
-
-
-def _mode(value: str, where: str) -> Mode:
-    if value not in MODES:
-        raise ConfigError(f"{where}: unknown mode {value!r}; choose one of {', '.join(MODES)}")
-    return value  # type: ignore[return-value]
-
-
-def _int(value: Any, where: str) -> int:
-    try:
-        number = int(str(value).replace("_", ""))
-    except ValueError:
-        raise ConfigError(f"{where}: expected a whole number, got {value!r}") from None
-    return _positive(number, where)
-
-
-def _share(value: Any, where: str) -> float:
-    try:
-        share = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: expected a number between 0 and 1, got {value!r}") from None
-    if not 0 < share <= 1:
-        raise ConfigError(f"{where}: expected a number between 0 and 1, got {value!r}")
-    return share
-
-
-def _positive(value: int, where: str) -> int:
-    if value <= 0:
-        raise ConfigError(f"{where}: must be a positive number, got {value}")
-    return value

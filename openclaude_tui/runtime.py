@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openclaude_tui.config import Config
+from openclaude_tui.config import Config, secret_values
 from openclaude_tui.core.agent import Agent
 from openclaude_tui.core.compact import Compactor
 from openclaude_tui.core.context_window import WindowInfo, resolve_context_window
@@ -23,6 +23,7 @@ from openclaude_tui.core.discovery import (
 from openclaude_tui.core.events import EventSink
 from openclaude_tui.core.permissions import Approver, PermissionPolicy
 from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.secret_env import remember_secrets
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
 
@@ -68,6 +69,7 @@ def make_compactor(config: Config, window: WindowInfo) -> Compactor:
 
 def make_provider(config: Config) -> Provider:
     """A provider for the configured endpoint (the model may still be unknown)."""
+    remember_secrets(secret_values(config))
     return Provider(
         ProviderSettings(
             base_url=config.base_url,
@@ -119,8 +121,14 @@ def build_agent(
         config.permission_mode,
         config.rules,
         bypass_available=config.bypass_available,
+        read_local_rules=False,
     )
-    context = ToolContext(project_root=config.project_root, cwd=config.cwd)
+    context = ToolContext(
+        project_root=config.project_root,
+        cwd=config.cwd,
+        scrub_env=config.scrub_env,
+        secrets=secret_values(config),
+    )
     prompt_cache: list[str] = []
 
     def system_prompt() -> str:

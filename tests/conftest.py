@@ -15,6 +15,16 @@ settings.register_profile("openclaude", deadline=None)
 settings.load_profile("openclaude")
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own OPENCLAUDE_HOME (a test may set another), never the user's.
+
+    Trust answers, the notes of writes in progress and logs would otherwise land in the
+    real ~/.config and ~/.local/state of whoever runs the tests.
+    """
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path_factory.mktemp("home")))
+
+
 @pytest.fixture
 def scripted_server() -> Iterator[ScriptedServer]:
     """A started scripted OpenAI-compatible server with an empty script.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from openclaude_tui.core import danger
+from openclaude_tui.core import danger, trust
 from openclaude_tui.core.rules import EDIT_TOOLS, MODES, Mode, Rule, RuleSet
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import FileChange, Tool
@@ -86,6 +86,7 @@ class PermissionPolicy:
         *,
         bypass_available: bool = False,
         remember_file: Path | None = None,
+        read_local_rules: bool = True,
     ) -> None:
         self.project_root = project_root.resolve()
         self.rules = rules or RuleSet()
@@ -93,7 +94,9 @@ class PermissionPolicy:
         self.mode: Mode = mode
         self.allow_edits_this_session = False
         self.remember_file = remember_file or self.project_root / LOCAL_SETTINGS
-        self.load_remembered()
+        # The configuration reads the local file itself when it decides what to trust.
+        if read_local_rules:
+            self.load_remembered()
 
     def load_remembered(self) -> None:
         """Read the Bash rules kept from earlier "always allow" answers."""
@@ -177,7 +180,7 @@ class PermissionPolicy:
         if request.always_rule not in allow:
             allow.append(request.always_rule)
         section["allow"] = allow
-        write_toml(self.remember_file, data)
+        _write_local(self.remember_file, data)
         return request.always_rule
 
     def remove_rule(self, kind: Literal["allow", "ask", "deny"], rule: Rule) -> bool:
@@ -191,7 +194,7 @@ class PermissionPolicy:
         section = data.get("permissions", {})
         if str(rule) in section.get(kind, []):
             section[kind] = [text for text in section[kind] if text != str(rule)]
-            write_toml(self.remember_file, data)
+            _write_local(self.remember_file, data)
         return True
 
     def _commands(self, name: str, args: dict[str, Any]) -> list[str]:
@@ -259,3 +262,11 @@ class PermissionPolicy:
                 if relative is not None and rule.matches_path(relative):
                     return rule
         return None
+
+
+def _write_local(path: Path, data: dict[str, Any]) -> None:
+    """Write the local settings, vouching for them only if nobody else wrote what was there."""
+    ours = trust.vouched(path)
+    write_toml(path, data)
+    if ours:
+        trust.vouch(path)

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from openclaude_tui.core.deadlines import retry_after_seconds
+from openclaude_tui.core.secret_env import mask_known
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
@@ -18,7 +19,8 @@ class ProviderError(Exception):
     """A request failed for good; ``str(error)`` is one sentence for the user."""
 
     def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
-        super().__init__(message)
+        # A server may repeat the key in its error: the user's screen never shows it.
+        super().__init__(mask_known(message))
         self.retryable = retryable
         self.status = status
         self.retry_after: float | None = None

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import TextArea
 
 from openclaude_tui.config import Config
+from openclaude_tui.ui.exit_signals import install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
 
@@ -71,7 +72,8 @@ class OpenClaudeApp(App[int]):
         return problems
 
     def on_mount(self) -> None:
-        """Say which theme files could not be used."""
+        """Say which theme files could not be used; end cleanly on SIGTERM and SIGHUP."""
+        install_exit_signals(self)
         for problem in self._theme_problems:
             self.notify(problem, severity="warning", timeout=8)
 

@@ -208,7 +208,7 @@ def test_compact_threshold_must_be_a_share(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
     (tmp_path / ".openclaude").mkdir()
     (tmp_path / ".openclaude" / "settings.toml").write_text("compact_threshold = 80\n")
-    with pytest.raises(ConfigError, match=r"compact_threshold .* between 0 and 1, got 80"):
+    with pytest.raises(ConfigError, match=r"compact_threshold: .* between 0 and 1, got 80"):
         load_config(tmp_path, Overrides(), env={})
 
 

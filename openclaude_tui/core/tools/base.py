@@ -63,6 +63,9 @@ class ToolContext:
     emit: Callable[[Event], None] = lambda event: None
     # Tools keep their own long-lived state here (e.g. the shell's background jobs).
     state: dict[str, Any] = field(default_factory=dict)
+    # Kept from every command's environment: variable names (globs) and secret values.
+    scrub_env: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
 
     def resolve(self, file_path: str) -> Path:
         """An absolute, normalised path; relative paths are taken from the working directory."""

@@ -13,7 +13,6 @@ import difflib
 import mimetypes
 import os
 import re
-import secrets
 import stat
 from abc import abstractmethod
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from openclaude_tui.core import tempfiles
 from openclaude_tui.core.diff import change_diff_text, count_changes
 from openclaude_tui.core.diff_window import too_large_note
 from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolResult
@@ -475,20 +475,22 @@ def _write_atomic(path: Path, data: bytes) -> None:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
         mode = None
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    # A new file gets 0o666 minus the umask, as any editor would give it.
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    # Named and noted so that the next start removes it if this process is killed midway.
+    temp = tempfiles.temp_path(target)
+    with tempfiles.noted(temp):
+        # A new file gets 0o666 minus the umask, as any editor would give it.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if mode is not None:
+                os.chmod(temp, mode)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
 
 
 def file_tools() -> list[Tool]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.events import Event, ToolOutput
+from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 
 STATE_KEY = "shell"
@@ -311,8 +312,9 @@ def _timeout_ms(value: float | None) -> tuple[int, list[str]]:
     return max(1, round(ms)), notes
 
 
-def _environment() -> dict[str, str]:
-    env = dict(os.environ)
+def _environment(ctx: ToolContext) -> dict[str, str]:
+    # The API key and the variables the user named never reach a command.
+    env = scrubbed_environment(os.environ, ctx.scrub_env, ctx.secrets)
     # Nothing can answer a prompt or drive an editor: make git fail fast instead of waiting.
     env.update(PAGER="cat", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
     return env
@@ -430,7 +432,7 @@ class _Run:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=cwd,
-                env=_environment(),
+                env=_environment(self.ctx),
                 start_new_session=True,
             )
         )  # fmt: skip

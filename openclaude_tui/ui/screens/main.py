@@ -189,7 +189,10 @@ class MainScreen(SlashCommands, Screen[None]):
         await asyncio.to_thread(_load_agent_modules)
         from openclaude_tui.core.provider import ProviderError
         from openclaude_tui.ui.bridge import AgentSession
+        from openclaude_tui.ui.screens.trust import settle_trust
 
+        if await settle_trust(self.app, self.config):
+            self._show_mode(self.config.permission_mode)
         self.session = AgentSession(self.app, self.config, self, now=self.now, clock=self.clock)
         if self.initial_prompt:
             self.submit(self.initial_prompt)
