@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(Path(os.getcwd()), _overrides(args))
     except (ConfigError, SettingsFileError) as error:
-        sys.stderr.write(f"openclaude: {error}\n")
+        sys.stderr.write(f"openclaude: config error: {error}\n")
         return EXIT_USAGE
     try:
         if args.list_models:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui import paths
-from openclaude_tui.core.rules import MODES, Mode, RuleError, RuleSet
+from openclaude_tui.core.rules import LOCAL_SETTINGS, MODES, Mode, RuleError, RuleSet
 from openclaude_tui.core.tomlfile import read_toml
 
 DEFAULT_BASE_URL = "http://localhost:11434/v1"
@@ -97,6 +97,9 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
     config = Config(cwd=cwd, project_root=root)
     for source, data in layers:
         _apply_file(config, data, source)
+    # "Always allow" answers are loaded by the permission policy; a rule there that cannot
+    # match is a config error now, not a failure when the session starts.
+    _load_rules(RuleSet(), read_toml(root / LOCAL_SETTINGS), str(LOCAL_SETTINGS))
     _apply_env(config, env)
     _apply_overrides(config, overrides)
     return config
@@ -127,10 +130,7 @@ def _apply_file(config: Config, data: dict[str, Any], source: str) -> None:
         config.first_token_timeout = float(data["first_token_timeout"])
     if "theme" in data:
         config.theme = str(data["theme"])
-    permissions = data.get("permissions", {})
-    for kind in ("allow", "ask", "deny"):
-        for text in permissions.get(kind, []):
-            _add_rule(config, kind, str(text), source)
+    _load_rules(config.rules, data, source)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:
@@ -166,10 +166,9 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     if flags.dangerously_skip_permissions:
         config.permission_mode = "bypassPermissions"
     config.bypass_available = config.permission_mode == "bypassPermissions"
-    for text in flags.allow:
-        _add_rule(config, "allow", text, "--allow")
-    for text in flags.deny:
-        _add_rule(config, "deny", text, "--deny")
+    for kind, texts in (("allow", flags.allow), ("deny", flags.deny)):
+        for text in texts:
+            _add_rule(config.rules, kind, text, f"--{kind}", repr(text))
     if flags.temperature is not None:
         config.temperature = flags.temperature
     if flags.max_tokens is not None:
@@ -183,11 +182,38 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     config.base_url = config.base_url.rstrip("/")
 
 
-def _add_rule(config: Config, kind: str, text: str, source: str) -> None:
+def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:
+    """Add the ``[permissions]`` rules of one settings file, strictly.
+
+    Raises:
+        ConfigError: ``FILE: permissions.allow[2]: what is wrong`` for a value that is not
+            a list of rule strings or a rule that cannot match.
+    """
+    permissions = data.get("permissions", {})
+    if not isinstance(permissions, dict):
+        raise ConfigError(
+            f"{source}: permissions: expected a table ([permissions] with allow, ask and deny "
+            f"lists), got {permissions!r}"
+        )
+    for kind, texts in permissions.items():
+        key = f"permissions.{kind}"
+        if kind not in ("allow", "ask", "deny"):
+            raise ConfigError(f"{source}: {key}: unknown key; use allow, ask or deny")
+        if not isinstance(texts, list):
+            raise ConfigError(
+                f'{source}: {key}: expected a list of rules like ["Bash(git log:*)"], got {texts!r}'
+            )
+        for index, text in enumerate(texts):
+            _add_rule(rules, kind, text, source, f"{key}[{index}]")
+
+
+def _add_rule(rules: RuleSet, kind: str, text: Any, source: str, key: str) -> None:
+    if not isinstance(text, str):
+        raise ConfigError(f"{source}: {key}: expected a rule as a string, got {text!r}")
     try:
-        config.rules.add(kind, text, source)  # type: ignore[arg-type]
+        rules.add(kind, text, source)  # type: ignore[arg-type]
     except RuleError as error:
-        raise ConfigError(f"{source}: {error}") from None
+        raise ConfigError(f"{source}: {key}: {error}") from None
 
 
 def _mode(value: str, where: str) -> Mode:

@@ -118,7 +118,7 @@ def build_agent(
         config.rules,
         bypass_available=config.bypass_available,
     )
-    context = ToolContext(project_root=config.project_root, cwd=config.cwd)
+    context = ToolContext(project_root=config.project_root, cwd=config.cwd, visible=policy.shows)
     prompt_cache: list[str] = []
 
     def system_prompt() -> str:

@@ -43,6 +43,7 @@ _LINE_NUMBER = re.compile(r"^ *\d+(?:\t|→)")
 # Characters a glob reads as patterns: a name holding them is not searched for.
 _GLOB_SPECIAL = re.compile(r"[*?\[\]{}!\\]")
 _FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
+_FILE_PATH: tuple[str, ...] = ("file_path",)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class Read(Tool):
         },
         "required": ["file_path"],
     }
+    path_arguments = _FILE_PATH
     read_only = True
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
@@ -308,6 +310,7 @@ class Edit(_FileChangeTool):
         },
         "required": ["file_path", "old_string", "new_string"],
     }
+    path_arguments = _FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
         "old_str": "old_string",
@@ -478,6 +481,7 @@ class Write(_FileChangeTool):
         },
         "required": ["file_path", "content"],
     }
+    path_arguments = _FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
         "contents": "content",
@@ -528,9 +532,10 @@ def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step, keeping its permissions.
 
-    A symlink is followed, so the link stays a link to the changed file.
+    ``path`` is already resolved (the gate checked that path), so a link to the file stays
+    a link to the changed file; it is not resolved again, which could lead elsewhere.
     """
-    target = Path(os.path.realpath(path))
+    target = path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)
