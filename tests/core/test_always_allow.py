@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
-from openclaude_tui.core.rules import RuleSet
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.ui.project_files import list_project_files
+from tests.core.test_permissions import _check, _policy
 from tests.core.test_print_mode import make_auth_repo, openclaude
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
@@ -24,14 +24,6 @@ def _git_repo(root: Path) -> Path:
     return root
 
 
-def _policy(root: Path, **rules: list[str]) -> PermissionPolicy:
-    rule_set = RuleSet()
-    for kind, texts in rules.items():
-        for text in texts:
-            rule_set.add(kind, text, "test")  # type: ignore[arg-type]
-    return PermissionPolicy(root, "default", rule_set)
-
-
 def _request(policy: PermissionPolicy, tool: str, **args: Any) -> PermissionRequest:
     found = TOOLS.get(tool)
     assert found is not None
@@ -42,10 +34,7 @@ def _request(policy: PermissionPolicy, tool: str, **args: Any) -> PermissionRequ
 
 
 def _action(policy: PermissionPolicy, tool: str, **args: Any) -> str:
-    found = TOOLS.get(tool)
-    assert found is not None
-    validated, _ = found.validate(args)
-    return policy.check(found, validated, policy.project_root).action
+    return _check(policy, tool, policy.project_root, **args)
 
 
 def test_always_allow_for_a_compound_command_saves_a_rule_for_every_part(tmp_path: Path) -> None:

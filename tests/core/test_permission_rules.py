@@ -12,8 +12,9 @@ import pytest
 from openclaude_tui.config import ConfigError, Overrides, load_config
 from openclaude_tui.core.pathgate import protection
 from openclaude_tui.core.permissions import PermissionPolicy
-from openclaude_tui.core.rules import RULE_TOOLS, Rule, RuleError, RuleSet
+from openclaude_tui.core.rules import RULE_TOOLS, Rule, RuleError
 from openclaude_tui.core.tools import default_tools
+from tests.core.test_permissions import _policy
 
 TOOLS = default_tools()
 
@@ -121,14 +122,6 @@ def test_openclaude_exits_2_on_a_rule_list_written_as_a_string(tmp_path: Path) -
         f"openclaude: config error: {user_config}: permissions.allow: "
         "expected a list of rules like [\"Bash(git log:*)\"], got 'Bash'\n"
     )
-
-
-def _policy(root: Path, mode: str = "default", **rules: list[str]) -> PermissionPolicy:
-    rule_set = RuleSet()
-    for kind, texts in rules.items():
-        for text in texts:
-            rule_set.add(kind, text, "test")  # type: ignore[arg-type]
-    return PermissionPolicy(root, mode, rule_set)  # type: ignore[arg-type]
 
 
 def _gate(policy: PermissionPolicy, tool: str, **args: Any) -> tuple[str, str]:

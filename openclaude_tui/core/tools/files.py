@@ -133,7 +133,9 @@ async def _same_name_in_project(path: Path, ctx: ToolContext) -> list[Path]:
             found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
     except (SearchError, TimeoutError):
         return []
-    ranked = sorted((Path(p) for p in found), key=lambda p: (len(p.parts), str(p)))
+    # A file kept from reading by a rule is not named either.
+    visible = (Path(p) for p in found if ctx.visible("Glob", Path(p)))
+    ranked = sorted(visible, key=lambda p: (len(p.parts), str(p)))
     return ranked[:3]
 
 
