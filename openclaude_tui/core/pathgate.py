@@ -53,7 +53,8 @@ def resolve_path(raw: str, cwd: Path) -> Path:
         PathArgumentError: ``raw`` holds a NUL character or a lone surrogate.
     """
     check_path_text(raw)
-    path = Path(raw).expanduser()
+    # os.path's expanduser leaves "~nosuchuser" as it is, as a shell does (Path's raises).
+    path = Path(os.path.expanduser(raw))
     if not path.is_absolute():
         path = cwd / path
     return Path(os.path.realpath(path))
