@@ -248,6 +248,9 @@ UNNAMEABLE = [
     _a("grep-surrogate-path", "Grep", {"pattern": "s3cr3t", "path": SURROGATE}),
     _a("glob-nul-pattern", "Glob", {"pattern": f"*{NUL}"}),
     _a("glob-surrogate-path", "Glob", {"pattern": "*", "path": f"src{SURROGATE}"}),
+    _a("write-surrogate-content", "Write", {"file_path": "new.txt", "content": SURROGATE}),
+    _a("write-surrogate-content-accept-edits", "Write",
+       {"file_path": "new.txt", "content": f"ok{SURROGATE}"}, mode="acceptEdits"),
 ]  # fmt: skip
 
 
@@ -313,7 +316,7 @@ async def test_a_rule_on_reading_a_file_covers_searching_it(
 
 
 @pytest.mark.parametrize("attempt", UNNAMEABLE, ids=ids(UNNAMEABLE))
-async def test_a_path_no_file_can_have_is_a_tool_error(
+async def test_text_no_file_can_hold_is_a_tool_error(
     attempt: Attempt, sandbox: Sandbox, scripted_server: ScriptedServer
 ) -> None:
     outcome = await run_attempt(scripted_server, sandbox, attempt)

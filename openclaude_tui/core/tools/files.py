@@ -494,6 +494,13 @@ class Write(_FileChangeTool):
         """The file's new content (a diff for the model when it overwrites), or why not."""
         path = ctx.resolve(args["file_path"])
         content: str = args["content"]
+        try:
+            content.encode()
+        except UnicodeEncodeError as error:
+            return (
+                f"content holds {content[error.start]!r} at position {error.start}, a lone "
+                "surrogate that no file can store as text. Send plain UTF-8 text."
+            )
         if not path.exists():
             lines = _line_count(content)
             counted = f"{lines:,} line{'' if lines == 1 else 's'}"
