@@ -64,8 +64,8 @@ class ToolContext:
     # Tools keep their own long-lived state here (e.g. the shell's background jobs).
     state: dict[str, Any] = field(default_factory=dict)
 
-    # Whether a file under the project may be shown by a search: False for files a deny
-    # rule keeps from being read (the policy sets it), so Grep and Glob leave them out.
+    # Whether a search by the named tool may show a file: False for files a deny or ask rule
+    # on reading covers (the policy sets it), so Grep and Glob leave them out.
     visible: Callable[[str, Path], bool] = lambda tool, path: True
 
     def resolve(self, file_path: str) -> Path:
