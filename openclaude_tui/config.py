@@ -19,7 +19,7 @@ from openclaude_tui import config_values as check
 from openclaude_tui import paths
 from openclaude_tui.config_values import ConfigError
 from openclaude_tui.core import trust
-from openclaude_tui.core.rules import Mode, RuleError, RuleSet
+from openclaude_tui.core.rules import LOCAL_SETTINGS, Mode, RuleError, RuleSet
 from openclaude_tui.core.tomlfile import read_toml
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
 DEFAULT_BASE_URL = "http://localhost:11434/v1"
 DEFAULT_API_KEY = "ollama"
 PROJECT_SETTINGS = Path(".openclaude") / "settings.toml"
-LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 COMMAND_LINE = "command line"
 ENVIRONMENT = "environment"
 
@@ -125,6 +124,8 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
     _apply_file(config, read_toml(user_file), str(user_file))
     for relative in (PROJECT_SETTINGS, LOCAL_SETTINGS):
         data = read_toml(root / relative)
+        # A rule that cannot match is a config error even where it would be held back.
+        _load_rules(RuleSet(), data, str(relative))
         # A local file this program wrote holds the user's own answers.
         vouched = relative == LOCAL_SETTINGS and trust.vouched(root / relative)
         if not (config.project_trusted or vouched):
@@ -177,13 +178,7 @@ def _apply_file(config: Config, data: dict[str, Any], source: str) -> None:
         config.scrub_env += check.names(data["scrub_env"], where("scrub_env"))
     if "theme" in data:
         config.theme = check.text(data["theme"], where("theme"))
-    permissions = check.table(data.get("permissions", {}), where("permissions"))
-    for kind in ("allow", "ask", "deny"):
-        texts = permissions.get(kind, [])
-        if not isinstance(texts, list):
-            raise check.fail(where(f"permissions.{kind}"), "expected a list of rules", texts)
-        for text in texts:
-            _add_rule(config, kind, str(text), source)
+    _load_rules(config.rules, data, source)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:
@@ -222,10 +217,9 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     if flags.dangerously_skip_permissions:
         config.permission_mode = "bypassPermissions"
     config.bypass_available = config.permission_mode == "bypassPermissions"
-    for text in flags.allow:
-        _add_rule(config, "allow", text, "--allow")
-    for text in flags.deny:
-        _add_rule(config, "deny", text, "--deny")
+    for kind, texts in (("allow", flags.allow), ("deny", flags.deny)):
+        for text in texts:
+            _add_rule(config.rules, kind, text, f"--{kind}", repr(text))
     if flags.temperature is not None:
         config.temperature = check.number(flags.temperature, where("--temperature"))
     if flags.max_tokens is not None:
@@ -241,8 +235,35 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     config.base_url = config.base_url.rstrip("/")
 
 
-def _add_rule(config: Config, kind: str, text: str, source: str) -> None:
+def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:
+    """Add the ``[permissions]`` rules of one settings file, strictly.
+
+    Raises:
+        ConfigError: ``FILE: permissions.allow[2]: what is wrong`` for a value that is not
+            a list of rule strings or a rule that cannot match.
+    """
+    permissions = data.get("permissions", {})
+    if not isinstance(permissions, dict):
+        raise ConfigError(
+            f"{source}: permissions: expected a table ([permissions] with allow, ask and deny "
+            f"lists), got {permissions!r}"
+        )
+    for kind, texts in permissions.items():
+        key = f"permissions.{kind}"
+        if kind not in ("allow", "ask", "deny"):
+            raise ConfigError(f"{source}: {key}: unknown key; use allow, ask or deny")
+        if not isinstance(texts, list):
+            raise ConfigError(
+                f'{source}: {key}: expected a list of rules like ["Bash(git log:*)"], got {texts!r}'
+            )
+        for index, text in enumerate(texts):
+            _add_rule(rules, kind, text, source, f"{key}[{index}]")
+
+
+def _add_rule(rules: RuleSet, kind: str, text: Any, source: str, key: str) -> None:
+    if not isinstance(text, str):
+        raise ConfigError(f"{source}: {key}: expected a rule as a string, got {text!r}")
     try:
-        config.rules.add(kind, text, source)  # type: ignore[arg-type]
+        rules.add(kind, text, source)  # type: ignore[arg-type]
     except RuleError as error:
-        raise ConfigError(f"{source}: {error}") from None
+        raise ConfigError(f"{source}: {key}: {error}") from None

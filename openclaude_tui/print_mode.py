@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import shlex
 import signal
 import sys
 import time
 from typing import Any, Literal, TextIO
 
 from openclaude_tui.config import Config
+from openclaude_tui.core.danger import split_commands
 from openclaude_tui.core.events import (
     Event,
     Notice,
@@ -122,12 +124,23 @@ def make_print_approver() -> Approver:
 
 
 def _how_to_allow(request: PermissionRequest) -> str:
-    """The flag that would let such a call run in print mode."""
-    if request.always_rule == "Edit":
+    """The flags that would let such a call run in print mode, or that none would.
+
+    The rules are the policy's ``always_rules``, checked to allow the whole call: for a
+    compound command one rule per part that is not read-only.
+    """
+    if request.always_rules == ("Edit",):
         return "allow edits with --permission-mode acceptEdits"
-    if request.always_rule is not None:
-        return f"allow it with --allow '{request.always_rule}'"
-    # Destructive commands and paths outside the project ask whatever the rules say.
+    if request.always_rules:
+        flags = " ".join(f"--allow {shlex.quote(rule)}" for rule in request.always_rules)
+        return f"allow it with {flags}"
+    if request.tool == "Bash" and len(split_commands(request.arguments["command"])) > 1:
+        return (
+            "some part of it always asks whatever the rules say; only "
+            "--permission-mode bypassPermissions runs it"
+        )
+    # Destructive commands, paths outside the project and files that change what runs
+    # ask whatever the rules say.
     return "such calls always ask; only --permission-mode bypassPermissions runs them"
 
 

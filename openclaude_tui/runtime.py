@@ -128,6 +128,7 @@ def build_agent(
         cwd=config.cwd,
         scrub_env=config.scrub_env,
         secrets=secret_values(config),
+        visible=policy.shows,
     )
     prompt_cache: list[str] = []
 

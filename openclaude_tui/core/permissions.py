@@ -8,18 +8,34 @@ approver (the app's modal, or print mode's policy that denies).
 
 from __future__ import annotations
 
+import copy
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from openclaude_tui.core import danger, trust
-from openclaude_tui.core.rules import EDIT_TOOLS, MODES, Mode, Rule, RuleSet
+from openclaude_tui.core.pathgate import (
+    PathArgumentError,
+    glob_root,
+    is_inside,
+    protection,
+    resolve_path,
+)
+from openclaude_tui.core.rules import (
+    EDIT_TOOLS,
+    LOCAL_SETTINGS,
+    MODES,
+    Mode,
+    Rule,
+    RuleError,
+    RuleSet,
+)
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import FileChange, Tool
 
 PATH_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
-LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
 PLAN_MODE_REFUSAL = (
     "Not run: the session is in plan mode, where nothing that changes files or runs "
@@ -60,8 +76,15 @@ class PermissionRequest:
     reason: str
     change: FileChange | None = None
     verdict: danger.Verdict | None = None
-    always_rule: str | None = None
+    # The rules an "always allow" answer adds, each checked to allow this very call
+    # (``("Edit",)``: edits for the rest of the session); empty when no rule would.
+    always_rules: tuple[str, ...] = ()
     always_label: str = ""
+
+    @property
+    def always_rule(self) -> str | None:
+        """The "always allow" offer as one text, or None when there is none."""
+        return " and ".join(self.always_rules) or None
 
 
 Approver = Callable[[PermissionRequest], Awaitable[Decision]]
@@ -114,7 +137,10 @@ class PermissionPolicy:
         """Allow, deny or ask for one validated call."""
         name = tool.name
         commands = self._commands(name, args)
-        paths = self._paths(name, args, cwd)
+        try:
+            paths = self._paths(name, args, cwd)
+        except PathArgumentError as error:
+            return GateResult("deny", str(error))
         denied = self._first_match(self.rules.deny, name, commands, paths, any_part=True)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
@@ -130,6 +156,9 @@ class PermissionPolicy:
             return GateResult("ask", f"an ask rule: {asked}")
         if outside:
             return GateResult("ask", f"outside the project: {outside[0]}")
+        protected = self._protected(name, paths)
+        if protected:
+            return GateResult("ask", protected)
         if verdict is not None and verdict.level == "destructive":
             return GateResult("ask", "; ".join(verdict.reasons) or "destructive command")
         allowed = self._first_match(self.rules.allow, name, commands, paths, any_part=False)
@@ -156,32 +185,87 @@ class PermissionPolicy:
         request = PermissionRequest(call_id, tool.name, args, tool.summary(args), reason)
         if tool.name == "Bash":
             request.verdict = self.classify(args["command"], cwd)
-            if request.verdict.level != "destructive":
-                prefix = danger.command_prefix(args["command"])
-                if prefix:
-                    request.always_rule = f"Bash({prefix}:*)"
-                    request.always_label = f"Always allow `{request.always_rule}` in this project"
-        elif tool.name in EDIT_TOOLS and not reason.startswith("outside"):
-            request.always_rule = "Edit"
+        request.always_rules = self.rules_to_allow(tool, args, cwd)
+        if request.always_rules == ("Edit",):
             request.always_label = "Always allow edits in this project for this session"
+        elif request.always_rules:
+            named = " and ".join(f"`{rule}`" for rule in request.always_rules)
+            request.always_label = f"Always allow {named} in this project"
         return request
 
+    def rules_to_allow(self, tool: Tool, args: dict[str, Any], cwd: Path) -> tuple[str, ...]:
+        """Allow rules that would let this call run without asking, or () when none would.
+
+        For Bash, one ``prefix:*`` rule per simple command that is not read-only; for Edit
+        and Write, ``("Edit",)`` (edits for the session). Each proposal is checked against
+        the gate itself, so an "always allow" answer never saves a rule that would not have
+        allowed the call it was given for.
+        """
+        if tool.name in EDIT_TOOLS:
+            trial = copy.copy(self)
+            trial.allow_edits_this_session = True
+            return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
+        if tool.name != "Bash" or self.classify(args["command"], cwd).level == "destructive":
+            return ()
+        proposed: list[Rule] = []
+        for command in self._commands("Bash", args):
+            if self.classify(command, cwd).level == "read_only":
+                continue
+            prefix = danger.command_prefix(command)
+            try:
+                rule = Rule.parse(f"Bash({prefix}:*)")
+            except RuleError:
+                return ()
+            if rule not in proposed:
+                proposed.append(rule)
+        if not proposed:
+            return ()
+        trial = copy.copy(self)
+        trial.rules = RuleSet(
+            [*self.rules.allow, *((rule, "proposed") for rule in proposed)],
+            self.rules.ask,
+            self.rules.deny,
+        )
+        if trial.check(tool, args, cwd).action != "allow":
+            return ()
+        return tuple(str(rule) for rule in proposed)
+
     def remember(self, request: PermissionRequest) -> str | None:
-        """Apply an "always allow" answer; Bash rules are saved to the project's local file."""
-        if request.always_rule is None:
+        """Apply an "always allow" answer; Bash rules are saved to the project's local file.
+
+        The local file is git-ignored (``.openclaude/.gitignore``) when it is written.
+        """
+        rules = request.always_rules
+        if not rules:
             return None
-        if request.always_rule == "Edit":
+        if rules == ("Edit",):
             self.allow_edits_this_session = True
             return "edits in this project for this session"
-        self.rules.add("allow", request.always_rule, str(LOCAL_SETTINGS))
+        for text in rules:
+            self.rules.add("allow", text, str(LOCAL_SETTINGS))
         data = read_toml(self.remember_file)
         section = data.setdefault("permissions", {})
         allow = list(section.get("allow", []))
-        if request.always_rule not in allow:
-            allow.append(request.always_rule)
+        allow += [text for text in rules if text not in allow]
         section["allow"] = allow
         _write_local(self.remember_file, data)
-        return request.always_rule
+        ignore_locally(self.remember_file)
+        return " and ".join(rules)
+
+    def shows(self, tool_name: str, path: Path) -> bool:
+        """Whether a search by ``tool_name`` may show the file at ``path``.
+
+        Not when a deny or ask rule on reading it matches (as the file, or where a link
+        leads): a search cannot ask per file, so what would not be read without asking is
+        left out of Grep's and Glob's results.
+        """
+        rules = [rule for rule, _ in [*self.rules.deny, *self.rules.ask]]
+        rules = [rule for rule in rules if rule.covers_tool(tool_name) and rule.specifier]
+        for candidate in {path, Path(os.path.realpath(path))}:
+            relative = self._relative(candidate)
+            if relative is not None and any(rule.matches_path(relative) for rule in rules):
+                return False
+        return True
 
     def remove_rule(self, kind: Literal["allow", "ask", "deny"], rule: Rule) -> bool:
         """Forget a rule (and drop it from the local settings file if it lives there)."""
@@ -203,18 +287,27 @@ class PermissionPolicy:
         return danger.split_commands(args.get("command", "")) or [args.get("command", "")]
 
     def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:
+        """The resolved paths a call touches, computed as the tool computes them."""
+        if name == "Glob":
+            return [glob_root(str(args.get("pattern") or ""), args.get("path"), cwd)[0]]
         if name not in PATH_TOOLS:
             return []
-        raw = args.get("file_path") or args.get("path")
-        if not raw:
-            return [cwd.resolve()] if name in ("Grep", "Glob") else []
-        path = Path(str(raw)).expanduser()
-        if not path.is_absolute():
-            path = cwd / path
-        return [path.resolve()]
+        raw = args.get("path") if name == "Grep" else args.get("file_path")
+        return [resolve_path(str(raw or "."), cwd)] if raw or name == "Grep" else []
+
+    def _protected(self, name: str, paths: list[Path]) -> str | None:
+        """Why an edit of one of ``paths`` changes what runs, or None."""
+        if name not in EDIT_TOOLS:
+            return None
+        for path in paths:
+            relative = self._relative(path)
+            reason = protection(relative) if relative else None
+            if reason:
+                return f"writing {relative} changes what runs: {reason}"
+        return None
 
     def _inside(self, path: Path) -> bool:
-        return path == self.project_root or self.project_root in path.parents
+        return is_inside(path, self.project_root)
 
     def _relative(self, path: Path) -> str | None:
         if not self._inside(path):
@@ -270,3 +363,19 @@ def _write_local(path: Path, data: dict[str, Any]) -> None:
     write_toml(path, data)
     if ours:
         trust.vouch(path)
+
+
+def ignore_locally(settings_file: Path) -> None:
+    """Make git ignore ``settings_file`` through a ``.gitignore`` beside it.
+
+    Answers kept on this machine are not for the repository, as Claude Code does for its
+    own local settings.
+    """
+    ignore = settings_file.parent / ".gitignore"
+    try:
+        lines = ignore.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        lines = []
+    if {settings_file.name, f"/{settings_file.name}"} & {line.strip() for line in lines}:
+        return
+    ignore.write_text("\n".join([*lines, settings_file.name]) + "\n", encoding="utf-8")

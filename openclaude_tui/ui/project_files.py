@@ -6,12 +6,18 @@ import asyncio
 import os
 from pathlib import Path
 
+from openclaude_tui.core.rules import LOCAL_SETTINGS
+
 MAX_FILES = 20_000
 # Never worth offering, and often huge.
 SKIPPED_DIRECTORIES = frozenset(
     {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".mypy_cache",
      ".pytest_cache", ".ruff_cache", ".tox", "dist", "build", ".idea", ".vscode"}
 )  # fmt: skip
+
+
+# This machine's permission answers: not project content, even where git does not ignore it.
+_NOT_OFFERED = frozenset({LOCAL_SETTINGS.as_posix()})
 
 
 async def list_project_files(root: Path) -> list[str]:
@@ -28,8 +34,8 @@ async def list_project_files(root: Path) -> list[str]:
         output, process = b"", None
     if process is not None and process.returncode == 0:
         names = [name for name in output.decode("utf-8", "replace").split("\0") if name]
-        return sorted(set(names))[:MAX_FILES]
-    return await asyncio.to_thread(_walk, root)
+        return sorted(set(names) - _NOT_OFFERED)[:MAX_FILES]
+    return [name for name in await asyncio.to_thread(_walk, root) if name not in _NOT_OFFERED]
 
 
 def _walk(root: Path) -> list[str]:

@@ -210,9 +210,7 @@ class _Handler(BaseHTTPRequestHandler):
             if turn.keep_alive:
                 self._write_raw(b": keep-alive\n\n", turn.chunked)
             # Raw UTF-8, as llama.cpp and vLLM send it (U+2028 and emoji unescaped).
-            self._write_event(
-                _chunk_json(chunk), turn.chunked
-            )
+            self._write_event(_chunk_json(chunk), turn.chunked)
         if turn.stream_error is not None:
             self._write_event(json.dumps({"error": {"message": turn.stream_error}}), turn.chunked)
         if turn.drop_after is not None:

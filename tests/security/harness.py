@@ -15,8 +15,9 @@ as the proof.
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,9 @@ class Attempt:
     Strings in ``args`` may name the sandbox's places as ``{root}``, ``{outside}``,
     ``{marker}`` (a file that must never be created) and ``{secret}`` (a file outside the
     project whose content must never reach the server).
+
+    ``setup`` prepares the sandbox first (a symlink, a hook file); ``prior`` are calls the
+    model makes before the attempt in the same message (a Read that an Edit needs).
     """
 
     id: str
@@ -45,7 +49,10 @@ class Attempt:
     args: dict[str, Any]
     mode: str = "default"
     allow: tuple[str, ...] = ()
+    ask: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
+    setup: Callable[[Sandbox], None] | None = None
+    prior: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass
@@ -103,11 +110,13 @@ class Outcome:
     asked: list[PermissionRequest]
     results: list[str]
     sent: str
+    # Files in the sandbox (relative to its base) created, changed or removed by the turn.
+    changed: list[str] = field(default_factory=list)
 
     @property
     def result(self) -> str:
-        """The tool result the model was given (empty when none)."""
-        return self.results[0] if self.results else ""
+        """The result of the attempt's own call (the last one; empty when none)."""
+        return self.results[-1] if self.results else ""
 
 
 async def _deny_everything(asked: list[PermissionRequest], request: PermissionRequest) -> Decision:
@@ -118,7 +127,7 @@ async def _deny_everything(asked: list[PermissionRequest], request: PermissionRe
 def make_config(sandbox: Sandbox, server: ScriptedServer, attempt: Attempt) -> Config:
     """The session's configuration: the attempt's mode and rules, the scripted server."""
     rules = RuleSet()
-    for kind, texts in (("allow", attempt.allow), ("deny", attempt.deny)):
+    for kind, texts in (("allow", attempt.allow), ("ask", attempt.ask), ("deny", attempt.deny)):
         for text in texts:
             rules.add(kind, text, "attempt")  # type: ignore[arg-type]
     return Config(
@@ -136,8 +145,12 @@ def make_config(sandbox: Sandbox, server: ScriptedServer, attempt: Attempt) -> C
 
 async def run_attempt(server: ScriptedServer, sandbox: Sandbox, attempt: Attempt) -> Outcome:
     """Run ``attempt`` as one turn of a real session and report what it did."""
-    call = ToolCallSpec(attempt.tool, sandbox.fill(attempt.args))
-    server.script(Turn(tool_calls=[call]), Turn(text="done"))
+    if attempt.setup is not None:
+        attempt.setup(sandbox)
+    files_before = _snapshot(sandbox.base)
+    calls = [ToolCallSpec(tool, sandbox.fill(args)) for tool, args in attempt.prior]
+    calls.append(ToolCallSpec(attempt.tool, sandbox.fill(attempt.args)))
+    server.script(Turn(tool_calls=calls), Turn(text="done"))
     before = len(server.chat_requests)
     config = make_config(sandbox, server, attempt)
     asked: list[PermissionRequest] = []
@@ -153,7 +166,24 @@ async def run_attempt(server: ScriptedServer, sandbox: Sandbox, attempt: Attempt
     requests = server.chat_requests[before:]
     results = requests[-1].tool_results() if requests else []
     sent = "\n".join(str(request.body) for request in requests)
-    return Outcome(asked, results, sent)
+    files_after = _snapshot(sandbox.base)
+    changed = sorted(
+        name
+        for name in files_before.keys() | files_after.keys()
+        if files_before.get(name) != files_after.get(name)
+    )
+    return Outcome(asked, results, sent, changed)
+
+
+def _snapshot(base: Path) -> dict[str, bytes]:
+    """The content of every regular file under ``base`` (links not followed)."""
+    found: dict[str, bytes] = {}
+    for directory, _, names in os.walk(base):
+        for name in names:
+            path = Path(directory, name)
+            if path.is_file() and not path.is_symlink():
+                found[path.relative_to(base).as_posix()] = path.read_bytes()
+    return found
 
 
 def ids(attempts: Iterable[Attempt]) -> list[str]:

@@ -143,7 +143,7 @@ def _remember(root: Path, rule: str) -> None:
     """What the app does when the user answers "always allow" for ``rule``."""
     policy = PermissionPolicy(root)
     request = PermissionRequest("c1", "Bash", {"command": "x"}, "x", "asks")
-    request.always_rule = rule
+    request.always_rules = (rule,)
     policy.remember(request)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.events import Event
+from openclaude_tui.core.pathgate import PathArgumentError, check_path_text, resolve_path
 
 
 @dataclass(frozen=True)
@@ -67,23 +68,22 @@ class ToolContext:
     scrub_env: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
 
+    # Whether a search by the named tool may show a file: False for files a deny or ask rule
+    # on reading covers (the policy sets it), so Grep and Glob leave them out.
+    visible: Callable[[str, Path], bool] = lambda tool, path: True
+
     def resolve(self, file_path: str) -> Path:
-        """An absolute, normalised path; relative paths are taken from the working directory."""
-        path = Path(file_path).expanduser()
-        if not path.is_absolute():
-            path = self.cwd / path
-        return Path(_normalise(path))
+        """The path the tool uses: resolved as the permission gate resolved it when checking.
+
+        Raises:
+            PathArgumentError: the path holds a NUL character or a lone surrogate.
+        """
+        return resolve_path(file_path, self.cwd)
 
     def remember_read(self, path: Path) -> None:
         """Record the file's current mtime and size as 'read by the model'."""
         stat = path.stat()
         self.read_files[path] = ReadRecord(stat.st_mtime_ns, stat.st_size)
-
-
-def _normalise(path: Path) -> str:
-    import os.path
-
-    return os.path.normpath(str(path))
 
 
 class ToolInputError(ValueError):
@@ -103,6 +103,8 @@ class Tool(ABC):
     read_only: bool = False
     # Argument names weaker models send instead of the real ones.
     aliases: ClassVar[dict[str, str]] = {}
+    # Arguments that name files: text no file name can hold is refused before the gate.
+    path_arguments: ClassVar[tuple[str, ...]] = ()
 
     @abstractmethod
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
@@ -146,7 +148,14 @@ class Tool(ABC):
         Returns the arguments and notes about slips that were accepted (to tell the model).
         Raises ToolInputError with an actionable message.
         """
-        return validate_arguments(self.name, self.parameters, raw, self.aliases)
+        args, notes = validate_arguments(self.name, self.parameters, raw, self.aliases)
+        for name in self.path_arguments:
+            if isinstance(args.get(name), str):
+                try:
+                    check_path_text(args[name], f"{self.name}: '{name}'")
+                except PathArgumentError as error:
+                    raise ToolInputError(str(error)) from None
+        return args, notes
 
 
 _TRUE = {"true", "yes", "1"}

@@ -53,6 +53,7 @@ _BINARY_NAME = re.compile(
 # Characters a glob reads as patterns: a name holding them is not searched for.
 _GLOB_SPECIAL = re.compile(r"[*?\[\]{}!\\]")
 _FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
+_FILE_PATH: tuple[str, ...] = ("file_path",)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ async def _same_name_in_project(path: Path, ctx: ToolContext) -> list[Path]:
             found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
     except (SearchError, TimeoutError):
         return []
-    ranked = sorted((Path(p) for p in found), key=lambda p: (len(p.parts), str(p)))
+    # A file kept from reading by a rule is not named either.
+    visible = (Path(p) for p in found if ctx.visible("Glob", Path(p)))
+    ranked = sorted(visible, key=lambda p: (len(p.parts), str(p)))
     return ranked[:3]
 
 
@@ -180,6 +183,7 @@ class Read(Tool):
         },
         "required": ["file_path"],
     }
+    path_arguments = _FILE_PATH
     read_only = True
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
@@ -311,6 +315,7 @@ class Edit(_FileChangeTool):
         },
         "required": ["file_path", "old_string", "new_string"],
     }
+    path_arguments = _FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
         "old_str": "old_string",
@@ -414,6 +419,7 @@ class Write(_FileChangeTool):
         },
         "required": ["file_path", "content"],
     }
+    path_arguments = _FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
         "contents": "content",
@@ -424,6 +430,13 @@ class Write(_FileChangeTool):
         """The file's new content (a diff for the model when it overwrites), or why not."""
         path = ctx.resolve(args["file_path"])
         content: str = args["content"]
+        try:
+            content.encode()
+        except UnicodeEncodeError as error:
+            return (
+                f"content holds {content[error.start]!r} at position {error.start}, a lone "
+                "surrogate that no file can store as text. Send plain UTF-8 text."
+            )
         if not path.exists():
             lines = _line_count(content)
             counted = f"{lines:,} line{'' if lines == 1 else 's'}"
@@ -467,9 +480,10 @@ def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step, keeping its permissions.
 
-    A symlink is followed, so the link stays a link to the changed file.
+    ``path`` is already resolved (the gate checked that path), so a link to the file stays
+    a link to the changed file; it is not resolved again, which could lead elsewhere.
     """
-    target = Path(os.path.realpath(path))
+    target = path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = stat.S_IMODE(target.stat().st_mode)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from openclaude_tui.core.pathgate import PathArgumentError, glob_root
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 from openclaude_tui.core.tools.search_engine import (
     MAX_READ_BYTES,
@@ -114,13 +114,27 @@ class _SearchTool(Tool):
 
     @staticmethod
     def _existing(ctx: ToolContext, path: str | None) -> Path:
-        root = ctx.resolve(path or ".")
-        if not root.exists():
-            raise SearchError(
-                f"Path does not exist: {root}. Give an existing file or directory "
-                f"(the working directory is {ctx.cwd})."
-            )
-        return root
+        return _must_exist(ctx, ctx.resolve(path or "."))
+
+    def _visible(self, ctx: ToolContext, paths: list[str]) -> tuple[list[str], list[str]]:
+        """The paths a search may show, and a note when rules kept some out."""
+        shown = [path for path in paths if ctx.visible(self.name, Path(path))]
+        hidden = len(paths) - len(shown)
+        if not hidden:
+            return shown, []
+        return shown, [
+            f"[{_plural(hidden, 'file')} left out: a deny or ask rule covers reading "
+            f"{'it' if hidden == 1 else 'them'}.]"
+        ]
+
+
+def _must_exist(ctx: ToolContext, root: Path) -> Path:
+    if not root.exists():
+        raise SearchError(
+            f"Path does not exist: {root}. Give an existing file or directory "
+            f"(the working directory is {ctx.cwd})."
+        )
+    return root
 
 
 class GrepTool(_SearchTool):
@@ -204,6 +218,7 @@ class GrepTool(_SearchTool):
         },
         "required": ["pattern"],
     }
+    path_arguments: ClassVar[tuple[str, ...]] = ("path",)
     aliases = {  # noqa: RUF012
         "query": "pattern",
         "regex": "pattern",
@@ -265,7 +280,10 @@ class GrepTool(_SearchTool):
     async def _render(
         self, query: Query, found: Found, args: dict[str, Any], ctx: ToolContext
     ) -> str:
-        notes = list(found.notes)
+        shown_paths, hidden_note = self._visible(ctx, [hit.path for hit in found.hits])
+        kept = set(shown_paths)
+        found.hits = [hit for hit in found.hits if hit.path in kept]
+        notes = [*found.notes, *hidden_note]
         if found.cut_short:
             notes.append(
                 f"[The search produced over {MAX_READ_BYTES // 2**20} MB of output and was "
@@ -332,6 +350,7 @@ class GlobTool(_SearchTool):
         },
         "required": ["pattern"],
     }
+    path_arguments: ClassVar[tuple[str, ...]] = ("path", "pattern")
     aliases = {  # noqa: RUF012
         "glob": "pattern",
         "file_pattern": "pattern",
@@ -344,7 +363,7 @@ class GlobTool(_SearchTool):
         """List matching files, newest first; every failure is an error result."""
         try:
             root, pattern = self._target(args, ctx)
-            paths = await list_files(root, pattern, self._rg())
+            paths, notes = self._visible(ctx, await list_files(root, pattern, self._rg()))
             paths = await asyncio.to_thread(newest_first, paths)
         except SearchError as failure:
             return ToolResult(str(failure), is_error=True)
@@ -353,8 +372,13 @@ class GlobTool(_SearchTool):
         shown = _Shown(ctx.cwd)
         if not paths:
             return ToolResult(
-                f"No files found matching '{pattern}' in {shown(str(root))} "
-                "(hidden and gitignored files are not listed)."
+                "\n".join(
+                    [
+                        f"No files found matching '{pattern}' in {shown(str(root))} "
+                        "(hidden and gitignored files are not listed).",
+                        *notes,
+                    ]
+                )
             )
         lines = [shown(path) for path in paths[:GLOB_LIMIT]]
         if len(paths) > GLOB_LIMIT:
@@ -362,23 +386,24 @@ class GlobTool(_SearchTool):
                 f"[Showing the {GLOB_LIMIT} most recently modified of {len(paths)} files. "
                 "Use a more specific pattern or path to see the others.]"
             )
-        return ToolResult("\n".join(lines))
+        return ToolResult("\n".join([*lines, *notes]))
 
     def _target(self, args: dict[str, Any], ctx: ToolContext) -> tuple[Path, str]:
-        """The directory to list and the glob relative to it."""
+        """The directory to list and the glob relative to it.
+
+        Models often put the directory into the pattern (``/abs/dir/*.py``, ``../x/*``);
+        ``glob_root`` moves it into the directory, resolved as the gate resolved it.
+        """
         pattern = str(args.get("pattern") or "").strip()
         if not pattern:
             raise SearchError("Glob needs a 'pattern', e.g. '**/*.py'.")
-        path = args.get("path")
-        if os.path.isabs(pattern):
-            # Models often put the directory into the pattern; split it back out.
-            parts = Path(pattern).parts
-            literal = 0
-            while literal < len(parts) - 1 and not re.search(r"[*?\[{]", parts[literal]):
-                literal += 1
-            path, pattern = str(Path(*parts[:literal])), "/".join(parts[literal:])
-        pattern = pattern.removeprefix("./")
-        root = self._existing(ctx, path)
+        try:
+            root, pattern = glob_root(pattern, args.get("path"), ctx.cwd)
+        except PathArgumentError as error:
+            raise SearchError(f"Glob: {error}") from None
+        if not pattern:
+            raise SearchError("Glob's pattern names no files; add one, e.g. '*' or '**/*.py'.")
+        root = _must_exist(ctx, root)
         if not root.is_dir():
             raise SearchError(f"{root} is a file, not a directory. Give Glob a directory as path.")
         return root, pattern
