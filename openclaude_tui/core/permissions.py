@@ -18,6 +18,8 @@ from openclaude_tui.core.rules import EDIT_TOOLS, MODES, Mode, Rule, RuleSet
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import FileChange, Tool
 
+# Files a recursive Bash read (`grep -r`, `rg`) is checked against Read deny rules one by one.
+_WALK_LIMIT = 20_000
 PATH_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
 LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
@@ -110,16 +112,18 @@ class PermissionPolicy:
     def check(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
         """Allow, deny or ask for one validated call."""
         name = tool.name
-        commands = self._commands(name, args)
+        analysis = self.analyze(args["command"], cwd) if name == "Bash" else None
+        commands = self._commands(analysis)
         paths = self._paths(name, args, cwd)
         denied = self._first_match(self.rules.deny, name, commands, paths, any_part=True)
+        denied = denied or self._denied_read(analysis)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
         asked = self._first_match(self.rules.ask, name, commands, paths, any_part=True)
         outside = [p for p in paths if not self._inside(p)]
-        verdict = self.classify(args["command"], cwd) if name == "Bash" else None
+        verdict = analysis.verdict if analysis is not None else None
         mutating = not tool.read_only and not (verdict and verdict.level == "read_only")
         if self.mode == "plan" and mutating:
             return GateResult("deny", PLAN_MODE_REFUSAL)
@@ -129,7 +133,10 @@ class PermissionPolicy:
             return GateResult("ask", f"outside the project: {outside[0]}")
         if verdict is not None and verdict.level == "destructive":
             return GateResult("ask", "; ".join(verdict.reasons) or "destructive command")
-        allowed = self._first_match(self.rules.allow, name, commands, paths, any_part=False)
+        if analysis is not None:
+            allowed = self._allowed_command(analysis)
+        else:
+            allowed = self._first_match(self.rules.allow, name, commands, paths, any_part=False)
         if allowed:
             return GateResult("allow", f"allowed by {allowed}")
         if not mutating:
@@ -144,7 +151,11 @@ class PermissionPolicy:
 
     def classify(self, command: str, cwd: Path) -> danger.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""
-        return danger.classify(command, self.project_root, cwd)
+        return self.analyze(command, cwd).verdict
+
+    def analyze(self, command: str, cwd: Path) -> danger.Analysis:
+        """What the shell classifier learned about a command run from ``cwd``."""
+        return danger.analyze(command, self.project_root, cwd)
 
     def request_for(
         self, call_id: str, tool: Tool, args: dict[str, Any], cwd: Path, reason: str
@@ -152,7 +163,7 @@ class PermissionPolicy:
         """A request describing the call, with the "always" option it may offer."""
         request = PermissionRequest(call_id, tool.name, args, tool.summary(args), reason)
         if tool.name == "Bash":
-            request.verdict = self.classify(args["command"], cwd)
+            request.verdict = self.analyze(args["command"], cwd).verdict
             if request.verdict.level != "destructive":
                 prefix = danger.command_prefix(args["command"])
                 if prefix:
@@ -194,10 +205,69 @@ class PermissionPolicy:
             write_toml(self.remember_file, data)
         return True
 
-    def _commands(self, name: str, args: dict[str, Any]) -> list[str]:
-        if name != "Bash":
+    def _commands(self, analysis: danger.Analysis | None) -> list[str]:
+        """Every form of every command a Bash call runs, for deny and ask rules.
+
+        Both the source text and the normalized form (quotes removed, git's global
+        options dropped) count, so neither ``git -C . push`` nor ``'git' push`` slips past
+        ``Bash(git push:*)``.
+        """
+        if analysis is None:
             return []
-        return danger.split_commands(args.get("command", "")) or [args.get("command", "")]
+        forms = [form for info in analysis.commands for form in (info.text, info.normalized)]
+        return list(dict.fromkeys(form for form in forms if form))
+
+    def _allowed_command(self, analysis: danger.Analysis) -> Rule | None:
+        """The allow rule that lets a Bash call run, or None.
+
+        Every command that is not read-only must match a rule, and a rule covers only
+        what the program is (``npm test`` is not read-only): a redirection that writes,
+        an option that writes or runs code, a read outside the project or an expansion
+        that cannot be evaluated still asks, as does anything destructive.
+        """
+        candidates = [rule for rule, _ in self.rules.allow if rule.covers_tool("Bash")]
+        if not candidates or analysis.loose:
+            return None
+        used: Rule | None = None
+        for info in analysis.commands:
+            if not info.findings:
+                continue
+            forms = (info.normalized, info.text)
+            rule = next((r for r in candidates if any(r.matches_command(f) for f in forms)), None)
+            uncovered = any(f.effect or f.level == "destructive" for f in info.findings)
+            if rule is None or uncovered:
+                return None
+            used = used or rule
+        return used
+
+    def _denied_read(self, analysis: danger.Analysis | None) -> Rule | None:
+        """A Read deny rule that protects a file the command reads (or a folder it searches)."""
+        if analysis is None:
+            return None
+        rules = [rule for rule, _ in self.rules.deny if rule.tool == "Read"]
+        if not rules:
+            return None
+        for path, recursive in analysis.reads:
+            for relative in self._read_names(path, recursive):
+                rule = next((r for r in rules if r.matches_path(relative)), None)
+                if rule is not None:
+                    return rule
+        return None
+
+    def _read_names(self, path: Path, recursive: bool) -> list[str]:
+        """Project-relative names of the files a read touches (a bounded walk for folders)."""
+        relative = self._relative(path)
+        if relative is None:
+            return []
+        names = [relative] if relative != "." else []
+        if recursive and path.is_dir():
+            for count, child in enumerate(path.rglob("*")):
+                if count >= _WALK_LIMIT:
+                    # Too many to check one by one: treat the folder as reading everything.
+                    names.append(f"{relative}/**" if relative != "." else "**")
+                    break
+                names.append(child.relative_to(self.project_root).as_posix())
+        return names
 
     def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:
         if name not in PATH_TOOLS:
@@ -229,28 +299,17 @@ class PermissionPolicy:
     ) -> Rule | None:
         """The first rule matching the call.
 
-        For deny and ask rules one matching simple command is enough; an allow rule must
-        cover every simple command (read-only ones excepted), so ``Bash(npm test:*)`` does
-        not approve ``npm test && rm -rf x``.
+        For Bash (deny and ask rules) one matching command is enough; allow rules for
+        Bash go through ``_allowed_command``.
         """
         candidates = [rule for rule, _ in rules if rule.covers_tool(name)]
         if not candidates:
             return None
         if name == "Bash":
-            if any_part:
-                for rule in candidates:
-                    if any(rule.matches_command(c) for c in commands):
-                        return rule
-                return None
-            used: Rule | None = None
-            for command in commands:
-                rule = next((r for r in candidates if r.matches_command(command)), None)
-                if rule is None:
-                    if self.classify(command, self.project_root).level == "read_only":
-                        continue
-                    return None
-                used = used or rule
-            return used
+            for rule in candidates:
+                if any(rule.matches_command(c) for c in commands):
+                    return rule
+            return None
         for rule in candidates:
             if rule.specifier is None:
                 return rule

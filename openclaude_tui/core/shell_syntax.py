@@ -4,6 +4,9 @@ It knows quoting (single, double, ``$'…'``, backslashes), command substitution
 and backticks), process substitution, ``( … )`` subshells, ``{ …; }`` groups, the control
 operators, redirections, here-documents and comments. It does not expand anything: words
 keep a quote-removed ``value`` and flags saying whether an expansion or a glob is in them.
+What it cannot evaluate without running code (``${…}`` with an operator, ``$((…))`` naming
+a variable, brace expansion, ``$'…'`` escapes, ``((…))``) is marked *opaque* with a reason,
+so that a caller can refuse to guess.
 
 The parser is lenient: malformed input (an unterminated quote, a stray parenthesis) still
 yields every command it could find, plus a list of problems, so callers can stay cautious
@@ -26,6 +29,10 @@ _KEYWORDS = frozenset(
 _HEADERS = frozenset({"for", "select", "case"})
 _REDIRECT = re.compile(r"(\d*|\{\w+\})(>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)|&>>|&>")
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+# `${NAME}`, `${1}`, `${@}`: the forms of `${…}` that only substitute a value.
+_PLAIN_BRACED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])\}")
+# Brace expansion needs an unquoted `{`, then a `,` or `..`, then a `}`.
+_BRACE_EXPANSION = re.compile(r"\{.*(?:,|\.\.).*\}", re.DOTALL)
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Word:
             is only known at run time.
         glob: It holds an unquoted ``*``, ``?`` or ``[``.
         start: Offset of the word in the source it was parsed from.
+        opaque: Why the word's value cannot be known without running code, or None.
     """
 
     raw: str
@@ -48,6 +56,7 @@ class Word:
     expands: bool = False
     glob: bool = False
     start: int = 0
+    opaque: str | None = None
 
     @property
     def is_assignment(self) -> bool:
@@ -93,11 +102,14 @@ class Script:
         pipelines: Each pipeline as a list of its stages, each stage being the simple
             commands inside it (a stage is a subshell or group when it holds several).
         errors: Problems met while parsing, as short sentences.
+        opaque: Constructs outside any word (in here-document bodies) that only running
+            code could evaluate, as short sentences.
     """
 
     commands: list[SimpleCommand] = field(default_factory=list)
     pipelines: list[list[list[SimpleCommand]]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    opaque: list[str] = field(default_factory=list)
 
 
 def parse(source: str) -> Script:
@@ -206,7 +218,11 @@ class _Parser:
         self._skip_blanks()
         if self._peek() == "(":
             if self._peek(1) == "(":
+                start = self.pos
                 self._skip_arithmetic(2)
+                text = self.src[start : self.pos]
+                word = Word(text, text, start=start, opaque="arithmetic command ((…))")
+                self.script.commands.append(SimpleCommand([word], [], text))
                 return
             self.pos += 1
             self.parse_list(closer=")")
@@ -349,11 +365,15 @@ class _Parser:
             if expands:
                 # An unquoted delimiter lets `$(…)` and backticks in the body run.
                 body = _Parser(self.src[body_start:body_end], self.script)
-                body.read_double_quoted(terminator=None)
+                _, _, opaque = body.read_double_quoted(terminator=None)
+                if opaque and opaque not in self.script.opaque:
+                    self.script.opaque.append(opaque)
 
     def _read_word(self) -> Word | None:
         start = self.pos
         value: list[str] = []
+        # The unquoted characters, with "x" for each quoted or expanded part.
+        skeleton: list[str] = []
         word = Word("", "", start=start)
         if self._peek() in "<>" and self._peek(1) == "(":
             self.pos += 2
@@ -364,6 +384,7 @@ class _Parser:
             char = self.src[self.pos]
             if char in _METACHARS:
                 break
+            skeleton.append("x")
             if char == "\\":
                 nxt = self._peek(1)
                 self.pos += 2
@@ -380,26 +401,34 @@ class _Parser:
                 word.quoted = True
             elif char == '"':
                 self.pos += 1
-                text, expands = self.read_double_quoted(terminator='"')
+                text, expands, opaque = self.read_double_quoted(terminator='"')
                 value.append(text)
                 word.quoted = True
                 word.expands |= expands
+                word.opaque = word.opaque or opaque
             elif char == "$" and self._peek(1) == "'":
-                value.append(self._read_ansi_c_quote())
+                text = self._read_ansi_c_quote()
+                value.append(text)
                 word.quoted = True
+                if "\\" in text:
+                    word.opaque = word.opaque or "$'…' quoting with escapes"
             elif char in "$`":
-                text, expands = self._read_expansion()
+                text, expands, opaque = self._read_expansion()
                 value.append(text)
                 word.expands |= expands
+                word.opaque = word.opaque or opaque
             else:
                 word.glob |= char in "*?["
                 value.append(char)
+                skeleton[-1] = char
                 self.pos += 1
         self.pos = min(self.pos, len(self.src))
         if self.pos == start:
             return None
         word.raw = self.src[start : self.pos]
         word.value = "".join(value)
+        if _BRACE_EXPANSION.search("".join(skeleton)):
+            word.opaque = word.opaque or "brace expansion"
         return word
 
     def _read_ansi_c_quote(self) -> str:
@@ -412,18 +441,19 @@ class _Parser:
         self.pos = min(probe + 1, len(self.src))
         return text
 
-    def read_double_quoted(self, terminator: str | None) -> tuple[str, bool]:
+    def read_double_quoted(self, terminator: str | None) -> tuple[str, bool, str | None]:
         """Read up to the closing quote (or the end, for a here-document body).
 
-        Returns the text and whether it holds an expansion.
+        Returns the text, whether it holds an expansion, and why it is opaque (or None).
         """
         value: list[str] = []
         expands = False
+        opaque: str | None = None
         while self.pos < len(self.src):
             char = self.src[self.pos]
             if terminator is not None and char == terminator:
                 self.pos += 1
-                return "".join(value), expands
+                return "".join(value), expands, opaque
             if char == "\\":
                 nxt = self._peek(1)
                 if nxt in ('"', "\\", "$", "`"):
@@ -432,19 +462,24 @@ class _Parser:
                     value.append(char + nxt)
                 self.pos += 2
             elif char in "$`":
-                text, expanded = self._read_expansion()
+                text, expanded, why = self._read_expansion()
                 value.append(text)
                 expands |= expanded
+                opaque = opaque or why
             else:
                 value.append(char)
                 self.pos += 1
         self.pos = min(self.pos, len(self.src))
         if terminator is not None:
             self._error("unterminated double quote")
-        return "".join(value), expands
+        return "".join(value), expands, opaque
 
-    def _read_expansion(self) -> tuple[str, bool]:
-        """Read ``$…`` or a backtick substitution; returns its text and whether it expands."""
+    def _read_expansion(self) -> tuple[str, bool, str | None]:
+        """Read ``$…`` or a backtick substitution.
+
+        Returns its text, whether it expands, and why it is opaque (None when evaluating
+        it only substitutes a value or runs the commands parsed out of it).
+        """
         start = self.pos
         if self.src[self.pos] == "`":
             end = self.pos + 1
@@ -455,15 +490,25 @@ class _Parser:
             inner = re.sub(r"\\([$`\\])", r"\1", self.src[self.pos + 1 : end])
             _Parser(inner, self.script).parse_list(closer=None)
             self.pos = min(end + 1, len(self.src))
-            return self.src[start : self.pos], True
+            return self.src[start : self.pos], True, None
         nxt = self._peek(1)
+        opaque: str | None = None
         if nxt == "(" and self._peek(2) == "(":
             self._skip_arithmetic(3)
+            # Only digits and operators are safe: a variable's value is itself evaluated,
+            # and `a[$(cmd)]` in it runs cmd.
+            if re.search(r"[^0-9\s+*/%()<>=!&|^~?:,-]", self.src[start + 3 : self.pos - 2]):
+                opaque = "arithmetic expansion $((…)) of a variable"
         elif nxt == "(":
             self.pos += 2
             self._parse_nested(")")
         elif nxt == "{":
             self._skip_braces()
+            if not _PLAIN_BRACED.fullmatch(self.src[start : self.pos]):
+                opaque = "parameter expansion ${…} with an operator"
+        elif nxt in ('"', "["):
+            self.pos += 1
+            return "$", True, '$"…" or $[…] quoting'
         elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
             self.pos += 2
             if nxt.isalpha() or nxt == "_":
@@ -471,8 +516,8 @@ class _Parser:
                     self.pos += 1
         else:
             self.pos += 1
-            return "$", False
-        return self.src[start : self.pos], True
+            return "$", False, None
+        return self.src[start : self.pos], True, opaque
 
     def _skip_braces(self) -> None:
         """Skip a ``${…}`` parameter expansion."""

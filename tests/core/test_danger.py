@@ -53,7 +53,6 @@ READ_ONLY = [
     "python --version",
     "python3 -V",
     "pwd; whoami; uname -a",
-    "printenv HOME",
     "env FOO=1 ls",
     "true && false || echo x",
     "echo $((1 + 2))",
@@ -64,7 +63,7 @@ READ_ONLY = [
     "which python3 && command -v git",
     "stat a b && file a",
     "tree -L 2",
-    "for f in *.py; do wc -l $f; done",
+    "for f in src/*.py; do echo $f; done",
     "if [[ -f x && -d y ]]; then echo both; fi",
     "echo 'a;b' && echo \"c|d\"",
     "ls &",
@@ -120,6 +119,10 @@ MUTATING = [
     "sort -o sorted.txt data.txt",
     "bash -c 'touch x'",
     "timeout 5 npm test",
+    # Both were read-only before; both were bypasses: printenv prints secrets, and `$f`
+    # from a glob can be a file named `--files0-from=…` that makes wc read other files.
+    "printenv HOME",
+    "for f in *.py; do wc -l $f; done",
 ]
 
 

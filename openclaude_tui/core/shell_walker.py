@@ -1,0 +1,458 @@
+"""The walk behind the shell-command classifier (``core.danger``): every command a line
+runs, what each does, and which files it reads.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+
+from openclaude_tui.core.danger_files import FileChecks
+from openclaude_tui.core.danger_git import git_findings, split_git
+from openclaude_tui.core.shell_env import dangerous_variable, mentions_wrapper
+from openclaude_tui.core.shell_levels import Finding, Level
+from openclaude_tui.core.shell_programs import check_program, known
+from openclaude_tui.core.shell_syntax import SimpleCommand, Word, parse, short_flags
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WRITERS = _names("cp mv ln install tee truncate")
+_PERMISSIONS = _names("chmod chown chgrp")
+_ELEVATE = _names("sudo doas su pkexec run0")
+_DISK_TOOLS = _names("mke2fs mkswap fdisk sfdisk cfdisk parted wipefs")
+_POWER = _names("shutdown reboot halt poweroff")
+_SHELLS = _names("sh bash zsh dash ksh mksh ash fish")
+_INTERPRETER = re.compile(r"(python|pypy)[\d.]*|perl|ruby|node|php|pwsh|bun|deno")
+_DOWNLOADERS = _names("curl wget")
+# Options that take a value, per command that runs another command.
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "nice": _names("-n --adjustment"),
+    "nohup": frozenset(),
+    "timeout": _names("-s --signal -k --kill-after"),
+    "stdbuf": _names("-i -o -e"),
+    "ionice": _names("-c -n -p -P -u"),
+    "exec": _names("-a"),
+    "builtin": frozenset(),
+    "command": frozenset(),
+    "env": _names("-u --unset -C --chdir -S --split-string"),
+    "xargs": _names("-I -n -P -L -d -E -s -a --arg-file -e -l"),
+}
+_VERSION_ARGS = _names("--version -V version --help -h help")
+# Asking these for their version runs nothing from the project (pytest would load
+# conftest.py, go and cargo may fetch a toolchain the project names).
+_VERSIONED_TOOLS = _names(
+    "python python3 node npm gcc clang java javac ruby perl pip pip3 make cmake docker "
+    "kubectl deno bun ruff rg fd gh git"
+)
+_READ_ONLY_SUBCOMMANDS: dict[str, frozenset[str]] = {
+    "pip": _names("list show freeze check"),
+    "pip3": _names("list show freeze check"),
+    "npm": _names("ls list view info outdated root prefix"),
+}
+# Where a program named by an absolute path is the same as the one found by name.
+_SYSTEM_DIRS = _names("/bin /usr/bin /usr/local/bin /sbin /usr/sbin")
+_FUNCTION = re.compile(
+    r"(?:function\s+([^\s(){}]+)\s*(?:\(\s*\))?|([^\s(){}<>;&|'\"]+)\s*\(\s*\))\s*\{(.*?)\}",
+    re.DOTALL,
+)
+_MAX_DEPTH = 4
+# Most entries a glob may expand to before the classifier gives up on it.
+_GLOB_LIMIT = 200
+
+
+@dataclass
+class CommandInfo:
+    """One command a line runs (wrapped and nested ones included), for permission rules.
+
+    Attributes:
+        text: Its source text.
+        normalized: Its words after quote removal, without leading assignments and
+            without git's global options (``git -C . push`` is ``git push``).
+        findings: What it does beyond reading inside the project.
+    """
+
+    text: str
+    normalized: str
+    findings: list[Finding] = field(default_factory=list)
+
+
+def without_assignments(words: list[Word]) -> list[Word]:
+    index = 0
+    while index < len(words) and words[index].is_assignment:
+        index += 1
+    return words[index:]
+
+
+def name_of(words: list[Word]) -> str | None:
+    """The command name (basename) of a word list, or None when an expansion names it."""
+    words = without_assignments(words)
+    if not words or words[0].expands or words[0].opaque:
+        return None
+    return os.path.basename(words[0].value) or words[0].value
+
+
+def _is_interpreter(name: str | None) -> bool:
+    return name is not None and (name in _SHELLS or _INTERPRETER.fullmatch(name) is not None)
+
+
+def _reads_stdin(name: str, args: list[Word]) -> bool:
+    """Whether an interpreter would run its standard input as a program."""
+    values = [a.value for a in args]
+    if name in _SHELLS and "-s" in values:
+        return True
+    for value in values:
+        if value in ("-c", "-m", "-e", "-E", "--eval", "-p", "--print", "--command"):
+            return False
+        if value == "-":
+            return True
+        if not value.startswith("-"):
+            return False
+    return True
+
+
+def _fork_bomb(source: str) -> bool:
+    """A function whose body runs itself into a pipe or the background."""
+    for match in _FUNCTION.finditer(source):
+        name = match.group(1) or match.group(2)
+        calls_itself = rf"(?<![\w.:-]){re.escape(name)}\s*(?:\|(?!\|)|&(?!&))"
+        if re.search(calls_itself, match.group(3)):
+            return True
+    return False
+
+
+class Walker(FileChecks):
+    """Walks the commands of a command line and collects findings, commands and reads."""
+
+    def __init__(self, root: str, cwd: str, home: str) -> None:
+        self.root = root
+        # None once a `cd` went somewhere only known at run time.
+        self.cwd: str | None = cwd
+        self.home = home
+        self.commands: list[CommandInfo] = []
+        self.loose: list[Finding] = []
+        self.read_paths: list[tuple[str, bool]] = []
+        self.current: CommandInfo | None = None
+
+    def add(self, level: Level, reason: str, effect: bool = False) -> None:
+        """Record a finding against the command being checked."""
+        finding = Finding(level, reason, effect)
+        (self.current.findings if self.current else self.loose).append(finding)
+
+    def effect(self, reason: str, level: Level = "mutating") -> None:
+        """Record a finding that no allow rule covers."""
+        self.add(level, reason, True)
+
+    def reads(self, word: Word, *, recursive: bool = False, content: bool = True) -> None:
+        """The command reads the path ``word`` names: it must stay inside the project."""
+        path = None if word.expands else self.path(word, follow_last=True)
+        if path is None:
+            self.effect(f"reads a path only known at run time: {word.raw}")
+        elif not self.inside(path):
+            self.effect(f"reads outside the project: {path}")
+        elif content:
+            self.read_paths.append((path, recursive))
+
+    # Sources and commands
+
+    def check_source(self, source: str, depth: int) -> None:
+        """Classify a whole command line (or an `sh -c` string inside one)."""
+        if depth > _MAX_DEPTH:
+            self.loose.append(Finding("mutating", "nested shell commands too deep to check", True))
+            return
+        script = parse(source)
+        for error in script.errors:
+            self.loose.append(Finding("mutating", f"could not parse the command: {error}", True))
+        for opaque in script.opaque:
+            self.loose.append(
+                Finding("mutating", f"{opaque} cannot be known without running it", True)
+            )
+        if _fork_bomb(source):
+            self.loose.append(
+                Finding("destructive", "fork bomb: a function that keeps spawning itself")
+            )
+        if mentions_wrapper(source):
+            self.loose.append(Finding("mutating", "touches the Bash tool's own state", True))
+        for simple in script.commands:
+            self.check_simple(simple, depth)
+        for pipeline in script.pipelines:
+            downloading = False
+            for stage in pipeline:
+                for simple in stage:
+                    name = name_of(simple.words)
+                    args = without_assignments(simple.words)[1:]
+                    if downloading and _is_interpreter(name) and _reads_stdin(str(name), args):
+                        self.loose.append(Finding("destructive", f"pipes a download into {name}"))
+                downloading |= any(name_of(s.words) in _DOWNLOADERS for s in stage)
+
+    def check_simple(self, simple: SimpleCommand, depth: int) -> None:
+        """One simple command: its assignments, redirections and words."""
+        words = without_assignments(simple.words)
+        normalized = " ".join(w.value for w in words)
+        info = CommandInfo(simple.text, normalized)
+        self.commands.append(info)
+        saved, self.current = self.current, info
+        try:
+            self.check_assignments(simple.words[: len(simple.words) - len(words)])
+            for redirect in simple.redirects:
+                if redirect.target is None:
+                    continue
+                if redirect.writes:
+                    self.check_write(redirect.target)
+                elif redirect.op in ("<", "<>"):
+                    self.reads(redirect.target)
+                elif redirect.op == "<&" and redirect.target.expands:
+                    self.effect(f"reads a descriptor only known at run time: {redirect.target.raw}")
+            if words:
+                self.check_words(words, simple, depth, own=True)
+        finally:
+            self.current = saved
+
+    def check_assignments(self, assignments: list[Word]) -> None:
+        """``NAME=value`` words: a name that changes what programs run asks."""
+        for word in assignments:
+            name = word.value.split("=", 1)[0].split("+", 1)[0]
+            if "[" in name:
+                self.effect(f"assigns through a subscript, which can run code: {word.raw}")
+            elif dangerous_variable(name):
+                self.effect(f"sets {name}, which can make programs run other code")
+            if word.opaque:
+                self.effect(f"{word.opaque} cannot be known without running it")
+
+    def check_words(
+        self, words: list[Word], simple: SimpleCommand, depth: int, *, own: bool = False
+    ) -> None:
+        """Classify one command given as words (the first is the command name).
+
+        Wrapped commands (``timeout 5 X``, ``find -exec X``) count as commands of their
+        own for the permission rules; ``own`` says the words are the current command's.
+        """
+        if not own:
+            info = CommandInfo(" ".join(w.raw for w in words), " ".join(w.value for w in words))
+            self.commands.append(info)
+            saved, self.current = self.current, info
+            try:
+                self.check_words(words, simple, depth, own=True)
+            finally:
+                self.current = saved
+            return
+        for word in words:
+            if word.opaque:
+                self.effect(f"{word.opaque} cannot be known without running it: {word.raw}")
+        name = name_of(words)
+        args = words[1:]
+        if name is None:
+            self.effect(f"runs a command named by an expansion: {words[0].raw}")
+            return
+        if "/" in words[0].value and os.path.dirname(words[0].value) not in _SYSTEM_DIRS:
+            # `./cat` is the project's own program, not the system's cat.
+            self.add("mutating", f"{words[0].value} is not known to be read-only")
+            return
+        downloads = any(name_of(n.words) in _DOWNLOADERS for n in simple.nested)
+        if downloads and (_is_interpreter(name) or name in ("eval", "source", ".")):
+            self.add("destructive", f"{name} runs a downloaded script")
+        self.dispatch(name, words, args, simple, depth)
+
+    def dispatch(
+        self, name: str, words: list[Word], args: list[Word], simple: SimpleCommand, depth: int
+    ) -> None:
+        """Send a command to the check for its kind of program."""
+        if name in _ELEVATE:
+            self.add("destructive", f"{name} runs commands with root privileges")
+        elif name in _WRAPPERS and not (
+            name == "command" and args[:1] and args[0].value in ("-v", "-V")
+        ):
+            self.check_wrapper(name, args, simple, depth)
+        elif name in _SHELLS or name == "eval":
+            self.check_shell(name, args, depth)
+        elif name in ("cd", "pushd", "popd"):
+            self.check_cd(name, args)
+        elif name == "rm":
+            self.check_rm(args)
+        elif name in _WRITERS:
+            self.check_writer(name, args)
+        elif name in _PERMISSIONS:
+            self.check_permissions(name, args)
+        elif name == "dd":
+            self.check_dd(args)
+        elif name == "git":
+            self.check_git(args)
+        elif name == "find":
+            for root in self.check_find(self.expand_globs(args) or args, simple, depth):
+                self.reads(root, content=False)
+        elif name.startswith("mkfs") or name in _DISK_TOOLS:
+            self.add("destructive", f"{name} formats or repartitions a disk")
+        elif name == "shred":
+            self.add("destructive", "shred destroys files beyond recovery")
+        elif name in _POWER or self.powers_off(name, args):
+            what = name if name in _POWER else " ".join(w.value for w in words[:2])
+            self.add("destructive", f"{what} stops the machine")
+        elif name in ("kill", "pkill", "killall"):
+            self.check_kill(name, args)
+        else:
+            self.check_other(name, args)
+
+    def check_git(self, args: list[Word]) -> None:
+        """git: its global options are part of the command (``git -C . push`` pushes)."""
+        if self.current is not None:
+            index, _ = split_git(args, _Quiet())
+            rest = " ".join(w.value for w in args[index:])
+            self.current.normalized = f"git {rest}".rstrip()
+        for finding in git_findings(args, self):
+            self.add(finding.level, finding.reason, finding.effect)
+
+    def expand_globs(self, args: list[Word]) -> list[Word] | None:
+        """The words with their globs expanded as bash would, or None when unknowable."""
+        result: list[Word] = []
+        for word in args:
+            if not word.glob:
+                result.append(word)
+                continue
+            pattern = word.value
+            if word.raw.startswith("~"):
+                if not re.match(r"~(/|$)", word.raw):
+                    return None
+                pattern = self.home + pattern[1:]
+            if word.quoted or word.expands or "[" in pattern or self.cwd is None:
+                return None
+            parts = pattern.split("/")
+            if any(p.startswith(".") and ("*" in p or "?" in p) for p in parts):
+                # `.*` matches `..` in older bash: the parent of the project.
+                return None
+            base = self.cwd
+            matches = sorted(glob.glob(pattern, root_dir=base))[: _GLOB_LIMIT + 1]
+            if len(matches) > _GLOB_LIMIT:
+                return None
+            result.extend(Word(m, m) for m in matches) if matches else result.append(word)
+        return result
+
+    def check_wrapper(self, name: str, args: list[Word], simple: SimpleCommand, depth: int) -> None:
+        """Commands that run another command (`timeout 5 make`, `xargs rm`, `env X=1 ls`)."""
+        index = 0
+        while index < len(args):
+            value = args[index].value
+            if value == "--":
+                index += 1
+                break
+            if not value.startswith("-") or value == "-" or args[index].expands:
+                break
+            if name == "env" and value in ("-S", "--split-string") and index + 1 < len(args):
+                self.check_source(args[index + 1].value, depth + 1)
+                return
+            if name == "env" and value.startswith(("-C", "--chdir", "-S", "--split")):
+                self.effect(f"env {value} changes what runs or where")
+            if name == "xargs" and value.startswith(("-a", "--arg-file")):
+                self.effect("xargs reads its arguments from a file")
+            index += 2 if value in _WRAPPERS[name] else 1
+        if name == "env":
+            start = index
+            while index < len(args) and args[index].is_assignment:
+                index += 1
+            self.check_assignments(args[start:index])
+        elif name == "timeout":
+            index += 1
+        inner = args[index:]
+        if not inner:
+            if name == "env":
+                self.effect("prints every environment variable, secrets included")
+            elif name == "exec":
+                return
+            else:
+                self.effect(f"{name} without a command")
+            return
+        if name == "xargs":
+            # xargs appends words read from its input: their values are unknown.
+            unknown = Word("$INPUT", "$INPUT", expands=True)
+            inner = [*inner, unknown]
+        self.check_words(inner, simple, depth)
+        recursive = short_flags(inner[1:]) & {"r", "R"} or "--recursive" in (w.value for w in inner)
+        if name == "xargs" and name_of(inner) == "rm" and recursive:
+            self.add("destructive", "rm -r of paths read from input")
+
+    def check_shell(self, name: str, args: list[Word], depth: int) -> None:
+        """`eval` and `sh -c` strings are classified like the command line itself."""
+        if name == "eval":
+            if any(w.expands or w.opaque for w in args):
+                self.effect("eval of text only known at run time")
+            else:
+                self.check_source(" ".join(w.value for w in args), depth + 1)
+            return
+        for index, word in enumerate(args):
+            value = word.value
+            if value.startswith("-") and not value.startswith("--") and "c" in value[1:]:
+                if index + 1 >= len(args):
+                    break
+                script = args[index + 1]
+                if script.expands or script.opaque:
+                    self.effect(f"{name} -c runs text only known at run time")
+                elif set(value[1:]) - set("ceuxo") or any(
+                    w.value.startswith("-") for w in args[:index]
+                ):
+                    self.effect(f"{name} {value} runs with options not known to be harmless")
+                else:
+                    self.check_source(script.value, depth + 1)
+                return
+            if not value.startswith("-"):
+                break
+        self.add("mutating", f"{name} runs a script")
+
+    def check_cd(self, name: str, args: list[Word]) -> None:
+        """cd moves where later relative paths point."""
+        found = [w for w in args if not w.value.startswith("-") or w.value == "-"]
+        if name == "popd" or (found and found[0].value == "-"):
+            self.cwd = None
+        elif not found:
+            self.cwd = self.home
+        else:
+            self.cwd = self.path(found[0], follow_last=True)
+
+    def check_kill(self, name: str, args: list[Word]) -> None:
+        """kill -1 stops every process of the user."""
+        if name == "kill" and any(w.value == "-1" for w in args):
+            self.add("destructive", "kill -1 stops every process of the user")
+        self.add("mutating", f"{name} stops processes")
+
+    def powers_off(self, name: str, args: list[Word]) -> bool:
+        """Whether `systemctl`/`init` is asked to stop or restart the machine."""
+        values = {w.value for w in args}
+        if name == "systemctl":
+            return bool(values & {"reboot", "poweroff", "halt", "kexec", "suspend", "hibernate"})
+        return name in ("init", "telinit") and bool(values & {"0", "6"})
+
+    def check_other(self, name: str, args: list[Word]) -> None:
+        """Programs on the allow-list, with their grammars; anything else is not read-only."""
+        values = [w.value for w in args]
+        if name in _VERSIONED_TOOLS and len(values) == 1 and values[0] in _VERSION_ARGS:
+            return
+        subcommands = _READ_ONLY_SUBCOMMANDS.get(name)
+        if subcommands is not None and values and values[0] in subcommands:
+            if any(w.expands or w.opaque for w in args):
+                self.effect(f"{name} gets an argument only known at run time")
+            return
+        if name == "printenv":
+            self.effect("printenv prints environment variables, secrets included")
+        elif not known(name):
+            self.add("mutating", f"{name} is not known to be read-only")
+        else:
+            expanded = self.expand_globs(args)
+            if expanded is None:
+                self.effect(f"{name} gets a pattern the classifier cannot expand")
+            else:
+                check_program(self, name, expanded)
+
+
+class _Quiet:
+    """A context that ignores reports (to read git's options a second time)."""
+
+    def effect(self, reason: str, level: Level = "mutating") -> None:
+        """Ignored."""
+
+    def reads(self, word: Word, *, recursive: bool = False, content: bool = True) -> None:
+        """Ignored."""
+
+    def check_write(self, word: Word, verb: str = "writes to") -> None:
+        """Ignored."""
