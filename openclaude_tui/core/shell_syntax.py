@@ -104,12 +104,14 @@ class Script:
         errors: Problems met while parsing, as short sentences.
         opaque: Constructs outside any word (in here-document bodies) that only running
             code could evaluate, as short sentences.
+        variables: Names of the variables expanded anywhere (``$NAME``, ``${NAME…}``).
     """
 
     commands: list[SimpleCommand] = field(default_factory=list)
     pipelines: list[list[list[SimpleCommand]]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)
+    variables: list[str] = field(default_factory=list)
 
 
 def parse(source: str) -> Script:
@@ -504,6 +506,9 @@ class _Parser:
             self._parse_nested(")")
         elif nxt == "{":
             self._skip_braces()
+            named = re.match(r"\$\{[!#]?([A-Za-z_][A-Za-z0-9_]*)", self.src[start : self.pos])
+            if named:
+                self.script.variables.append(named.group(1))
             if not _PLAIN_BRACED.fullmatch(self.src[start : self.pos]):
                 opaque = "parameter expansion ${…} with an operator"
         elif nxt in ('"', "["):
@@ -514,6 +519,7 @@ class _Parser:
             if nxt.isalpha() or nxt == "_":
                 while self._peek() and (self._peek().isalnum() or self._peek() == "_"):
                     self.pos += 1
+                self.script.variables.append(self.src[start + 1 : self.pos])
         else:
             self.pos += 1
             return "$", False, None

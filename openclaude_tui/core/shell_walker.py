@@ -61,6 +61,15 @@ _FUNCTION = re.compile(
     re.DOTALL,
 )
 _MAX_DEPTH = 4
+# Variables that hold no secret: the shell's own and the usual locations.
+_KNOWN_VARIABLES = _names(
+    "HOME PWD OLDPWD USER LOGNAME SHELL PATH LANG LC_ALL TERM HOSTNAME UID EUID PPID RANDOM "
+    "LINENO SECONDS BASH_VERSION OSTYPE COLUMNS LINES TMPDIR IFS"
+)
+_LOOP_VARIABLE = re.compile(r"\b(?:for|select)\s+([A-Za-z_][A-Za-z0-9_]*)")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Builtins whose plain-name arguments are variables they set.
+_DECLARING = frozenset({"read", "export", "local", "declare", "typeset", "readonly"})
 # Most entries a glob may expand to before the classifier gives up on it.
 _GLOB_LIMIT = 200
 
@@ -179,6 +188,7 @@ class Walker(FileChecks):
             self.loose.append(Finding("mutating", "touches the Bash tool's own state", True))
         for simple in script.commands:
             self.check_simple(simple, depth)
+        self.check_variables(source, script.variables, script.commands)
         for pipeline in script.pipelines:
             downloading = False
             for stage in pipeline:
@@ -189,10 +199,32 @@ class Walker(FileChecks):
                         self.loose.append(Finding("destructive", f"pipes a download into {name}"))
                 downloading |= any(name_of(s.words) in _DOWNLOADERS for s in stage)
 
+    def check_variables(
+        self, source: str, variables: list[str], commands: list[SimpleCommand]
+    ) -> None:
+        """Expanding a variable the line did not set prints the environment's secrets."""
+        assigned = set(_LOOP_VARIABLE.findall(source))
+        for simple in commands:
+            for word in simple.words:
+                if word.is_assignment:
+                    assigned.add(word.value.split("=", 1)[0].split("[", 1)[0].rstrip("+"))
+                elif word.value == "read" or not _IDENTIFIER.fullmatch(word.value):
+                    continue
+                elif simple.words and simple.words[0].value in _DECLARING:
+                    assigned.add(word.value)
+        for name in dict.fromkeys(variables):
+            if name not in assigned and name not in _KNOWN_VARIABLES:
+                self.loose.append(
+                    Finding("mutating", f"reads the environment variable {name}", True)
+                )
+
     def check_simple(self, simple: SimpleCommand, depth: int) -> None:
         """One simple command: its assignments, redirections and words."""
         words = without_assignments(simple.words)
         normalized = " ".join(w.value for w in words)
+        if words and os.path.dirname(words[0].value) in _SYSTEM_DIRS:
+            # `/usr/bin/git push` is `git push` to the rules.
+            normalized = " ".join([os.path.basename(words[0].value)] + [w.value for w in words[1:]])
         info = CommandInfo(simple.text, normalized)
         self.commands.append(info)
         saved, self.current = self.current, info
