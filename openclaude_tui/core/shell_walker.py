@@ -233,6 +233,8 @@ class Walker(FileChecks):
             for redirect in simple.redirects:
                 if redirect.target is None:
                     continue
+                if redirect.target.opaque:
+                    self.effect(f"{redirect.target.opaque} cannot be known without running it")
                 if redirect.writes:
                     self.check_write(redirect.target)
                 elif redirect.op in ("<", "<>"):
