@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from openclaude_tui.core.shell_levels import Finding, Level, Verdict, verdict_of
+from openclaude_tui.core.shell_levels import Finding, Level, Read, Verdict, verdict_of
 from openclaude_tui.core.shell_syntax import parse
 from openclaude_tui.core.shell_walker import CommandInfo, Walker, without_assignments
 
@@ -53,14 +53,13 @@ class Analysis:
         verdict: The level and the reasons.
         commands: Every command it runs.
         loose: Findings that belong to no single command (parse errors, pipelines).
-        reads: Files and directories it reads the content of, inside the project, each
-            with whether it is read recursively.
+        reads: Files and folders it reads the content of, inside the project.
     """
 
     verdict: Verdict
     commands: list[CommandInfo]
     loose: list[Finding]
-    reads: list[tuple[Path, bool]]
+    reads: list[Read]
 
 
 def analyze(command: str, project_root: Path, cwd: Path) -> Analysis:
@@ -72,8 +71,7 @@ def analyze(command: str, project_root: Path, cwd: Path) -> Analysis:
     )
     checker.check_source(command, depth=0)
     every = checker.loose + [f for info in checker.commands for f in info.findings]
-    reads = [(Path(path), recursive) for path, recursive in checker.read_paths]
-    return Analysis(verdict_of(every), checker.commands, checker.loose, reads)
+    return Analysis(verdict_of(every), checker.commands, checker.loose, checker.read_paths)
 
 
 def classify(command: str, project_root: Path, cwd: Path) -> Verdict:

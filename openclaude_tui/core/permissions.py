@@ -8,6 +8,7 @@ approver (the app's modal, or print mode's policy that denies).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 from openclaude_tui.core import danger
 from openclaude_tui.core.rules import EDIT_TOOLS, MODES, Mode, Rule, RuleSet
+from openclaude_tui.core.shell_levels import Read
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import FileChange, Tool
 
@@ -163,8 +165,12 @@ class PermissionPolicy:
         """A request describing the call, with the "always" option it may offer."""
         request = PermissionRequest(call_id, tool.name, args, tool.summary(args), reason)
         if tool.name == "Bash":
-            request.verdict = self.analyze(args["command"], cwd).verdict
-            if request.verdict.level != "destructive":
+            analysis = self.analyze(args["command"], cwd)
+            request.verdict = analysis.verdict
+            # A rule would not cover a write, an unknown expansion or an outside read, so
+            # offering one would only ask again next time.
+            findings = analysis.loose + [f for c in analysis.commands for f in c.findings]
+            if request.verdict.level != "destructive" and not any(f.effect for f in findings):
                 prefix = danger.command_prefix(args["command"])
                 if prefix:
                     request.always_rule = f"Bash({prefix}:*)"
@@ -247,26 +253,34 @@ class PermissionPolicy:
         rules = [rule for rule, _ in self.rules.deny if rule.tool == "Read"]
         if not rules:
             return None
-        for path, recursive in analysis.reads:
-            for relative in self._read_names(path, recursive):
+        for read in analysis.reads:
+            names = self._read_names(read)
+            if names is None:
+                # Too many files to check one by one: the folder may hold a protected one.
+                return rules[0]
+            for relative in names:
                 rule = next((r for r in rules if r.matches_path(relative)), None)
                 if rule is not None:
                     return rule
         return None
 
-    def _read_names(self, path: Path, recursive: bool) -> list[str]:
-        """Project-relative names of the files a read touches (a bounded walk for folders)."""
+    def _read_names(self, read: Read) -> list[str] | None:
+        """Project-relative names of the files a read touches; None when too many."""
+        path = Path(read.path)
         relative = self._relative(path)
         if relative is None:
             return []
         names = [relative] if relative != "." else []
-        if recursive and path.is_dir():
-            for count, child in enumerate(path.rglob("*")):
-                if count >= _WALK_LIMIT:
-                    # Too many to check one by one: treat the folder as reading everything.
-                    names.append(f"{relative}/**" if relative != "." else "**")
-                    break
-                names.append(child.relative_to(self.project_root).as_posix())
+        if not (read.recursive and path.is_dir()):
+            return names
+        for folder, dirs, files in os.walk(path):
+            if not read.hidden:
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                files = [f for f in files if not f.startswith(".")]
+            for name in files + dirs:
+                names.append((Path(folder) / name).relative_to(self.project_root).as_posix())
+            if len(names) > _WALK_LIMIT:
+                return None
         return names
 
     def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:

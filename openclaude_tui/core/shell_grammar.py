@@ -212,7 +212,9 @@ def _sed_delimited(script: str, pos: int, delimiter: str) -> int:
 
 
 # What lets an awk program write, run commands, read other files or the environment.
-_AWK_RISKS = ("system", "getline", "|", ">", "ENVIRON", "@", "close", "fflush", "PROCINFO")
+_AWK_RISKS = (
+    "system", "getline", "|", ">", "ENVIRON", "@", "close", "fflush", "PROCINFO", "ARGV", "ARGC",
+)  # fmt: skip
 
 
 def awk_program_is_safe(program: str) -> bool:

@@ -39,6 +39,21 @@ class Verdict:
     reasons: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Read:
+    """A file or folder whose content a command reads (inside the project).
+
+    Attributes:
+        path: The resolved path.
+        recursive: Everything below a folder is read.
+        hidden: Files and folders whose names start with a dot are read too.
+    """
+
+    path: str
+    recursive: bool = False
+    hidden: bool = True
+
+
 def verdict_of(findings: list[Finding]) -> Verdict:
     """The most severe level among ``findings``, with the reasons at that level."""
     if not findings:

@@ -24,6 +24,8 @@ from openclaude_tui.core.shell_grammar import (
 from openclaude_tui.core.shell_levels import Level
 from openclaude_tui.core.shell_syntax import Word
 
+# Programs that show names and sizes, not what files hold.
+_LISTING = frozenset({"ls", "tree", "stat", "du", "fd", "fdfind", "file"})
 _ANY_DATA = grammar(any_option=True, operands="data")
 _NO_ARGS = grammar(operands="none")
 _SUMS = grammar("btz", "", "binary text tag zero")
@@ -86,14 +88,15 @@ PROGRAMS: dict[str, Grammar] = {
     "comm": grammar("123iz", "", "check-order nocheck-order total zero-terminated",
                     "output-delimiter"),
     "cmp": grammar("blsz", "in", "print-bytes verbose quiet silent", "ignore-initial bytes"),
-    "diff": grammar("qsuyiEZbBwaTtNrpe", "UCIFS",
-                    "brief report-identical-files recursive new-file ignore-case "
+    # Not -r: diff follows symbolic links in the folders it compares.
+    "diff": grammar("qsuyiEZbBwaTtNpe", "UCIFS",
+                    "brief report-identical-files new-file ignore-case "
                     "ignore-all-space ignore-space-change ignore-blank-lines text side-by-side "
                     "normal strip-trailing-cr suppress-common-lines expand-tabs "
                     "initial-tab no-dereference unidirectional-new-file minimal",
                     "unified context color width exclude label ignore-matching-lines "
                     "from-file to-file",
-                    path_options="from-file to-file", recursive="r recursive"),
+                    path_options="from-file to-file"),
     "od": grammar("bcdfiloxsv", "AjNtwS"),
     "hexdump": grammar("bcCdoxv", "enNs"),
     "xxd": grammar("aCEiupvr", "cglosn"),
@@ -118,10 +121,12 @@ PROGRAMS: dict[str, Grammar] = {
     "readlink": _ANY_DATA, "seq": _ANY_DATA, "nproc": _ANY_DATA, "uptime": _ANY_DATA,
     "free": _ANY_DATA, "groups": _ANY_DATA, "tty": _ANY_DATA, "locale": _ANY_DATA,
     "sleep": _ANY_DATA, "which": _ANY_DATA, "whereis": _ANY_DATA, "type": _ANY_DATA,
-    "lsblk": _ANY_DATA, "dirs": _ANY_DATA, "wait": _ANY_DATA,
+    "lsblk": _ANY_DATA, "dirs": _ANY_DATA, "wait": _ANY_DATA, "exit": _ANY_DATA,
+    "return": _ANY_DATA, "break": _ANY_DATA, "continue": _ANY_DATA, "shift": _ANY_DATA,
     "hostname": grammar("fsidAI", operands="none"),
+    # An operand other than +FORMAT sets the clock.
     "date": grammar("uRI", "d", "utc universal rfc-email debug",
-                    "date iso-8601 rfc-3339", operands="data"),
+                    "date iso-8601 rfc-3339", operands="none"),
     "pgrep": grammar("flnoxvciaw", "dgGPsuUt"),
     "test": grammar(any_option=True, operands="data"),
     "[": grammar(any_option=True, operands="data"),
@@ -154,8 +159,13 @@ class Context(Protocol):
     def effect(self, reason: str, level: Level = "mutating") -> None:
         """A finding no allow rule covers."""
 
-    def reads(self, word: Word, *, recursive: bool = False, content: bool = True) -> None:
-        """The command reads this path (a file's content, or only a directory's listing)."""
+    def reads(
+        self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
+    ) -> None:
+        """The command reads this path (a file's content, or only a directory's listing).
+
+        ``hidden`` is False when a recursive read skips names starting with a dot.
+        """
 
     def check_write(self, word: Word, verb: str = "writes to") -> None:
         """The command writes this path."""
@@ -172,12 +182,20 @@ def check_program(ctx: Context, name: str, args: list[Word]) -> None:
     if special is not None:
         special(ctx, name, args)
         return
-    spec = PROGRAMS[name]
+    check_program_spec(ctx, name, PROGRAMS[name], args)
+
+
+def _date(ctx: Context, name: str, args: list[Word]) -> None:
+    formats = [w for w in args if w.value.startswith("+") and not w.expands]
+    check_program_spec(ctx, name, PROGRAMS[name], [w for w in args if w not in formats])
+
+
+def check_program_spec(ctx: Context, name: str, spec: Grammar, args: list[Word]) -> None:
+    """Check ``args`` against a grammar, for programs without special rules."""
     if spec.operands != "data" and any(w.expands for w in args):
         ctx.effect(f"{name} gets an argument only known at run time")
         return
-    parsed = parse_arguments(spec, args)
-    _report(ctx, name, spec, parsed)
+    _report(ctx, name, spec, parse_arguments(spec, args))
 
 
 def _report(ctx: Context, name: str, spec: Grammar, parsed: Parsed) -> None:
@@ -197,9 +215,12 @@ def _report(ctx: Context, name: str, spec: Grammar, parsed: Parsed) -> None:
     recursive |= ("recurse" in parsed.values("d", "directories")) and name.endswith("grep")
     if recursive and not operands:
         operands = [Word(".", ".")]
+    # rg skips hidden files unless told otherwise; listing tools read no content.
+    hidden = name != "rg" or parsed.has(".", "hidden", "u", "unrestricted")
+    content = name not in _LISTING
     for word in operands:
         if word.value != "-":
-            ctx.reads(word, recursive=recursive, content=name not in ("ls", "tree", "stat"))
+            ctx.reads(word, recursive=recursive, content=content, hidden=hidden)
 
 
 def _sed(ctx: Context, name: str, args: list[Word]) -> None:
@@ -340,11 +361,11 @@ def _set(ctx: Context, name: str, args: list[Word]) -> None:
 
 
 def _ps(ctx: Context, name: str, args: list[Word]) -> None:
-    dashed = [w for w in args if w.value.startswith("-")]
-    bsd = [w for w in args if not w.value.startswith("-")]
-    if any(w.expands for w in args) or parse_arguments(_PS_DASH, dashed).unknown:
+    parsed = parse_arguments(_PS_DASH, args)
+    if any(w.expands for w in args) or parsed.unknown:
         ctx.effect("ps with options not known to be harmless")
-    if bsd and not all(_PS_BSD.fullmatch(w.value) for w in bsd[:1]):
+    # What is left are BSD-style letter clusters; `e` among them prints environments.
+    if not all(_PS_BSD.fullmatch(w.value) for w in parsed.operands):
         ctx.effect("ps e prints the environment of processes")
 
 
@@ -358,5 +379,6 @@ _SPECIAL = {
     "sed": _sed, "awk": _awk, "gawk": _awk, "mawk": _awk, "nawk": _awk, "jq": _jq,
     "uniq": _writes_second, "xxd": _writes_second, "sort": _writes_second,
     "printf": _printf, "test": _test, "[": _test, "[[": _test, "export": _export,
-    "unset": _unset, "set": _set, "ps": _ps, "command": _command,
+    "unset": _unset, "set": _set, "ps": _ps, "command": _command, "date": _date,
+    "local": _export, "declare": _export, "typeset": _export, "readonly": _export,
 }  # fmt: skip

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from openclaude_tui.core.danger_files import FileChecks
 from openclaude_tui.core.danger_git import git_findings, split_git
 from openclaude_tui.core.shell_env import dangerous_variable, mentions_wrapper
-from openclaude_tui.core.shell_levels import Finding, Level
+from openclaude_tui.core.shell_levels import Finding, Level, Read
 from openclaude_tui.core.shell_programs import check_program, known
 from openclaude_tui.core.shell_syntax import SimpleCommand, Word, parse, short_flags
 
@@ -33,6 +33,7 @@ _DOWNLOADERS = _names("curl wget")
 _WRAPPERS: dict[str, frozenset[str]] = {
     "nice": _names("-n --adjustment"),
     "nohup": frozenset(),
+    "setsid": frozenset(),
     "timeout": _names("-s --signal -k --kill-after"),
     "stdbuf": _names("-i -o -e"),
     "ionice": _names("-c -n -p -P -u"),
@@ -60,6 +61,8 @@ _FUNCTION = re.compile(
     r"(?:function\s+([^\s(){}]+)\s*(?:\(\s*\))?|([^\s(){}<>;&|'\"]+)\s*\(\s*\))\s*\{(.*?)\}",
     re.DOTALL,
 )
+# Options of sudo and doas that take a value.
+_ELEVATE_VALUED = _names("-u -g -C -D -h -p -r -t -U -T --user --group --chdir --prompt")
 _MAX_DEPTH = 4
 # Variables that hold no secret: the shell's own and the usual locations.
 _KNOWN_VARIABLES = _names(
@@ -144,8 +147,11 @@ class Walker(FileChecks):
         self.home = home
         self.commands: list[CommandInfo] = []
         self.loose: list[Finding] = []
-        self.read_paths: list[tuple[str, bool]] = []
+        self.read_paths: list[Read] = []
         self.current: CommandInfo | None = None
+        # Every directory the line may be in at this point: a `cd` that fails, or runs
+        # in a subshell or behind `&&`, leaves the shell where it was.
+        self.cwds: set[str | None] = {cwd}
 
     def add(self, level: Level, reason: str, effect: bool = False) -> None:
         """Record a finding against the command being checked."""
@@ -156,15 +162,31 @@ class Walker(FileChecks):
         """Record a finding that no allow rule covers."""
         self.add(level, reason, True)
 
-    def reads(self, word: Word, *, recursive: bool = False, content: bool = True) -> None:
+    def reads(
+        self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
+    ) -> None:
         """The command reads the path ``word`` names: it must stay inside the project."""
-        path = None if word.expands else self.path(word, follow_last=True)
-        if path is None:
-            self.effect(f"reads a path only known at run time: {word.raw}")
-        elif not self.inside(path):
-            self.effect(f"reads outside the project: {path}")
-        elif content:
-            self.read_paths.append((path, recursive))
+        for path in self.paths_in_every_cwd(word):
+            if path is None:
+                self.effect(f"reads a path only known at run time: {word.raw}")
+            elif not self.inside(path):
+                self.effect(f"reads outside the project: {path}")
+            elif content:
+                self.read_paths.append(Read(path, recursive, hidden))
+
+    def paths_in_every_cwd(self, word: Word) -> list[str | None]:
+        """The path ``word`` names from each directory the line may be in."""
+        if word.expands or word.opaque:
+            return [None]
+        latest = self.cwd
+        found: list[str | None] = []
+        try:
+            for cwd in self.cwds | {latest}:
+                self.cwd = cwd
+                found.append(self.path(word, follow_last=True))
+        finally:
+            self.cwd = latest
+        return found
 
     # Sources and commands
 
@@ -297,6 +319,9 @@ class Walker(FileChecks):
         """Send a command to the check for its kind of program."""
         if name in _ELEVATE:
             self.add("destructive", f"{name} runs commands with root privileges")
+            inner = self.after_options(args, _ELEVATE_VALUED)
+            if inner and name != "su":
+                self.check_words(inner, simple, depth)
         elif name in _WRAPPERS and not (
             name == "command" and args[:1] and args[0].value in ("-v", "-V")
         ):
@@ -330,6 +355,16 @@ class Walker(FileChecks):
         else:
             self.check_other(name, args)
 
+    @staticmethod
+    def after_options(args: list[Word], valued: frozenset[str]) -> list[Word]:
+        """The words after a wrapper's options (``--`` ends them)."""
+        index = 0
+        while index < len(args) and args[index].value.startswith("-"):
+            if args[index].value == "--":
+                return args[index + 1 :]
+            index += 2 if args[index].value in valued else 1
+        return args[index:]
+
     def check_git(self, args: list[Word]) -> None:
         """git: its global options are part of the command (``git -C . push`` pushes)."""
         if self.current is not None:
@@ -351,7 +386,9 @@ class Walker(FileChecks):
                 if not re.match(r"~(/|$)", word.raw):
                     return None
                 pattern = self.home + pattern[1:]
-            if word.quoted or word.expands or "[" in pattern or self.cwd is None:
+            relative = not pattern.startswith("/")
+            unsure = self.cwd is None or (relative and len(self.cwds | {self.cwd}) > 1)
+            if word.quoted or word.expands or "[" in pattern or unsure:
                 return None
             parts = pattern.split("/")
             if any(p.startswith(".") and ("*" in p or "?" in p) for p in parts):
@@ -443,6 +480,7 @@ class Walker(FileChecks):
             self.cwd = self.home
         else:
             self.cwd = self.path(found[0], follow_last=True)
+        self.cwds.add(self.cwd)
 
     def check_kill(self, name: str, args: list[Word]) -> None:
         """kill -1 stops every process of the user."""
@@ -485,7 +523,9 @@ class _Quiet:
     def effect(self, reason: str, level: Level = "mutating") -> None:
         """Ignored."""
 
-    def reads(self, word: Word, *, recursive: bool = False, content: bool = True) -> None:
+    def reads(
+        self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
+    ) -> None:
         """Ignored."""
 
     def check_write(self, word: Word, verb: str = "writes to") -> None:
