@@ -23,26 +23,23 @@ from pathlib import Path
 
 from openclaude_tui.core.shell_levels import Finding, Level, Read, Verdict, verdict_of
 from openclaude_tui.core.shell_syntax import parse
-from openclaude_tui.core.shell_walker import CommandInfo, Walker, without_assignments
+from openclaude_tui.core.shell_walker import CommandInfo, Walker
+from openclaude_tui.core.shell_words import names, without_assignments
 
 __all__ = ["Analysis", "CommandInfo", "Level", "Verdict", "analyze", "classify"]
 
 
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Leading assignments a permission rule may look past: literal values of these names only.
-_HARMLESS_ASSIGNMENTS = _names(
+_HARMLESS_ASSIGNMENTS = names(
     "CI NODE_ENV RUST_BACKTRACE RUST_LOG DEBUG FORCE_COLOR NO_COLOR TERM LANG LC_ALL TZ "
     "PYTHONUNBUFFERED PYTHONDONTWRITEBYTECODE CARGO_TERM_COLOR COLUMNS LINES LOG_LEVEL VERBOSE"
 )
-_SUBCOMMAND_TOOLS = _names(
+_SUBCOMMAND_TOOLS = names(
     "git npm pnpm yarn bun cargo go docker kubectl pip pip3 uv poetry pdm hatch gh brew apt "
     "apt-get dnf conda dotnet helm terraform rustup podman systemctl deno"
 )
 # Tools whose `run X` names the real thing to allow, so the prefix keeps X.
-_RUN_TOOLS = _names("npm pnpm yarn bun uv poetry pdm hatch")
+_RUN_TOOLS = names("npm pnpm yarn bun uv poetry pdm hatch")
 
 
 @dataclass

@@ -16,7 +16,17 @@ without losing sight of the parts they did understand.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from openclaude_tui.core.shell_words import (
+    Redirect,
+    Script,
+    SimpleCommand,
+    Word,
+    operands,
+    short_flags,
+)
+
+__all__ = ["Redirect", "Script", "SimpleCommand", "Word", "operands", "parse", "short_flags"]
 
 # Characters that end an unquoted word.
 _METACHARS = frozenset(" \t\n;&|<>()")
@@ -28,90 +38,10 @@ _KEYWORDS = frozenset(
 # Words that open a header line (loop variables, case subjects) rather than a command.
 _HEADERS = frozenset({"for", "select", "case"})
 _REDIRECT = re.compile(r"(\d*|\{\w+\})(>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)|&>>|&>")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 # `${NAME}`, `${1}`, `${@}`: the forms of `${…}` that only substitute a value.
 _PLAIN_BRACED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])\}")
 # Brace expansion needs an unquoted `{`, then a `,` or `..`, then a `}`.
 _BRACE_EXPANSION = re.compile(r"\{.*(?:,|\.\.).*\}", re.DOTALL)
-
-
-@dataclass
-class Word:
-    """One shell word.
-
-    Attributes:
-        raw: The source text of the word.
-        value: The word after quote removal; expansions are left as their source text.
-        quoted: Some part of it was quoted or escaped.
-        expands: It holds a parameter expansion or a command substitution, so its value
-            is only known at run time.
-        glob: It holds an unquoted ``*``, ``?`` or ``[``.
-        start: Offset of the word in the source it was parsed from.
-        opaque: Why the word's value cannot be known without running code, or None.
-    """
-
-    raw: str
-    value: str
-    quoted: bool = False
-    expands: bool = False
-    glob: bool = False
-    start: int = 0
-    opaque: str | None = None
-
-    @property
-    def is_assignment(self) -> bool:
-        """Whether the word is a ``NAME=value`` assignment."""
-        return _ASSIGNMENT.match(self.raw) is not None
-
-
-@dataclass
-class Redirect:
-    """A redirection: ``op`` such as ``>``, ``>>``, ``&>``, ``<``, ``<<``, ``>&``."""
-
-    op: str
-    target: Word | None
-
-    @property
-    def writes(self) -> bool:
-        """Whether it opens a file for writing (fd duplications excluded)."""
-        if self.op in (">&", "<&"):
-            return self.target is not None and not re.fullmatch(r"\d*-?", self.target.value)
-        return self.op in (">", ">>", ">|", "&>", "&>>", "<>")
-
-
-@dataclass
-class SimpleCommand:
-    """A simple command: its words, its redirections and what ran inside its words.
-
-    ``nested`` holds the commands of its command and process substitutions, which the
-    shell runs before or alongside it.
-    """
-
-    words: list[Word]
-    redirects: list[Redirect]
-    text: str
-    nested: list[SimpleCommand] = field(default_factory=list)
-
-
-@dataclass
-class Script:
-    """Everything found in a command line.
-
-    Attributes:
-        commands: Every simple command, each before the ones nested inside it.
-        pipelines: Each pipeline as a list of its stages, each stage being the simple
-            commands inside it (a stage is a subshell or group when it holds several).
-        errors: Problems met while parsing, as short sentences.
-        opaque: Constructs outside any word (in here-document bodies) that only running
-            code could evaluate, as short sentences.
-        variables: Names of the variables expanded anywhere (``$NAME``, ``${NAME…}``).
-    """
-
-    commands: list[SimpleCommand] = field(default_factory=list)
-    pipelines: list[list[list[SimpleCommand]]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    opaque: list[str] = field(default_factory=list)
-    variables: list[str] = field(default_factory=list)
 
 
 def parse(source: str) -> Script:
@@ -119,38 +49,6 @@ def parse(source: str) -> Script:
     script = Script()
     _Parser(source, script).parse_list(closer=None)
     return script
-
-
-def operands(args: list[Word], takes_value: frozenset[str] = frozenset()) -> list[Word]:
-    """Arguments that are not options (everything after ``--`` counts).
-
-    ``takes_value`` names options whose value is the next word, which is skipped.
-    """
-    result: list[Word] = []
-    skip = False
-    options_done = False
-    for word in args:
-        value = word.value
-        if skip:
-            skip = False
-        elif options_done or not value.startswith("-") or value == "-":
-            result.append(word)
-        elif value == "--":
-            options_done = True
-        elif value in takes_value:
-            skip = True
-    return result
-
-
-def short_flags(args: list[Word]) -> set[str]:
-    """Letters of the single-dash option clusters (``-xdf`` gives x, d, f)."""
-    letters: set[str] = set()
-    for word in args:
-        if word.value == "--":
-            break
-        if word.value.startswith("-") and not word.value.startswith("--"):
-            letters.update(word.value[1:])
-    return letters
 
 
 class _Parser:

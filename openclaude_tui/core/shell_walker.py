@@ -11,61 +11,44 @@ from dataclasses import dataclass, field
 
 from openclaude_tui.core.danger_files import FileChecks
 from openclaude_tui.core.danger_git import git_findings, split_git
+from openclaude_tui.core.danger_run import (
+    ELEVATE_VALUED,
+    SHELLS,
+    WRAPPERS,
+    RunChecks,
+    fork_bomb,
+    is_interpreter,
+    reads_stdin,
+)
 from openclaude_tui.core.shell_env import dangerous_variable, mentions_wrapper
 from openclaude_tui.core.shell_levels import Finding, Level, Read
 from openclaude_tui.core.shell_programs import check_program, known
-from openclaude_tui.core.shell_syntax import SimpleCommand, Word, parse, short_flags
+from openclaude_tui.core.shell_syntax import SimpleCommand, Word, parse
+from openclaude_tui.core.shell_words import name_of, names, without_assignments
 
-
-def _names(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_WRITERS = _names("cp mv ln install tee truncate")
-_PERMISSIONS = _names("chmod chown chgrp")
-_ELEVATE = _names("sudo doas su pkexec run0")
-_DISK_TOOLS = _names("mke2fs mkswap fdisk sfdisk cfdisk parted wipefs")
-_POWER = _names("shutdown reboot halt poweroff")
-_SHELLS = _names("sh bash zsh dash ksh mksh ash fish")
-_INTERPRETER = re.compile(r"(python|pypy)[\d.]*|perl|ruby|node|php|pwsh|bun|deno")
-_DOWNLOADERS = _names("curl wget")
-# Options that take a value, per command that runs another command.
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "nice": _names("-n --adjustment"),
-    "nohup": frozenset(),
-    "setsid": frozenset(),
-    "timeout": _names("-s --signal -k --kill-after"),
-    "stdbuf": _names("-i -o -e"),
-    "ionice": _names("-c -n -p -P -u"),
-    "exec": _names("-a"),
-    "builtin": frozenset(),
-    "command": frozenset(),
-    "env": _names("-u --unset -C --chdir -S --split-string"),
-    "xargs": _names("-I -n -P -L -d -E -s -a --arg-file -e -l"),
-}
-_VERSION_ARGS = _names("--version -V version --help -h help")
+_WRITERS = names("cp mv ln install tee truncate")
+_PERMISSIONS = names("chmod chown chgrp")
+_ELEVATE = names("sudo doas su pkexec run0")
+_DISK_TOOLS = names("mke2fs mkswap fdisk sfdisk cfdisk parted wipefs")
+_POWER = names("shutdown reboot halt poweroff")
+_DOWNLOADERS = names("curl wget")
+_VERSION_ARGS = names("--version -V version --help -h help")
 # Asking these for their version runs nothing from the project (pytest would load
 # conftest.py, go and cargo may fetch a toolchain the project names).
-_VERSIONED_TOOLS = _names(
+_VERSIONED_TOOLS = names(
     "python python3 node npm gcc clang java javac ruby perl pip pip3 make cmake docker "
     "kubectl deno bun ruff rg fd gh git"
 )
 _READ_ONLY_SUBCOMMANDS: dict[str, frozenset[str]] = {
-    "pip": _names("list show freeze check"),
-    "pip3": _names("list show freeze check"),
-    "npm": _names("ls list view info outdated root prefix"),
+    "pip": names("list show freeze check"),
+    "pip3": names("list show freeze check"),
+    "npm": names("ls list view info outdated root prefix"),
 }
 # Where a program named by an absolute path is the same as the one found by name.
-_SYSTEM_DIRS = _names("/bin /usr/bin /usr/local/bin /sbin /usr/sbin")
-_FUNCTION = re.compile(
-    r"(?:function\s+([^\s(){}]+)\s*(?:\(\s*\))?|([^\s(){}<>;&|'\"]+)\s*\(\s*\))\s*\{(.*?)\}",
-    re.DOTALL,
-)
-# Options of sudo and doas that take a value.
-_ELEVATE_VALUED = _names("-u -g -C -D -h -p -r -t -U -T --user --group --chdir --prompt")
+_SYSTEM_DIRS = names("/bin /usr/bin /usr/local/bin /sbin /usr/sbin")
 _MAX_DEPTH = 4
 # Variables that hold no secret: the shell's own and the usual locations.
-_KNOWN_VARIABLES = _names(
+_KNOWN_VARIABLES = names(
     "HOME PWD OLDPWD USER LOGNAME SHELL PATH LANG LC_ALL TERM HOSTNAME UID EUID PPID RANDOM "
     "LINENO SECONDS BASH_VERSION OSTYPE COLUMNS LINES TMPDIR IFS"
 )
@@ -93,51 +76,7 @@ class CommandInfo:
     findings: list[Finding] = field(default_factory=list)
 
 
-def without_assignments(words: list[Word]) -> list[Word]:
-    index = 0
-    while index < len(words) and words[index].is_assignment:
-        index += 1
-    return words[index:]
-
-
-def name_of(words: list[Word]) -> str | None:
-    """The command name (basename) of a word list, or None when an expansion names it."""
-    words = without_assignments(words)
-    if not words or words[0].expands or words[0].opaque:
-        return None
-    return os.path.basename(words[0].value) or words[0].value
-
-
-def _is_interpreter(name: str | None) -> bool:
-    return name is not None and (name in _SHELLS or _INTERPRETER.fullmatch(name) is not None)
-
-
-def _reads_stdin(name: str, args: list[Word]) -> bool:
-    """Whether an interpreter would run its standard input as a program."""
-    values = [a.value for a in args]
-    if name in _SHELLS and "-s" in values:
-        return True
-    for value in values:
-        if value in ("-c", "-m", "-e", "-E", "--eval", "-p", "--print", "--command"):
-            return False
-        if value == "-":
-            return True
-        if not value.startswith("-"):
-            return False
-    return True
-
-
-def _fork_bomb(source: str) -> bool:
-    """A function whose body runs itself into a pipe or the background."""
-    for match in _FUNCTION.finditer(source):
-        name = match.group(1) or match.group(2)
-        calls_itself = rf"(?<![\w.:-]){re.escape(name)}\s*(?:\|(?!\|)|&(?!&))"
-        if re.search(calls_itself, match.group(3)):
-            return True
-    return False
-
-
-class Walker(FileChecks):
+class Walker(FileChecks, RunChecks):
     """Walks the commands of a command line and collects findings, commands and reads."""
 
     def __init__(self, root: str, cwd: str, home: str) -> None:
@@ -202,7 +141,7 @@ class Walker(FileChecks):
             self.loose.append(
                 Finding("mutating", f"{opaque} cannot be known without running it", True)
             )
-        if _fork_bomb(source):
+        if fork_bomb(source):
             self.loose.append(
                 Finding("destructive", "fork bomb: a function that keeps spawning itself")
             )
@@ -217,7 +156,7 @@ class Walker(FileChecks):
                 for simple in stage:
                     name = name_of(simple.words)
                     args = without_assignments(simple.words)[1:]
-                    if downloading and _is_interpreter(name) and _reads_stdin(str(name), args):
+                    if downloading and is_interpreter(name) and reads_stdin(str(name), args):
                         self.loose.append(Finding("destructive", f"pipes a download into {name}"))
                 downloading |= any(name_of(s.words) in _DOWNLOADERS for s in stage)
 
@@ -309,7 +248,7 @@ class Walker(FileChecks):
             self.add("mutating", f"{words[0].value} is not known to be read-only")
             return
         downloads = any(name_of(n.words) in _DOWNLOADERS for n in simple.nested)
-        if downloads and (_is_interpreter(name) or name in ("eval", "source", ".")):
+        if downloads and (is_interpreter(name) or name in ("eval", "source", ".")):
             self.add("destructive", f"{name} runs a downloaded script")
         self.dispatch(name, words, args, simple, depth)
 
@@ -319,14 +258,14 @@ class Walker(FileChecks):
         """Send a command to the check for its kind of program."""
         if name in _ELEVATE:
             self.add("destructive", f"{name} runs commands with root privileges")
-            inner = self.after_options(args, _ELEVATE_VALUED)
+            inner = self.after_options(args, ELEVATE_VALUED)
             if inner and name != "su":
                 self.check_words(inner, simple, depth)
-        elif name in _WRAPPERS and not (
+        elif name in WRAPPERS and not (
             name == "command" and args[:1] and args[0].value in ("-v", "-V")
         ):
             self.check_wrapper(name, args, simple, depth)
-        elif name in _SHELLS or name == "eval":
+        elif name in SHELLS or name == "eval":
             self.check_shell(name, args, depth)
         elif name in ("cd", "pushd", "popd"):
             self.check_cd(name, args)
@@ -354,16 +293,6 @@ class Walker(FileChecks):
             self.check_kill(name, args)
         else:
             self.check_other(name, args)
-
-    @staticmethod
-    def after_options(args: list[Word], valued: frozenset[str]) -> list[Word]:
-        """The words after a wrapper's options (``--`` ends them)."""
-        index = 0
-        while index < len(args) and args[index].value.startswith("-"):
-            if args[index].value == "--":
-                return args[index + 1 :]
-            index += 2 if args[index].value in valued else 1
-        return args[index:]
 
     def check_git(self, args: list[Word]) -> None:
         """git: its global options are part of the command (``git -C . push`` pushes)."""
@@ -400,76 +329,6 @@ class Walker(FileChecks):
                 return None
             result.extend(Word(m, m) for m in matches) if matches else result.append(word)
         return result
-
-    def check_wrapper(self, name: str, args: list[Word], simple: SimpleCommand, depth: int) -> None:
-        """Commands that run another command (`timeout 5 make`, `xargs rm`, `env X=1 ls`)."""
-        index = 0
-        while index < len(args):
-            value = args[index].value
-            if value == "--":
-                index += 1
-                break
-            if not value.startswith("-") or value == "-" or args[index].expands:
-                break
-            if name == "env" and value in ("-S", "--split-string") and index + 1 < len(args):
-                self.check_source(args[index + 1].value, depth + 1)
-                return
-            if name == "env" and value.startswith(("-C", "--chdir", "-S", "--split")):
-                self.effect(f"env {value} changes what runs or where")
-            if name == "xargs" and value.startswith(("-a", "--arg-file")):
-                self.effect("xargs reads its arguments from a file")
-            index += 2 if value in _WRAPPERS[name] else 1
-        if name == "env":
-            start = index
-            while index < len(args) and args[index].is_assignment:
-                index += 1
-            self.check_assignments(args[start:index])
-        elif name == "timeout":
-            index += 1
-        inner = args[index:]
-        if not inner:
-            if name == "env":
-                self.effect("prints every environment variable, secrets included")
-            elif name == "exec":
-                return
-            else:
-                self.effect(f"{name} without a command")
-            return
-        if name == "xargs":
-            # xargs appends words read from its input: their values are unknown.
-            unknown = Word("$INPUT", "$INPUT", expands=True)
-            inner = [*inner, unknown]
-        self.check_words(inner, simple, depth)
-        recursive = short_flags(inner[1:]) & {"r", "R"} or "--recursive" in (w.value for w in inner)
-        if name == "xargs" and name_of(inner) == "rm" and recursive:
-            self.add("destructive", "rm -r of paths read from input")
-
-    def check_shell(self, name: str, args: list[Word], depth: int) -> None:
-        """`eval` and `sh -c` strings are classified like the command line itself."""
-        if name == "eval":
-            if any(w.expands or w.opaque for w in args):
-                self.effect("eval of text only known at run time")
-            else:
-                self.check_source(" ".join(w.value for w in args), depth + 1)
-            return
-        for index, word in enumerate(args):
-            value = word.value
-            if value.startswith("-") and not value.startswith("--") and "c" in value[1:]:
-                if index + 1 >= len(args):
-                    break
-                script = args[index + 1]
-                if script.expands or script.opaque:
-                    self.effect(f"{name} -c runs text only known at run time")
-                elif set(value[1:]) - set("ceuxo") or any(
-                    w.value.startswith("-") for w in args[:index]
-                ):
-                    self.effect(f"{name} {value} runs with options not known to be harmless")
-                else:
-                    self.check_source(script.value, depth + 1)
-                return
-            if not value.startswith("-"):
-                break
-        self.add("mutating", f"{name} runs a script")
 
     def check_cd(self, name: str, args: list[Word]) -> None:
         """cd moves where later relative paths point."""
