@@ -109,13 +109,7 @@ def parse_arguments(spec: Grammar, args: list[Word]) -> Parsed:
         elif value.startswith("--"):
             name, eq, attached = value[2:].partition("=")
             if name in spec.long_valued:
-                if eq:
-                    parsed.options.append((name, attached))
-                elif index < len(args):
-                    parsed.options.append((name, args[index].value))
-                    index += 1
-                else:
-                    parsed.unknown.append(value)
+                index = _take_value(parsed, name, attached if eq else None, value, args, index)
             elif name in spec.long_flags and not eq:
                 parsed.options.append((name, None))
             elif spec.any_option:
@@ -129,19 +123,26 @@ def parse_arguments(spec: Grammar, args: list[Word]) -> Parsed:
     return parsed
 
 
+def _take_value(
+    parsed: Parsed, name: str, attached: str | None, written: str, args: list[Word], index: int
+) -> int:
+    """Record an option that takes a value: the attached one, else the next word."""
+    if attached is not None:
+        parsed.options.append((name, attached))
+    elif index < len(args):
+        parsed.options.append((name, args[index].value))
+        index += 1
+    else:
+        parsed.unknown.append(written)
+    return index
+
+
 def _short_cluster(spec: Grammar, value: str, args: list[Word], index: int, parsed: Parsed) -> int:
     """Read ``-abc``; returns the index of the next unread word."""
     for position, letter in enumerate(value[1:], start=1):
         if letter in spec.valued:
             rest = value[position + 1 :]
-            if rest:
-                parsed.options.append((letter, rest))
-            elif index < len(args):
-                parsed.options.append((letter, args[index].value))
-                index += 1
-            else:
-                parsed.unknown.append(value)
-            return index
+            return _take_value(parsed, letter, rest or None, value, args, index)
         if letter in spec.flags or spec.any_option:
             parsed.options.append((letter, None))
         else:
