@@ -7,6 +7,11 @@ history), ``reset --hard``, ``clean -f``, ``checkout .`` (uncommitted changes),
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+import subprocess
+
 from openclaude_tui.core.shell_levels import Finding
 from openclaude_tui.core.shell_programs import Context
 from openclaude_tui.core.shell_syntax import Word, operands, short_flags
@@ -70,6 +75,56 @@ _GLOBAL_FLAGS = frozenset(
     ]
 )
 _GLOBAL_PLACES = frozenset({"-C", "--git-dir", "--work-tree"})
+
+
+# Repository settings that make git run a program (or read settings from elsewhere). A
+# repository that arrives with its .git/ folder (an archive, a shared disk) can set them,
+# and then even `git status` runs what they name.
+_RUNS_PROGRAM = re.compile(
+    r"core\.(fsmonitor|pager|editor|sshcommand|askpass|hookspath|gitproxy|alternaterefscommand)"
+    r"|(diff|merge|filter)\..*\.(textconv|command|driver|clean|smudge|process)"
+    r"|diff\.external|pager\..*|sequence\.editor|gpg\..*program|credential\..*helper"
+    r"|include\.path|includeif\..*|remote\..*\.(uploadpack|receivepack)|uploadpack\..*hook",
+)
+
+
+def repository_runs_programs(directory: str) -> str | None:
+    """The first setting of the repository at ``directory`` that makes git run a program."""
+    config = _config_file(directory)
+    if config is None:
+        return None
+    try:
+        stamp = os.stat(config).st_mtime_ns
+    except OSError:
+        return None
+    return _risky_setting(config, stamp)
+
+
+def _config_file(directory: str) -> str | None:
+    """The .git/config of the repository holding ``directory``, found without running git."""
+    current = os.path.abspath(directory)
+    while True:
+        candidate = os.path.join(current, ".git", "config")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+@functools.lru_cache(maxsize=64)
+def _risky_setting(config: str, stamp: int) -> str | None:
+    """Read the file with git itself (its syntax has subsections, quoting and includes)."""
+    del stamp  # part of the cache key: a changed file is read again
+    try:
+        listed = subprocess.run(
+            ["git", "config", "--file", config, "--list", "--name-only"],
+            capture_output=True, text=True, timeout=10, check=False,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "its settings could not be read"
+    return next((key for key in listed.split() if _RUNS_PROGRAM.fullmatch(key.lower())), None)
 
 
 def split_git(args: list[Word], ctx: Context) -> tuple[int, list[Finding]]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from openclaude_tui.core.danger_files import FileChecks
-from openclaude_tui.core.danger_git import git_findings, split_git
+from openclaude_tui.core.danger_git import git_findings, repository_runs_programs, split_git
 from openclaude_tui.core.danger_run import (
     ELEVATE_VALUED,
     SHELLS,
@@ -302,6 +302,9 @@ class Walker(FileChecks, RunChecks):
             self.current.normalized = f"git {rest}".rstrip()
         for finding in git_findings(args, self):
             self.add(finding.level, finding.reason, finding.effect)
+        setting = repository_runs_programs(self.cwd or self.root)
+        if setting is not None:
+            self.effect(f"the repository's git settings name a program git may run: {setting}")
 
     def expand_globs(self, args: list[Word]) -> list[Word] | None:
         """The words with their globs expanded as bash would, or None when unknowable."""

@@ -9,6 +9,7 @@ asking, so the classifier stays useful.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,23 @@ async def test_attempt_has_no_effect(
         assert remote_refs(sandbox) == "", context
     else:
         assert project_intact(sandbox), context
+
+
+@pytest.mark.parametrize(
+    ("key", "command"),
+    [("diff.external", "git diff"), ("diff.conv.textconv", "git log -p")],
+)
+async def test_a_repository_whose_settings_run_a_program_makes_git_ask(
+    key: str, command: str, sandbox: Sandbox, scripted_server: ScriptedServer
+) -> None:
+    """A project that arrives with its .git/ folder may name programs git then runs."""
+    payload = f"touch {sandbox.marker}; cat"
+    subprocess.run(["git", "config", key, payload], cwd=sandbox.root, check=True)
+    (sandbox.root / ".git" / "info" / "attributes").write_text("*.md diff=conv\n")
+    attempt = Attempt("repo", "Bash", {"command": command})
+    outcome = await run_attempt(scripted_server, sandbox, attempt)
+    assert sandbox.markers() == [], outcome.result
+    assert outcome.asked
 
 
 HARMLESS = [
