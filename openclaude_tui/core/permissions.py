@@ -117,13 +117,13 @@ class PermissionPolicy:
         analysis = self.analyze(args["command"], cwd) if name == "Bash" else None
         commands = self._commands(analysis)
         paths = self._paths(name, args, cwd)
-        denied = self._first_match(self.rules.deny, name, commands, paths, any_part=True)
+        denied = self._first_match(self.rules.deny, name, commands, paths)
         denied = denied or self._denied_read(analysis)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
-        asked = self._first_match(self.rules.ask, name, commands, paths, any_part=True)
+        asked = self._first_match(self.rules.ask, name, commands, paths)
         outside = [p for p in paths if not self._inside(p)]
         verdict = analysis.verdict if analysis is not None else None
         mutating = not tool.read_only and not (verdict and verdict.level == "read_only")
@@ -138,7 +138,7 @@ class PermissionPolicy:
         if analysis is not None:
             allowed = self._allowed_command(analysis)
         else:
-            allowed = self._first_match(self.rules.allow, name, commands, paths, any_part=False)
+            allowed = self._first_match(self.rules.allow, name, commands, paths)
         if allowed:
             return GateResult("allow", f"allowed by {allowed}")
         if not mutating:
@@ -171,7 +171,9 @@ class PermissionPolicy:
             # offering one would only ask again next time.
             findings = analysis.loose + [f for c in analysis.commands for f in c.findings]
             if request.verdict.level != "destructive" and not any(f.effect for f in findings):
-                prefix = danger.command_prefix(args["command"])
+                # The first command as the rules see it: `git -C . log` offers `git log`.
+                first = analysis.commands[0].normalized if analysis.commands else ""
+                prefix = danger.command_prefix(first)
                 if prefix:
                     request.always_rule = f"Bash({prefix}:*)"
                     request.always_label = f"Always allow `{request.always_rule}` in this project"
@@ -308,8 +310,6 @@ class PermissionPolicy:
         name: str,
         commands: list[str],
         paths: list[Path],
-        *,
-        any_part: bool,
     ) -> Rule | None:
         """The first rule matching the call.
 

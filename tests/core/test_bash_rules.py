@@ -102,5 +102,6 @@ def test_no_always_rule_is_offered_for_what_a_rule_would_not_cover(tmp_path: Pat
         return policy.request_for("c", BASH, {"command": command}, tmp_path, "r").always_rule
 
     assert always("npm install") == "Bash(npm install:*)"
+    assert always("git -C . commit -m 'a b'") == "Bash(git commit:*)"
     assert always("npm install > log.txt") is None
     assert always("git log --output=x") is None
