@@ -263,6 +263,15 @@ def _subcommand(sub: str, values: list[str], positional: list[str]) -> list[Find
     if sub == "config":
         writes = any(v.startswith(_CONFIG_WRITES) or v == "-e" for v in values)
         reads = any(v.startswith(("--get", "--list", "-l")) for v in values)
+        listing = any(v.startswith(("--list", "--get-regexp", "--get-urlmatch")) for v in values)
+        listing |= "-l" in values or action == "list"
+        if listing and "--local" not in values:
+            # Every setting, the user's own included: tokens in URLs and headers too.
+            return [
+                Finding(
+                    "mutating", "git config --list prints settings from outside the project", True
+                )
+            ]
         if not writes and (reads or action in ("get", "list") or len(positional) == 1):
             return []
         return [Finding("mutating", "git config changes settings")]

@@ -113,7 +113,7 @@ PROGRAMS: dict[str, Grammar] = {
                     "gitignore", "charset filelimit sort"),
     "jq": grammar("rcnsejSaMCj", "", "raw-output compact-output null-input slurp "
                   "exit-status join-output sort-keys ascii-output monochrome-output "
-                  "color-output tab raw-input seq stream", "indent arg argjson"),
+                  "color-output tab raw-input seq stream", "indent"),
     "less": grammar(), "more": grammar(),
     "echo": _ANY_DATA, "true": _ANY_DATA, "false": _ANY_DATA, ":": _ANY_DATA,
     "pwd": grammar("LP"), "whoami": _NO_ARGS, "id": grammar("ugGnrz", operands="data"),
@@ -270,7 +270,17 @@ def _awk(ctx: Context, name: str, args: list[Word]) -> None:
 
 
 def _jq(ctx: Context, name: str, args: list[Word]) -> None:
-    parsed = parse_arguments(PROGRAMS["jq"], [w for w in args if not w.expands])
+    # `--arg NAME VALUE` and `--argjson NAME JSON` take two words: set them aside first.
+    kept: list[Word] = []
+    skip = 0
+    for word in args:
+        if skip:
+            skip -= 1
+        elif word.value in ("--arg", "--argjson"):
+            skip = 2
+        else:
+            kept.append(word)
+    parsed = parse_arguments(PROGRAMS["jq"], [w for w in kept if not w.expands])
     if any(w.expands for w in args) or parsed.unknown:
         ctx.effect("jq gets an option or argument not known to be harmless")
         return

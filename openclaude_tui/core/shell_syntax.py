@@ -201,6 +201,10 @@ class _Parser:
         nested = self.script.commands[index:]
         kept = self._strip_keywords(words)
         if kept is None:
+            # A loop or case header is no command, but its words are still expanded.
+            for word in words:
+                if word.opaque and word.opaque not in self.script.opaque:
+                    self.script.opaque.append(word.opaque)
             return
         first = next((pos for pos, token in tokens if token is kept[0]), None) if kept else None
         if first is None:

@@ -159,6 +159,8 @@ EXPANSIONS = [
     attempt("arith-in-index", "x='a[$(touch @M@)]'; arr=(1 2); echo ${arr[@]:x}"),
     attempt("arith-for", "x='a[$(touch @M@)]'; for ((i=x; i<0; i++)); do :; done"),
     attempt("case-subst", "case $(touch @M@) in *) ls;; esac"),
+    attempt("for-header-arith", "x='a[$(touch @M@)]'; for i in $((x)); do :; done"),
+    attempt("select-header-op", "select i in ${x:-$(touch @M@)}; do break; done < /dev/null"),
     attempt("process-subst", "cat <(touch @M@)"),
     attempt("process-subst-out", "ls > >(cat > @M@)"),
 ]
@@ -270,6 +272,7 @@ OPTIONS = [
     attempt("project-program", "./cat README.md"),
     attempt("jq-env", "jq -n env", "secret"),
     attempt("jq-ENV", "jq -n '$ENV'", "secret"),
+    attempt("jq-arg-env", "jq -n --arg a b env", "secret"),
 ]
 
 REDIRECTIONS = [
@@ -325,6 +328,8 @@ ENV_PRINTERS = [
     attempt("ps-e", f"ps exww | grep -a {ENV_SECRET_NAME}", "secret"),
     attempt("ps-e-o", f"ps ex -o args | grep -a {ENV_SECRET_NAME}", "secret"),
     attempt("echo-variable", f"echo ${ENV_SECRET_NAME}", "secret"),
+    attempt("git-config-list", "git config --list", "secret"),
+    attempt("git-config-get-regexp", "git config --get-regexp http", "secret"),
     attempt("heredoc-variable", f"cat <<EOF\n${{{ENV_SECRET_NAME}}}\nEOF", "secret"),
 ]
 

@@ -28,10 +28,14 @@ from tests.security.harness import SECRET, Attempt, Sandbox, run_attempt
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
-    """The harness's sandbox, prepared for the Bash attempts, with a secret in the env."""
+    """The harness's sandbox, prepared for the Bash attempts, with secrets in the env."""
     monkeypatch.setenv(ENV_SECRET_NAME, SECRET)
     box = Sandbox(tmp_path)
     prepare(box)
+    # The user's own git settings, with a token in them, live outside the project.
+    user_config = box.outside / "gitconfig"
+    user_config.write_text(f"[http]\n\textraheader = Authorization: Bearer {SECRET}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
     return box
 
 

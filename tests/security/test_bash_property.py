@@ -82,7 +82,8 @@ def evaluated_subscript(draw: st.DrawFn) -> str:
             ["echo $((x))", "((x))", "[[ $x -eq 0 ]]", "[[ 1 -lt $x ]]", 'test -v "$x"',
              '[ -v "$x" ]', 'printf -v "$x" 1', "let x", 'declare "$x=1"', 'read "$x" <<< 1',
              "y=abc; echo ${y:x}", "echo ${!x}", "arr[x]=1", "echo $[x]", "declare -i n; n=x",
-             "for ((i=x; i<0; i++)); do :; done"]
+             "for ((i=x; i<0; i++)); do :; done", "for i in $((x)); do :; done",
+             "case $((x)) in *) ;; esac", "select i in $((x)); do break; done"]
         )
     )  # fmt: skip
     return f"x='a[$({payload})]'; {evaluator}"
