@@ -89,6 +89,10 @@ class RunChecks:
         """Check ``NAME=value`` words (implemented by the walker)."""
         raise NotImplementedError
 
+    def runs_unknown(self, text: str) -> None:
+        """Record a command only known at run time (implemented by the walker)."""
+        raise NotImplementedError
+
     @staticmethod
     def after_options(args: list[Word], valued: frozenset[str]) -> list[Word]:
         """The words after a wrapper's options (``--`` ends them)."""
@@ -147,6 +151,7 @@ class RunChecks:
         if name == "eval":
             if any(w.expands or w.opaque for w in args):
                 self.effect("eval of text only known at run time")
+                self.runs_unknown(" ".join(w.raw for w in args))
             else:
                 self.check_source(" ".join(w.value for w in args), depth + 1)
             return
@@ -158,6 +163,7 @@ class RunChecks:
                 script = args[index + 1]
                 if script.expands or script.opaque:
                     self.effect(f"{name} -c runs text only known at run time")
+                    self.runs_unknown(script.raw)
                 elif set(value[1:]) - set("ceuxo") or any(
                     w.value.startswith("-") for w in args[:index]
                 ):

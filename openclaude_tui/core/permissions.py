@@ -9,6 +9,7 @@ approver (the app's modal, or print mode's policy that denies).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,12 +119,14 @@ class PermissionPolicy:
         commands = self._commands(analysis)
         paths = self._paths(name, args, cwd)
         denied = self._first_match(self.rules.deny, name, commands, paths)
+        denied = denied or self._open_match(self.rules.deny, analysis)
         denied = denied or self._denied_read(analysis)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
         asked = self._first_match(self.rules.ask, name, commands, paths)
+        asked = asked or self._open_match(self.rules.ask, analysis)
         outside = [p for p in paths if not self._inside(p)]
         verdict = analysis.verdict if analysis is not None else None
         mutating = not tool.read_only and not (verdict and verdict.level == "read_only")
@@ -224,6 +227,28 @@ class PermissionPolicy:
             return []
         forms = [form for info in analysis.commands for form in (info.text, info.normalized)]
         return list(dict.fromkeys(form for form in forms if form))
+
+    def _open_match(
+        self, rules: list[tuple[Rule, str]], analysis: danger.Analysis | None
+    ) -> Rule | None:
+        """A Bash rule that may match a command only partly known before it runs.
+
+        ``git $x`` may be ``git push``, and ``eval "$x"`` anything: when the known part
+        of such a command could begin what the rule names, the rule applies.
+        """
+        if analysis is None:
+            return None
+        for info in analysis.commands:
+            if not info.open_end:
+                continue
+            known = re.split(r"[$`]|[<>]\(", info.normalized, maxsplit=1)[0].rstrip()
+            for rule, _ in rules:
+                if not rule.covers_tool("Bash"):
+                    continue
+                named = " ".join((rule.specifier or "").removesuffix(":*").split())
+                if named.startswith(known) or known.startswith(named):
+                    return rule
+        return None
 
     def _allowed_command(self, analysis: danger.Analysis) -> Rule | None:
         """The allow rule that lets a Bash call run, or None.

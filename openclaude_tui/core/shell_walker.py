@@ -69,11 +69,14 @@ class CommandInfo:
         normalized: Its words after quote removal, without leading assignments and
             without git's global options (``git -C . push`` is ``git push``).
         findings: What it does beyond reading inside the project.
+        open_end: Some of its words are only known at run time, so it may be any
+            command that starts with the part before them.
     """
 
     text: str
     normalized: str
     findings: list[Finding] = field(default_factory=list)
+    open_end: bool = False
 
 
 class Walker(FileChecks, RunChecks):
@@ -100,6 +103,10 @@ class Walker(FileChecks, RunChecks):
     def effect(self, reason: str, level: Level = "mutating") -> None:
         """Record a finding that no allow rule covers."""
         self.add(level, reason, True)
+
+    def runs_unknown(self, text: str) -> None:
+        """A command only known at run time (``eval "$x"``): any rule may match it."""
+        self.commands.append(CommandInfo(text, "", open_end=True))
 
     def reads(
         self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
@@ -238,6 +245,8 @@ class Walker(FileChecks, RunChecks):
         for word in words:
             if word.opaque:
                 self.effect(f"{word.opaque} cannot be known without running it: {word.raw}")
+        if self.current is not None and any(w.expands or w.opaque for w in words):
+            self.current.open_end = True
         name = name_of(words)
         args = words[1:]
         if name is None:

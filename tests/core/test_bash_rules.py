@@ -75,11 +75,22 @@ def test_an_allowed_program_still_asks_for_writes_and_outside_reads(tmp_path: Pa
         "echo main | xargs git push origin",
         "find . -maxdepth 0 -exec git push \\;",
         "setsid git push",
+        "x=push; git $x",
+        "$GIT push",
+        'eval "$CMD"',
+        'sh -c "$CMD"',
+        "echo push | xargs git",
     ],
 )
 def test_a_deny_rule_sees_every_spelling_of_the_command(tmp_path: Path, command: str) -> None:
     policy = _policy(tmp_path, "bypassPermissions", deny=["Bash(git push:*)"])
     assert _action(policy, tmp_path, command) == "deny"
+
+
+def test_a_deny_rule_leaves_commands_that_cannot_be_it_alone(tmp_path: Path) -> None:
+    policy = _policy(tmp_path, "bypassPermissions", deny=["Bash(git push:*)"])
+    for command in ("git status", "ls $HOME", "find . | xargs wc -l", "npm test -- $ARGS"):
+        assert _action(policy, tmp_path, command) == "allow", command
 
 
 def test_a_read_deny_rule_covers_bash_readers(tmp_path: Path) -> None:

@@ -345,6 +345,11 @@ DENY_RULES = [
     attempt("push-xargs", "echo main | xargs git push origin", "remote", deny=PUSH),
     attempt("push-abs", "/usr/bin/git push origin main", "remote", deny=PUSH),
     attempt("push-c-option", "git -c x.y=1 push origin main", "remote", deny=PUSH),
+    attempt("push-variable", "x=push; git $x origin main", "remote", deny=PUSH),
+    attempt("push-name-variable", "g=git; $g push origin main", "remote", deny=PUSH),
+    attempt("push-eval", 'eval "$(echo git push origin main)"', "remote", deny=PUSH),
+    attempt("push-sh-c-subst", 'sh -c "$(echo git push origin main)"', "remote", deny=PUSH),
+    attempt("push-xargs-words", "echo push origin main | xargs git", "remote", deny=PUSH),
 ]
 
 
