@@ -103,6 +103,10 @@ def repository_runs_programs(directory: str) -> str | None:
 def _config_file(directory: str) -> str | None:
     """The .git/config of the repository holding ``directory``, found without running git."""
     current = os.path.abspath(directory)
+    if os.path.isfile(os.path.join(current, "config")) and os.path.isdir(
+        os.path.join(current, "objects")
+    ):
+        return os.path.join(current, "config")  # a git directory itself (--git-dir)
     while True:
         candidate = os.path.join(current, ".git", "config")
         if os.path.isfile(candidate):

@@ -305,15 +305,20 @@ class Walker(FileChecks, RunChecks):
 
     def check_git(self, args: list[Word]) -> None:
         """git: its global options are part of the command (``git -C . push`` pushes)."""
+        places = _Places()
+        index, _ = split_git(args, places)
         if self.current is not None:
-            index, _ = split_git(args, _Quiet())
             rest = " ".join(w.value for w in args[index:])
             self.current.normalized = f"git {rest}".rstrip()
         for finding in git_findings(args, self):
             self.add(finding.level, finding.reason, finding.effect)
-        setting = repository_runs_programs(self.cwd or self.root)
-        if setting is not None:
-            self.effect(f"the repository's git settings name a program git may run: {setting}")
+        # The repository git works in: where it runs, or where -C / --git-dir send it.
+        where = [self.path(word, follow_last=True) for word in places.words]
+        for directory in [self.cwd or self.root, *(w for w in where if w is not None)]:
+            setting = repository_runs_programs(directory)
+            if setting is not None:
+                self.effect(f"the repository's git settings name a program git may run: {setting}")
+                break
 
     def expand_globs(self, args: list[Word]) -> list[Word] | None:
         """The words with their globs expanded as bash would, or None when unknowable."""
@@ -388,16 +393,20 @@ class Walker(FileChecks, RunChecks):
                 check_program(self, name, expanded)
 
 
-class _Quiet:
-    """A context that ignores reports (to read git's options a second time)."""
+class _Places:
+    """A context that only collects the places git's global options name."""
+
+    def __init__(self) -> None:
+        self.words: list[Word] = []
 
     def effect(self, reason: str, level: Level = "mutating") -> None:
-        """Ignored."""
+        """Ignored: the walker reports git's findings itself."""
 
     def reads(
         self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
     ) -> None:
-        """Ignored."""
+        """A place git works in."""
+        self.words.append(word)
 
     def check_write(self, word: Word, verb: str = "writes to") -> None:
         """Ignored."""

@@ -79,6 +79,26 @@ async def test_a_repository_whose_settings_run_a_program_makes_git_ask(
     assert outcome.asked
 
 
+async def test_a_nested_repository_whose_settings_run_a_program_makes_git_c_ask(
+    sandbox: Sandbox, scripted_server: ScriptedServer
+) -> None:
+    nested = sandbox.root / "vendor" / "lib"
+    nested.mkdir(parents=True)
+    (nested / "a.txt").write_text("one\n")
+    for command in (
+        ["git", "init", "-q"],
+        ["git", "add", "a.txt"],
+        ["git", "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "x"],
+        ["git", "config", "diff.external", f"touch {sandbox.marker}; :"],
+    ):
+        subprocess.run(command, cwd=nested, check=True)
+    (nested / "a.txt").write_text("two\n")
+    attempt = Attempt("nested", "Bash", {"command": "git -C vendor/lib diff"})
+    outcome = await run_attempt(scripted_server, sandbox, attempt)
+    assert sandbox.markers() == [], outcome.result
+    assert outcome.asked
+
+
 HARMLESS = [
     "ls",
     "ls -la src",
