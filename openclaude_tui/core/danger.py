@@ -66,7 +66,11 @@ def analyze(command: str, project_root: Path, cwd: Path) -> Analysis:
         cwd=os.path.realpath(cwd),
         home=os.path.realpath(Path.home()),
     )
-    checker.check_source(command, depth=0)
+    try:
+        checker.check_source(command, depth=0)
+    except (ValueError, OSError) as problem:
+        # A path no system call accepts (a NUL byte): nothing about it can be proved.
+        checker.loose.append(Finding("mutating", f"could not check the command: {problem}", True))
     every = checker.loose + [f for info in checker.commands for f in info.findings]
     return Analysis(verdict_of(every), checker.commands, checker.loose, checker.read_paths)
 

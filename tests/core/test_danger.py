@@ -331,8 +331,15 @@ def test_command_prefix(command: str, prefix: str) -> None:
     assert command_prefix(command) == prefix
 
 
+@pytest.mark.parametrize("command", ["cat a\x00b", "cd \x00; ls", "echo > a\x00", "ls *\x00"])
+def test_a_nul_byte_is_not_read_only_and_raises_nothing(project: Path, command: str) -> None:
+    assert level(command, project) == "mutating"
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab $`'\"\\;&|()<>{}#\n=-*~/.!")), max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab $`'\"\\;&|()<>{}#\n=-*~/.!\x00[]:%@")), max_size=40)
+)
 def test_never_raises_on_arbitrary_input(command: str) -> None:
     root = Path("/nonexistent/project")
     verdict = classify(command, root, root)
