@@ -39,6 +39,41 @@ _FIND_TESTS: dict[str, int] = {
 _FIND_RUNS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 
+# Places whose meaning depends on the process looking (`/proc/self/cwd` is the cwd of
+# whoever opens it): resolving them here would describe this program, not the command.
+_PER_PROCESS = ("/proc", "/dev/fd", "/dev/stdin", "/dev/stdout", "/dev/stderr")
+_MAX_LINKS = 40
+
+
+def resolve(path: str) -> str | None:
+    """``path`` with every symlink followed, as the kernel would; None when it depends on
+    the process that opens it (it goes through /proc or /dev/fd) or loops."""
+    result = "/"
+    todo = path.split("/")
+    links = 0
+    while todo:
+        part = todo.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            result = os.path.dirname(result)
+            continue
+        candidate = os.path.join(result, part)
+        if candidate.startswith(_PER_PROCESS):
+            return None
+        if os.path.islink(candidate):
+            links += 1
+            if links > _MAX_LINKS:
+                return None
+            target = os.readlink(candidate)
+            if target.startswith("/"):
+                result = "/"
+            todo = target.split("/") + todo
+            continue
+        result = candidate
+    return result
+
+
 def in_git(path: str) -> bool:
     """Whether a path names ``.git`` or something inside it (glob patterns included)."""
     for part in path.split(os.sep):
@@ -86,12 +121,15 @@ class FileChecks:
             value = os.path.join(self.cwd, value)
         # A trailing slash makes even `rm` go through a symlink to the directory behind it.
         follow_last |= value.endswith(("/", "/."))
-        value = os.path.normpath(value)
         if follow_last:
-            return os.path.realpath(value)
+            return resolve(value)
         # Removing a symlink removes the link itself: resolve only the directories above it.
+        value = os.path.normpath(value)
         head, tail = os.path.split(value)
-        return os.path.join(os.path.realpath(head), tail) if tail else os.path.realpath(value)
+        above = resolve(head)
+        if above is None:
+            return None
+        return os.path.join(above, tail) if tail else above
 
     def inside(self, path: str) -> bool:
         """Whether an absolute path is the project or inside it."""

@@ -112,6 +112,8 @@ class Walker(FileChecks, RunChecks):
         self, word: Word, *, recursive: bool = False, content: bool = True, hidden: bool = True
     ) -> None:
         """The command reads the path ``word`` names: it must stay inside the project."""
+        if word.value == "/dev/null" and not (word.expands or word.opaque):
+            return
         for path in self.paths_in_every_cwd(word):
             if path is None:
                 self.effect(f"reads a path only known at run time: {word.raw}")
@@ -152,6 +154,8 @@ class Walker(FileChecks, RunChecks):
             self.loose.append(
                 Finding("destructive", "fork bomb: a function that keeps spawning itself")
             )
+        if "\x00" in source:
+            self.loose.append(Finding("mutating", "the command holds a NUL byte", True))
         if mentions_wrapper(source):
             self.loose.append(Finding("mutating", "touches the Bash tool's own state", True))
         for simple in script.commands:

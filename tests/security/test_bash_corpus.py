@@ -99,6 +99,20 @@ async def test_a_nested_repository_whose_settings_run_a_program_makes_git_c_ask(
     assert outcome.asked
 
 
+async def test_a_link_to_proc_self_is_judged_for_the_command_not_for_the_gate(
+    sandbox: Sandbox, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`/proc/self/cwd` is the directory of whoever opens it: the gate's is the project,
+    the command's is wherever it went."""
+    monkeypatch.chdir(sandbox.root)
+    (sandbox.root / "here").symlink_to("/proc/self/cwd")
+    command = f"cd {sandbox.outside} && cat {sandbox.root}/here/secret.txt"
+    outcome = await run_attempt(
+        scripted_server, sandbox, Attempt("proc", "Bash", {"command": command})
+    )
+    assert SECRET not in outcome.sent, outcome.result
+
+
 HARMLESS = [
     "ls",
     "ls -la src",
