@@ -58,7 +58,7 @@ _WRAPPER = (
     "{p}cmd=$1; shift; exec 9>&1; "
     "{p}finish() {{ {p}status=$?; trap - EXIT; trap '' TERM; "
     '{{ printf "%s\\n" "${p}status"; pwd -P 2>/dev/null || pwd; jobs -p; }} '
-    ">{state} 2>/dev/null; printf %s {mark} >&9; "
+    ">|{state} 2>/dev/null; printf %s {mark} >&9; "
     'exec >/dev/null 2>&1 9>&-; wait; exit "${p}status"; }}; '
     "trap {p}finish EXIT; trap 'exit 143' TERM; "
     'eval "${p}cmd"'
