@@ -122,6 +122,16 @@ class Walker(FileChecks, RunChecks):
             elif content:
                 self.read_paths.append(Read(path, recursive, hidden))
 
+    def mentions(self, args: list[Word]) -> None:
+        """A program whose reads are not modelled may read any file it names (``cp .env x``,
+        ``tar czf x.tgz .``): each existing one counts as read, folders in full."""
+        for word in args:
+            if word.expands or word.opaque or word.value.startswith("-"):
+                continue
+            for path in self.paths_in_every_cwd(word):
+                if path is not None and self.inside(path) and os.path.exists(path):
+                    self.read_paths.append(Read(path, os.path.isdir(path), True))
+
     def paths_in_every_cwd(self, word: Word) -> list[str | None]:
         """The path ``word`` names from each directory the line may be in."""
         if word.expands or word.opaque:
@@ -286,6 +296,7 @@ class Walker(FileChecks, RunChecks):
             self.check_rm(args)
         elif name in _WRITERS:
             self.check_writer(name, args)
+            self.mentions(args)
         elif name in _PERMISSIONS:
             self.check_permissions(name, args)
         elif name == "dd":
@@ -323,6 +334,16 @@ class Walker(FileChecks, RunChecks):
             if setting is not None:
                 self.effect(f"the repository's git settings name a program git may run: {setting}")
                 break
+
+    def glob_everything(self, args: list[Word]) -> list[Word]:
+        """Every file a glob may match, hidden ones too (for deny rules, when bash's own
+        answer is not known)."""
+        found: list[Word] = []
+        for word in args:
+            if word.glob and not word.expands and self.cwd is not None:
+                matches = glob.glob(word.value, root_dir=self.cwd, include_hidden=True)
+                found.extend(Word(m, m) for m in matches[:_GLOB_LIMIT])
+        return found
 
     def expand_globs(self, args: list[Word]) -> list[Word] | None:
         """The words with their globs expanded as bash would, or None when unknowable."""
@@ -389,10 +410,12 @@ class Walker(FileChecks, RunChecks):
             self.effect("printenv prints environment variables, secrets included")
         elif not known(name):
             self.add("mutating", f"{name} is not known to be read-only")
+            self.mentions(args)
         else:
             expanded = self.expand_globs(args)
             if expanded is None:
                 self.effect(f"{name} gets a pattern the classifier cannot expand")
+                self.mentions(self.glob_everything(args))
             else:
                 check_program(self, name, expanded)
 

@@ -360,11 +360,27 @@ def in_mode(case: Case, mode: str) -> Case:
 
 # Every attempt that writes or runs code must ask in acceptEdits too (it edits nothing
 # through the Edit tool); deny rules must hold even when nothing else asks.
+DOTENV = ("Read(.env)",)
+# A Read deny rule holds in bypass mode too, for every Bash reader of the file.
+DENIED_READS = [
+    in_mode(attempt(ident, command, "secret", deny=DOTENV), "bypassPermissions")
+    for ident, command in (
+        ("dotenv-cat", "cat .env"),
+        ("dotenv-grep-r", "grep -r TOKEN ."),
+        ("dotenv-rg-hidden", "rg --hidden TOKEN"),
+        ("dotenv-glob", "cat .e*"),
+        ("dotenv-redirect", "cat < .env"),
+        ("dotenv-cp", "cp .env copy.txt && cat copy.txt"),
+        ("dotenv-tar", "tar cf - .env | tar xOf -"),
+        ("dotenv-sed", "sed -n p ./.env"),
+        ("dotenv-cd", "cd src && cat ../.env"),
+    )
+]
 ACCEPT_EDITS = [
     in_mode(case, "acceptEdits") for case in EXPANSIONS[::3] + REDIRECTIONS + OPTIONS[::4]
 ]
 BYPASS_DENY = [in_mode(case, "bypassPermissions") for case in DENY_RULES]
 CORPUS = (
     EXPANSIONS + ENVIRONMENT + OPTIONS + REDIRECTIONS + READS + ENV_PRINTERS + DENY_RULES
-    + ACCEPT_EDITS + BYPASS_DENY
+    + ACCEPT_EDITS + BYPASS_DENY + DENIED_READS
 )  # fmt: skip
