@@ -47,6 +47,10 @@ _READ_ONLY_SUBCOMMANDS: dict[str, frozenset[str]] = {
 # Where a program named by an absolute path is the same as the one found by name.
 _SYSTEM_DIRS = names("/bin /usr/bin /usr/local/bin /sbin /usr/sbin")
 _MAX_DEPTH = 4
+# git subcommands that print what files hold (log and whatchanged only with a patch).
+_GIT_SHOWS_CONTENT = names(
+    "show cat-file grep blame annotate diff diff-tree diff-index diff-files log whatchanged"
+)
 # Variables that hold no secret: the shell's own and the usual locations.
 _KNOWN_VARIABLES = names(
     "HOME PWD OLDPWD USER LOGNAME SHELL PATH LANG LC_ALL TERM HOSTNAME UID EUID PPID RANDOM "
@@ -327,6 +331,7 @@ class Walker(FileChecks, RunChecks):
             self.current.normalized = f"git {rest}".rstrip()
         for finding in git_findings(args, self):
             self.add(finding.level, finding.reason, finding.effect)
+        self.git_contents(args[index:])
         # The repository git works in: where it runs, or where -C / --git-dir send it.
         where = [self.path(word, follow_last=True) for word in places.words]
         for directory in [self.cwd or self.root, *(w for w in where if w is not None)]:
@@ -344,6 +349,30 @@ class Walker(FileChecks, RunChecks):
                 matches = glob.glob(word.value, root_dir=self.cwd, include_hidden=True)
                 found.extend(Word(m, m) for m in matches[:_GLOB_LIMIT])
         return found
+
+    def git_contents(self, words: list[Word]) -> None:
+        """Files whose content a git command prints: ``REV:path`` blobs and the paths it
+        is given (for Read deny rules; git reads its own history, inside the project)."""
+        if not words or words[0].value not in _GIT_SHOWS_CONTENT:
+            return
+        values = {w.value for w in words}
+        if words[0].value == "grep" and values & {"--untracked", "--no-index"}:
+            self.mentions([Word(".", ".")])
+        patch = {"-p", "-u", "--patch"} & values
+        if words[0].value in ("log", "whatchanged") and not patch:
+            return
+        for word in words[1:]:
+            value = word.value
+            if word.expands or word.opaque or value.startswith("-"):
+                continue
+            if ":" in value:
+                blob = value.split(":", 1)[1]
+                base = (self.cwd or self.root) if blob.startswith(("./", "../")) else self.root
+                path = os.path.normpath(os.path.join(base, blob))
+                if self.inside(path):
+                    self.read_paths.append(Read(path, os.path.isdir(path), True))
+            else:
+                self.mentions([word])
 
     def expand_globs(self, args: list[Word]) -> list[Word] | None:
         """The words with their globs expanded as bash would, or None when unknowable."""

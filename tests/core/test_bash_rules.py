@@ -101,11 +101,19 @@ def test_a_read_deny_rule_covers_bash_readers(tmp_path: Path) -> None:
     denied = ("cat .env", "grep TOKEN .env", "head -1 ./.env", "grep -r TOKEN .", "rg --hidden x")
     for command in denied:
         assert _action(policy, tmp_path, command) == "deny", command
+    git_readers = (
+        "git show HEAD:.env",
+        "git diff -- .env",
+        "git log -p .env",
+        "git grep --untracked x",
+    )
+    for command in git_readers:
+        assert _action(policy, tmp_path, command) == "deny", command
     # Programs whose reads are not modelled read what they name.
     for command in ("cp .env /tmp/x", "base64 .env", "tar czf /tmp/x.tgz ."):
         assert _action(policy, tmp_path, command) == "deny", command
     # rg skips hidden files unless told otherwise; ls shows names, not content.
-    for command in ("cat src/app.py", "grep -r x src", "rg x", "ls -a"):
+    for command in ("cat src/app.py", "grep -r x src", "rg x", "ls -a", "git log .env"):
         assert _action(policy, tmp_path, command) == "allow", command
 
 

@@ -374,6 +374,8 @@ DENIED_READS = [
         ("dotenv-tar", "tar cf - .env | tar xOf -"),
         ("dotenv-sed", "sed -n p ./.env"),
         ("dotenv-cd", "cd src && cat ../.env"),
+        ("dotenv-git-no-index", "git diff --no-index /dev/null .env"),
+        ("dotenv-git-grep-untracked", "git grep --untracked TOKEN"),
     )
 ]
 ACCEPT_EDITS = [
