@@ -29,6 +29,8 @@ class Grammar:
         valued: Short options that take a value.
         long_flags: Long options (without ``--``) without a value.
         long_valued: Long options that take a value.
+        long_optional: Long options whose value is optional, so only ``--name=value``
+            gives one (``--color`` never takes the next word).
         operands: ``paths`` (files it reads), ``data`` (text it only prints or
             compares) or ``none``.
         any_option: Every option of the program is harmless (it has none that writes,
@@ -44,6 +46,7 @@ class Grammar:
     valued: str = ""
     long_flags: frozenset[str] = frozenset()
     long_valued: frozenset[str] = frozenset()
+    long_optional: frozenset[str] = frozenset()
     operands: Operands = "paths"
     any_option: bool = False
     numeric: bool = False
@@ -61,7 +64,7 @@ def grammar(
     **kwargs: object,
 ) -> Grammar:
     """A Grammar from space-separated long option names (shorter to write in tables)."""
-    named = ("path_options", "recursive", "pattern_options")
+    named = ("path_options", "recursive", "pattern_options", "long_optional")
     sets = {k: frozenset(str(v).split()) for k, v in kwargs.items() if k in named}
     rest = {k: v for k, v in kwargs.items() if k not in named}
     return Grammar(
@@ -112,7 +115,7 @@ def parse_arguments(spec: Grammar, args: list[Word]) -> Parsed:
                 index = _take_value(parsed, name, attached if eq else None, value, args, index)
             elif name in spec.long_flags and not eq:
                 parsed.options.append((name, None))
-            elif spec.any_option:
+            elif name in spec.long_optional or spec.any_option:
                 parsed.options.append((name, attached if eq else None))
             else:
                 parsed.unknown.append(value)

@@ -47,7 +47,7 @@ PROGRAMS: dict[str, Grammar] = {
         "line-buffered with-filename no-filename only-matching quiet silent text "
         "files-with-matches files-without-match count initial-tab null recursive",
         "regexp file max-count label binary-files devices directories exclude exclude-dir "
-        "include color colour after-context before-context context",
+        "include after-context before-context context", long_optional="color colour",
         numeric=True, path_options="f file", recursive="r recursive",
         pattern_first=True, pattern_options="e f regexp file"),
     "rg": grammar(
@@ -72,7 +72,7 @@ PROGRAMS: dict[str, Grammar] = {
                     "key field-separator buffer-size sort parallel random-source",
                     path_options="random-source"),
     "uniq": grammar("cdDiuz", "fsw", "count repeated unique ignore-case zero-terminated",
-                    "skip-fields skip-chars check-chars all-repeated group"),
+                    "skip-fields skip-chars check-chars", long_optional="all-repeated group"),
     "cut": grammar("sz", "bcdf", "complement only-delimited zero-terminated",
                    "bytes characters delimiter fields output-delimiter"),
     "tr": grammar("cdsCt", "", "complement delete squeeze-repeats truncate-set1",
@@ -94,10 +94,11 @@ PROGRAMS: dict[str, Grammar] = {
                     "ignore-all-space ignore-space-change ignore-blank-lines text side-by-side "
                     "normal strip-trailing-cr suppress-common-lines expand-tabs "
                     "initial-tab no-dereference unidirectional-new-file minimal",
-                    "unified context color width exclude label ignore-matching-lines "
-                    "from-file to-file",
+                    "width exclude label ignore-matching-lines from-file to-file",
+                    long_optional="unified context color",
                     path_options="from-file to-file"),
-    "od": grammar("bcdfiloxsv", "AjNtwS"),
+    # -w and -S take their value attached or not at all.
+    "od": grammar("bcdfiloxsvwS", "AjNt"),
     "hexdump": grammar("bcCdoxv", "enNs"),
     "xxd": grammar("aCEiupvr", "cglosn"),
     "md5sum": _SUMS, "sha1sum": _SUMS, "sha256sum": _SUMS, "sha512sum": _SUMS,
@@ -107,7 +108,8 @@ PROGRAMS: dict[str, Grammar] = {
     "stat": grammar("LftZ", "c", "dereference file-system terse", "format printf"),
     "du": grammar("ahcsSxLPbkmHlD0", "dBt", "all human-readable total summarize "
                   "apparent-size bytes count-links dereference separate-dirs one-file-system "
-                  "null si", "max-depth block-size threshold exclude time", recursive="ALWAYS"),
+                  "null si", "max-depth block-size threshold exclude", recursive="ALWAYS",
+                  long_optional="time"),
     "df": _ANY_DATA,
     "tree": grammar("adflFiLpsugDrtvUcCnhNQxJ", "LPI", "noreport dirsfirst prune du si "
                     "gitignore", "charset filelimit sort"),
@@ -126,7 +128,7 @@ PROGRAMS: dict[str, Grammar] = {
     "hostname": grammar("fsidAI", operands="none"),
     # An operand other than +FORMAT sets the clock.
     "date": grammar("uRI", "d", "utc universal rfc-email debug",
-                    "date iso-8601 rfc-3339", operands="none"),
+                    "date rfc-3339", operands="none", long_optional="iso-8601"),
     "pgrep": grammar("flnoxvciaw", "dgGPsuUt"),
     "test": grammar(any_option=True, operands="data"),
     "[": grammar(any_option=True, operands="data"),
