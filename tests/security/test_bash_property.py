@@ -1,5 +1,7 @@
 """Generated shell commands built from the dangerous constructs: none may pass as read-only.
 
+Read-only means reading only inside the project and writing nothing anywhere.
+
 Each command is put together from a payload that writes a file or runs code (a marker
 outside the project, ``touch``, ``sh -c``), hidden by the constructs a hostile model
 would use: parameter and arithmetic expansions, subscripts, brace expansion, quotes that
@@ -166,6 +168,26 @@ def wrapped(draw: st.DrawFn, inner: st.SearchStrategy[str]) -> str:
 
 
 @st.composite
+def outside_read(draw: st.DrawFn) -> str:
+    """A reader pointed at a file outside the project, in one of its option spellings."""
+    reader = draw(
+        st.sampled_from(
+            ["cat", "head -n 3", "tail -c5", "grep --color x", "grep -r x", "grep -e x",
+             "sort", "uniq --group", "diff --unified README.md", "od -w", "wc -l", "less",
+             "sed -n p", "awk 1", "jq .", "cut -c1", "nl", "rg x", "xxd", "file"]
+        )
+    )  # fmt: skip
+    target = draw(
+        st.sampled_from(
+            ["/etc/hostname", "../outside.txt", "~/.bashrc", "src/../../x", "/proc/self/environ",
+             "/proc/self/cwd/../x", "$HOME/.ssh/id_rsa", "~root/x", "/etc/host*"]
+        )
+    )  # fmt: skip
+    how = draw(st.sampled_from(["{r} {t}", "{r} < {t}", "{r} -- {t}", "cd / && {r} {t}"]))
+    return how.format(r=reader, t=target)
+
+
+@st.composite
 def dangerous_line(draw: st.DrawFn) -> str:
     """A dangerous command, maybe behind harmless commands in one line."""
     core = draw(
@@ -176,6 +198,7 @@ def dangerous_line(draw: st.DrawFn) -> str:
             wrapped(writing_option()),
             environment(),
             redirection(),
+            outside_read(),
             substitution().map(lambda word: f"cat <<< {word}"),
             # In a here-document `<(…)` is only text; every other form runs.
             substitution()
