@@ -15,6 +15,7 @@ import subprocess
 from openclaude_tui.core.shell_levels import Finding
 from openclaude_tui.core.shell_programs import Context
 from openclaude_tui.core.shell_syntax import Word, operands, short_flags
+from openclaude_tui.core.shell_words import names
 
 # fmt: off
 _READ_ONLY = frozenset({
@@ -28,27 +29,11 @@ _READ_ONLY = frozenset({
 # Long options of read-only subcommands that write files, run programs or read files
 # elsewhere. git accepts any unambiguous abbreviation (`--outp=x` is `--output=x`), so a
 # long option is dangerous when it is a prefix of one of these.
-_DANGEROUS_LONG = (
-    "output",
-    "output-directory",
-    "ext-diff",
-    "open-files-in-pager",
-    "upload-pack",
-    "exec",
-    "contents",
-    "no-index",
-    "orderfile",
-    "file",
-    "blob",
-    "textconv",
-    "filters",
-    "batch-command",
-    "ignore-revs-file",
-    "paginate",
-    "web",
-    "man",
-    "info",
-)  # fmt: skip
+_DANGEROUS_LONG = names(
+    "output output-directory ext-diff open-files-in-pager upload-pack exec contents "
+    "no-index orderfile file blob textconv filters batch-command ignore-revs-file paginate "
+    "web man info"
+)
 # Short options with the same powers, per subcommand (`grep -O`, `diff -O<file>`, …).
 _DANGEROUS_SHORT = {
     "grep": "Of", "ls-remote": "u", "log": "O", "diff": "O", "show": "O", "config": "f",
@@ -59,20 +44,9 @@ _CHANGING = ("--delete", "--move", "--copy", "--set-upstream", "--unset-upstream
 _CHANGING_MORE = ("--force", "--annotate", "--sign")
 _CONFIG_WRITES = ("--unset", "--add", "--replace", "--rename", "--remove", "--edit")
 # Global options: harmless ones, and those whose value is a place git then works in.
-_GLOBAL_FLAGS = frozenset(
-    [
-        "--no-pager",
-        "-P",
-        "--bare",
-        "--no-replace-objects",
-        "--literal-pathspecs",
-        "--glob-pathspecs",
-        "--noglob-pathspecs",
-        "--icase-pathspecs",
-        "--no-optional-locks",
-        "--version",
-        "--help",
-    ]
+_GLOBAL_FLAGS = names(
+    "--no-pager -P --bare --no-replace-objects --literal-pathspecs --glob-pathspecs "
+    "--noglob-pathspecs --icase-pathspecs --no-optional-locks --version --help"
 )
 _GLOBAL_PLACES = frozenset({"-C", "--git-dir", "--work-tree"})
 

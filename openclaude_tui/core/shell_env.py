@@ -11,115 +11,31 @@ from __future__ import annotations
 
 import re
 
+from openclaude_tui.core.shell_words import names
+
 # The Bash tool's own wrapper variables and functions start with this (see core.tools.shell).
 WRAPPER_PREFIX = "__openclaude_"
 
-_EXACT = frozenset(
-    [
-        "PAGER",
-        "EDITOR",
-        "VISUAL",
-        "BROWSER",
-        "BASH_ENV",
-        "ENV",
-        "PS0",
-        "PS1",
-        "PS2",
-        "PS3",
-        "PS4",
-        "PROMPT_COMMAND",
-        "SHELLOPTS",
-        "BASHOPTS",
-        "IFS",
-        "PATH",
-        "HOME",
-        "CDPATH",
-        "GLOBIGNORE",
-        "SHELL",
-        "TMPDIR",
-        "MANPAGER",
-        "MANOPT",
-        "GREP_OPTIONS",
-        "POSIXLY_CORRECT",
-        "TERMINFO",
-        "EXINIT",
-        "VIMINIT",
-        "MYVIMRC",
-        "GCONV_PATH",
-        "LOCPATH",
-        "NLSPATH",
-        "HOSTALIASES",
-        "RIPGREP_CONFIG_PATH",
-        "JQ_LIBRARY_PATH",
-        "INPUTRC",
-        "FIGNORE",
-        "HISTFILE",
-        "BASH_XTRACEFD",
-        "EXECIGNORE",
-        "SSH_ASKPASS",
-        "SUDO_ASKPASS",
-        "XDG_CONFIG_HOME",
-        "XDG_DATA_HOME",
-        "ZDOTDIR",
-    ]
+_EXACT = names(
+    "PAGER EDITOR VISUAL BROWSER BASH_ENV ENV PS0 PS1 PS2 PS3 PS4 PROMPT_COMMAND "
+    "SHELLOPTS BASHOPTS IFS PATH HOME CDPATH GLOBIGNORE SHELL TMPDIR MANPAGER MANOPT "
+    "GREP_OPTIONS POSIXLY_CORRECT TERMINFO EXINIT VIMINIT MYVIMRC GCONV_PATH LOCPATH "
+    "NLSPATH HOSTALIASES RIPGREP_CONFIG_PATH JQ_LIBRARY_PATH INPUTRC FIGNORE HISTFILE "
+    "BASH_XTRACEFD EXECIGNORE SSH_ASKPASS SUDO_ASKPASS XDG_CONFIG_HOME XDG_DATA_HOME "
+    "ZDOTDIR"
 )
+
+
+def _prefixes(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # Families by prefix: each program reads its own variables, and new ones keep appearing.
-_PREFIXES = tuple(
-    [
-        "GIT",
-        "LD_",
-        "DYLD_",
-        "LESS",
-        "PYTHON",
-        "PERL",
-        "NODE",
-        "NPM_",
-        "YARN",
-        "PNPM",
-        "RUBY",
-        "GEM",
-        "BUN",
-        "DENO",
-        "CARGO",
-        "RUST",
-        "GO",
-        "JAVA",
-        "JDK",
-        "MAVEN",
-        "GRADLE",
-        "AWK",
-        "GAWK",
-        "SED",
-        "TAR",
-        "ZIP",
-        "UNZIP",
-        "SSH",
-        "GPG",
-        "GNUPG",
-        "MALLOC",
-        "LUA",
-        "PHP",
-        "TCL",
-        "JULIA",
-        "DOTNET",
-        "MAKE",
-        "BASH",
-        "FUNC",
-        "COMP",
-        "FZF",
-        "BAT",
-        "DELTA",
-        "VIM",
-        "NVIM",
-        "EMACS",
-        "KUBE",
-        "DOCKER",
-        "AWS",
-        "PIP",
-        "UV_",
-        "POETRY",
-        "CONDA",
-    ]
+_PREFIXES = _prefixes(
+    "GIT LD_ DYLD_ LESS PYTHON PERL NODE NPM_ YARN PNPM RUBY GEM BUN DENO CARGO RUST GO "
+    "JAVA JDK MAVEN GRADLE AWK GAWK SED TAR ZIP UNZIP SSH GPG GNUPG MALLOC LUA PHP TCL "
+    "JULIA DOTNET MAKE BASH FUNC COMP FZF BAT DELTA VIM NVIM EMACS KUBE DOCKER AWS PIP "
+    "UV_ POETRY CONDA"
 )
 _SUFFIXES = re.compile(
     r".*(PAGER|EDITOR|PRELOAD|LIBRARY|PATH|OPTS|OPTIONS|COMMAND|CMD|HOOK|PROGRAM|CONFIG|RC|"
