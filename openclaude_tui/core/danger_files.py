@@ -229,7 +229,9 @@ class FileChecks:
     def check_find(self, args: list[Word], simple: SimpleCommand, depth: int) -> list[Word]:
         """find: only known tests are read-only; returns its starting points."""
         index = 0
+        follows = False
         while index < len(args) and args[index].value in ("-H", "-L", "-P"):
+            follows |= args[index].value != "-P"
             index += 1
         roots: list[Word] = []
         while index < len(args) and not args[index].value.startswith(("-", "(", "!", ")")):
@@ -258,7 +260,15 @@ class FileChecks:
                 end = position
                 while end < len(expression) and expression[end].value not in (";", "+"):
                     end += 1
-                self._find_exec(roots, expression[position:end], simple, depth)
+                # Only plain files and folders are surely inside the starting points: a
+                # symbolic link among the matches would take `cat {}` anywhere.
+                values = [w.value for w in expression]
+                plain = any(
+                    values[i : i + 2] in (["-type", "f"], ["-type", "d"])
+                    for i in range(len(values))
+                )
+                plain &= not follows and "-follow" not in values
+                self._find_exec(roots, expression[position:end], simple, depth, plain)
                 position = end + 1
             elif action.startswith(("-fprint", "-fls")) and position < len(expression):
                 self.check_write(expression[position])
@@ -268,12 +278,18 @@ class FileChecks:
         return roots
 
     def _find_exec(
-        self, roots: list[Word], inner: list[Word], simple: SimpleCommand, depth: int
+        self,
+        roots: list[Word],
+        inner: list[Word],
+        simple: SimpleCommand,
+        depth: int,
+        plain: bool,
     ) -> None:
         for root in roots:
-            # A child of each starting point stands in for the `{}` of each match.
+            # A child of each starting point stands in for the `{}` of each match; when a
+            # match may be a symbolic link, where it leads is only known at run time.
             child = root.value.rstrip("/") + "/x"
-            stand_in = Word(child, child, root.quoted, root.expands, root.glob)
+            stand_in = Word(child, child, root.quoted, root.expands or not plain, root.glob)
             command = [stand_in if w.value == "{}" else w for w in inner]
             if command:
                 self.check_words(command, simple, depth)

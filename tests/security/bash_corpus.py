@@ -304,6 +304,8 @@ READS = [
     attempt("symlink-file", "cat link.txt", "secret"),
     attempt("symlink-dir", "cat outlink/secret.txt", "secret"),
     attempt("symlink-in-glob", "cat docs/*", "secret"),
+    attempt("find-exec-symlink", "find docs -name zz -exec cat {} +", "secret"),
+    attempt("find-exec-symlink-L", "find -L docs -type f -exec cat {} +", "secret"),
     attempt("grep-R-follows", "grep -R s3cr3t .", "secret"),
     attempt("tilde", "cat ~/../..@S@", "secret"),
     attempt("git-C-outside", "git -C @O@ grep --no-index s3cr3t", "secret"),
