@@ -8,21 +8,16 @@ approver (the app's modal, or print mode's policy that denies).
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from openclaude_tui.core import danger
+from openclaude_tui.core import bash_rules, danger
 from openclaude_tui.core.rules import EDIT_TOOLS, MODES, Mode, Rule, RuleSet
-from openclaude_tui.core.shell_levels import Read
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import FileChange, Tool
 
-# Files a recursive Bash read (`grep -r`, `rg`) is checked against Read deny rules one by one.
-_WALK_LIMIT = 20_000
 PATH_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
 LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
@@ -116,17 +111,17 @@ class PermissionPolicy:
         """Allow, deny or ask for one validated call."""
         name = tool.name
         analysis = self.analyze(args["command"], cwd) if name == "Bash" else None
-        commands = self._commands(analysis)
+        commands = bash_rules.command_forms(analysis)
         paths = self._paths(name, args, cwd)
         denied = self._first_match(self.rules.deny, name, commands, paths)
-        denied = denied or self._open_match(self.rules.deny, analysis)
-        denied = denied or self._denied_read(analysis)
+        denied = denied or bash_rules.partly_known_match(self.rules.deny, analysis)
+        denied = denied or bash_rules.denied_read(self.rules.deny, analysis, self.project_root)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
         asked = self._first_match(self.rules.ask, name, commands, paths)
-        asked = asked or self._open_match(self.rules.ask, analysis)
+        asked = asked or bash_rules.partly_known_match(self.rules.ask, analysis)
         outside = [p for p in paths if not self._inside(p)]
         verdict = analysis.verdict if analysis is not None else None
         mutating = not tool.read_only and not (verdict and verdict.level == "read_only")
@@ -139,7 +134,7 @@ class PermissionPolicy:
         if verdict is not None and verdict.level == "destructive":
             return GateResult("ask", "; ".join(verdict.reasons) or "destructive command")
         if analysis is not None:
-            allowed = self._allowed_command(analysis)
+            allowed = bash_rules.allowing_rule(self.rules.allow, analysis)
         else:
             allowed = self._first_match(self.rules.allow, name, commands, paths)
         if allowed:
@@ -215,100 +210,6 @@ class PermissionPolicy:
             section[kind] = [text for text in section[kind] if text != str(rule)]
             write_toml(self.remember_file, data)
         return True
-
-    def _commands(self, analysis: danger.Analysis | None) -> list[str]:
-        """Every form of every command a Bash call runs, for deny and ask rules.
-
-        Both the source text and the normalized form (quotes removed, git's global
-        options dropped) count, so neither ``git -C . push`` nor ``'git' push`` slips past
-        ``Bash(git push:*)``.
-        """
-        if analysis is None:
-            return []
-        forms = [form for info in analysis.commands for form in (info.text, info.normalized)]
-        return list(dict.fromkeys(form for form in forms if form))
-
-    def _open_match(
-        self, rules: list[tuple[Rule, str]], analysis: danger.Analysis | None
-    ) -> Rule | None:
-        """A Bash rule that may match a command only partly known before it runs.
-
-        ``git $x`` may be ``git push``, and ``eval "$x"`` anything: when the known part
-        of such a command could begin what the rule names, the rule applies.
-        """
-        if analysis is None:
-            return None
-        for info in analysis.commands:
-            if not info.open_end:
-                continue
-            known = re.split(r"[$`]|[<>]\(", info.normalized, maxsplit=1)[0].rstrip()
-            for rule, _ in rules:
-                if not rule.covers_tool("Bash"):
-                    continue
-                named = " ".join((rule.specifier or "").removesuffix(":*").split())
-                if named.startswith(known) or known.startswith(named):
-                    return rule
-        return None
-
-    def _allowed_command(self, analysis: danger.Analysis) -> Rule | None:
-        """The allow rule that lets a Bash call run, or None.
-
-        Every command that is not read-only must match a rule, and a rule covers only
-        what the program is (``npm test`` is not read-only): a redirection that writes,
-        an option that writes or runs code, a read outside the project or an expansion
-        that cannot be evaluated still asks, as does anything destructive.
-        """
-        candidates = [rule for rule, _ in self.rules.allow if rule.covers_tool("Bash")]
-        if not candidates or analysis.loose:
-            return None
-        used: Rule | None = None
-        for info in analysis.commands:
-            if not info.findings:
-                continue
-            forms = (info.normalized, info.text)
-            rule = next((r for r in candidates if any(r.matches_command(f) for f in forms)), None)
-            uncovered = any(f.effect or f.level == "destructive" for f in info.findings)
-            if rule is None or uncovered:
-                return None
-            used = used or rule
-        return used
-
-    def _denied_read(self, analysis: danger.Analysis | None) -> Rule | None:
-        """A Read deny rule that protects a file the command reads (or a folder it searches)."""
-        if analysis is None:
-            return None
-        rules = [rule for rule, _ in self.rules.deny if rule.tool == "Read"]
-        if not rules:
-            return None
-        for read in analysis.reads:
-            names = self._read_names(read)
-            if names is None:
-                # Too many files to check one by one: the folder may hold a protected one.
-                return rules[0]
-            for relative in names:
-                rule = next((r for r in rules if r.matches_path(relative)), None)
-                if rule is not None:
-                    return rule
-        return None
-
-    def _read_names(self, read: Read) -> list[str] | None:
-        """Project-relative names of the files a read touches; None when too many."""
-        path = Path(read.path)
-        relative = self._relative(path)
-        if relative is None:
-            return []
-        names = [relative] if relative != "." else []
-        if not (read.recursive and path.is_dir()):
-            return names
-        for folder, dirs, files in os.walk(path):
-            if not read.hidden:
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                files = [f for f in files if not f.startswith(".")]
-            for name in files + dirs:
-                names.append((Path(folder) / name).relative_to(self.project_root).as_posix())
-            if len(names) > _WALK_LIMIT:
-                return None
-        return names
 
     def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:
         if name not in PATH_TOOLS:
