@@ -240,7 +240,7 @@ class PermissionPolicy:
         """The first rule matching the call.
 
         For Bash (deny and ask rules) one matching command is enough; allow rules for
-        Bash go through ``_allowed_command``.
+        Bash go through ``bash_rules.allowing_rule``.
         """
         candidates = [rule for rule, _ in rules if rule.covers_tool(name)]
         if not candidates:
