@@ -126,6 +126,15 @@ class Walker(FileChecks, RunChecks):
             elif content:
                 self.read_paths.append(Read(path, recursive, hidden))
 
+    def runs_here(self, name: str) -> None:
+        """A program that works on its directory (make, npm, git) must run in the project:
+        an allow rule for it is about this project, not wherever a `cd` went."""
+        for cwd in self.cwds | {self.cwd}:
+            if cwd is None or not self.inside(cwd):
+                where = cwd or "a directory only known at run time"
+                self.effect(f"{name} runs outside the project: {where}")
+                return
+
     def mentions(self, args: list[Word]) -> None:
         """A program whose reads are not modelled may read any file it names (``cp .env x``,
         ``tar czf x.tgz .``): each existing one counts as read, folders in full."""
@@ -326,6 +335,8 @@ class Walker(FileChecks, RunChecks):
         """git: its global options are part of the command (``git -C . push`` pushes)."""
         places = _Places()
         index, _ = split_git(args, places)
+        if not places.words:
+            self.runs_here("git")
         if self.current is not None:
             rest = " ".join(w.value for w in args[index:])
             self.current.normalized = f"git {rest}".rstrip()
@@ -440,6 +451,7 @@ class Walker(FileChecks, RunChecks):
         elif not known(name):
             self.add("mutating", f"{name} is not known to be read-only")
             self.mentions(args)
+            self.runs_here(name)
         else:
             expanded = self.expand_globs(args)
             if expanded is None:

@@ -40,6 +40,7 @@ def _action(policy: PermissionPolicy, root: Path, command: str) -> str:
         ("git -c core.pager=less log", "ask"),
         ("git log && touch x", "ask"),
         ("git log | head -3", "allow"),
+        ("cd /tmp && git log", "ask"),
     ],
 )
 def test_an_allowed_prefix_covers_the_program_not_what_writes(
@@ -59,6 +60,8 @@ def test_an_allowed_program_still_asks_for_writes_and_outside_reads(tmp_path: Pa
     assert _action(policy, tmp_path, "sed --in-pl s/a/b/ a.txt") == "ask"
     assert _action(policy, tmp_path, "sed -n 1p /etc/hostname") == "ask"
     assert _action(policy, tmp_path, "GIT_PAGER=x npm test") == "ask"
+    assert _action(policy, tmp_path, "cd /tmp && npm test") == "ask"
+    assert _action(policy, tmp_path, "cd src; npm test") == "allow"
 
 
 @pytest.mark.parametrize(
