@@ -381,6 +381,13 @@ def _ps(ctx: Context, name: str, args: list[Word]) -> None:
         ctx.effect("ps e prints the environment of processes")
 
 
+def _pager(ctx: Context, name: str, args: list[Word]) -> None:
+    # `less +CMD` runs a pager command first (`!` among them runs a shell command).
+    if any(w.value.startswith("+") for w in args):
+        ctx.effect(f"{name} +COMMAND runs a pager command")
+    check_program_spec(ctx, name, PROGRAMS[name], args)
+
+
 def _command(ctx: Context, name: str, args: list[Word]) -> None:
     # Only `command -v NAME` / `-V` reach here; running a command is a wrapper's job.
     if any(w.expands for w in args):
@@ -392,5 +399,6 @@ _SPECIAL = {
     "uniq": _writes_second, "xxd": _writes_second, "sort": _writes_second,
     "printf": _printf, "test": _test, "[": _test, "[[": _test, "export": _export,
     "unset": _unset, "set": _set, "ps": _ps, "command": _command, "date": _date,
+    "less": _pager, "more": _pager,
     "local": _export, "declare": _export, "typeset": _export, "readonly": _export,
 }  # fmt: skip

@@ -123,6 +123,14 @@ MUTATING = [
     # from a glob can be a file named `--files0-from=…` that makes wc read other files.
     "printenv HOME",
     "for f in *.py; do wc -l $f; done",
+    # Constructs the allow-list classifier refuses to guess about.
+    "less '+!touch x' README.md",
+    "echo ${x:-$(touch x)}",
+    "x='a[$(touch x)]'; echo $((x))",
+    "sort --outp=x README.md",
+    "git -C . -c core.pager=x log",
+    "GIT_EXTERNAL_DIFF=x git diff",
+    "export PAGER=x; git log",
 ]
 
 
