@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from openclaude_tui.core import danger, trust
+from openclaude_tui.core import bash_rules, danger, trust
 from openclaude_tui.core.pathgate import (
     PathArgumentError,
     glob_root,
@@ -136,19 +136,23 @@ class PermissionPolicy:
     def check(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
         """Allow, deny or ask for one validated call."""
         name = tool.name
-        commands = self._commands(name, args)
+        analysis = self.analyze(args["command"], cwd) if name == "Bash" else None
+        commands = bash_rules.command_forms(analysis)
         try:
             paths = self._paths(name, args, cwd)
         except PathArgumentError as error:
             return GateResult("deny", str(error))
-        denied = self._first_match(self.rules.deny, name, commands, paths, any_part=True)
+        denied = self._first_match(self.rules.deny, name, commands, paths)
+        denied = denied or bash_rules.partly_known_match(self.rules.deny, analysis)
+        denied = denied or bash_rules.denied_read(self.rules.deny, analysis, self.project_root)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
-        asked = self._first_match(self.rules.ask, name, commands, paths, any_part=True)
+        asked = self._first_match(self.rules.ask, name, commands, paths)
+        asked = asked or bash_rules.partly_known_match(self.rules.ask, analysis)
         outside = [p for p in paths if not self._inside(p)]
-        verdict = self.classify(args["command"], cwd) if name == "Bash" else None
+        verdict = analysis.verdict if analysis is not None else None
         mutating = not tool.read_only and not (verdict and verdict.level == "read_only")
         if self.mode == "plan" and mutating:
             return GateResult("deny", PLAN_MODE_REFUSAL)
@@ -161,7 +165,10 @@ class PermissionPolicy:
             return GateResult("ask", protected)
         if verdict is not None and verdict.level == "destructive":
             return GateResult("ask", "; ".join(verdict.reasons) or "destructive command")
-        allowed = self._first_match(self.rules.allow, name, commands, paths, any_part=False)
+        if analysis is not None:
+            allowed = bash_rules.allowing_rule(self.rules.allow, analysis)
+        else:
+            allowed = self._first_match(self.rules.allow, name, commands, paths)
         if allowed:
             return GateResult("allow", f"allowed by {allowed}")
         if not mutating:
@@ -176,7 +183,11 @@ class PermissionPolicy:
 
     def classify(self, command: str, cwd: Path) -> danger.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""
-        return danger.classify(command, self.project_root, cwd)
+        return self.analyze(command, cwd).verdict
+
+    def analyze(self, command: str, cwd: Path) -> danger.Analysis:
+        """What the shell classifier learned about a command run from ``cwd``."""
+        return danger.analyze(command, self.project_root, cwd)
 
     def request_for(
         self, call_id: str, tool: Tool, args: dict[str, Any], cwd: Path, reason: str
@@ -205,13 +216,18 @@ class PermissionPolicy:
             trial = copy.copy(self)
             trial.allow_edits_this_session = True
             return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
-        if tool.name != "Bash" or self.classify(args["command"], cwd).level == "destructive":
+        if tool.name != "Bash":
+            return ()
+        analysis = self.analyze(args["command"], cwd)
+        if analysis.verdict.level == "destructive":
             return ()
         proposed: list[Rule] = []
-        for command in self._commands("Bash", args):
-            if self.classify(command, cwd).level == "read_only":
+        # A command without findings is read-only and needs no rule; the others are named
+        # as the rules see them (`git -C . commit` offers `git commit`).
+        for info in analysis.commands:
+            if not info.findings:
                 continue
-            prefix = danger.command_prefix(command)
+            prefix = danger.command_prefix(info.normalized)
             try:
                 rule = Rule.parse(f"Bash({prefix}:*)")
             except RuleError:
@@ -281,11 +297,6 @@ class PermissionPolicy:
             _write_local(self.remember_file, data)
         return True
 
-    def _commands(self, name: str, args: dict[str, Any]) -> list[str]:
-        if name != "Bash":
-            return []
-        return danger.split_commands(args.get("command", "")) or [args.get("command", "")]
-
     def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:
         """The resolved paths a call touches, computed as the tool computes them."""
         if name == "Glob":
@@ -320,33 +331,20 @@ class PermissionPolicy:
         name: str,
         commands: list[str],
         paths: list[Path],
-        *,
-        any_part: bool,
     ) -> Rule | None:
         """The first rule matching the call.
 
-        For deny and ask rules one matching simple command is enough; an allow rule must
-        cover every simple command (read-only ones excepted), so ``Bash(npm test:*)`` does
-        not approve ``npm test && rm -rf x``.
+        For Bash (deny and ask rules) one matching command is enough; allow rules for
+        Bash go through ``bash_rules.allowing_rule``.
         """
         candidates = [rule for rule, _ in rules if rule.covers_tool(name)]
         if not candidates:
             return None
         if name == "Bash":
-            if any_part:
-                for rule in candidates:
-                    if any(rule.matches_command(c) for c in commands):
-                        return rule
-                return None
-            used: Rule | None = None
-            for command in commands:
-                rule = next((r for r in candidates if r.matches_command(command)), None)
-                if rule is None:
-                    if self.classify(command, self.project_root).level == "read_only":
-                        continue
-                    return None
-                used = used or rule
-            return used
+            for rule in candidates:
+                if any(rule.matches_command(c) for c in commands):
+                    return rule
+            return None
         for rule in candidates:
             if rule.specifier is None:
                 return rule

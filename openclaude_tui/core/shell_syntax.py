@@ -4,6 +4,9 @@ It knows quoting (single, double, ``$'…'``, backslashes), command substitution
 and backticks), process substitution, ``( … )`` subshells, ``{ …; }`` groups, the control
 operators, redirections, here-documents and comments. It does not expand anything: words
 keep a quote-removed ``value`` and flags saying whether an expansion or a glob is in them.
+What it cannot evaluate without running code (``${…}`` with an operator, ``$((…))`` naming
+a variable, brace expansion, ``$'…'`` escapes, ``((…))``) is marked *opaque* with a reason,
+so that a caller can refuse to guess.
 
 The parser is lenient: malformed input (an unterminated quote, a stray parenthesis) still
 yields every command it could find, plus a list of problems, so callers can stay cautious
@@ -13,7 +16,17 @@ without losing sight of the parts they did understand.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from openclaude_tui.core.shell_words import (
+    Redirect,
+    Script,
+    SimpleCommand,
+    Word,
+    operands,
+    short_flags,
+)
+
+__all__ = ["Redirect", "Script", "SimpleCommand", "Word", "operands", "parse", "short_flags"]
 
 # Characters that end an unquoted word.
 _METACHARS = frozenset(" \t\n;&|<>()")
@@ -25,79 +38,10 @@ _KEYWORDS = frozenset(
 # Words that open a header line (loop variables, case subjects) rather than a command.
 _HEADERS = frozenset({"for", "select", "case"})
 _REDIRECT = re.compile(r"(\d*|\{\w+\})(>>|>\||>&|>|<<<|<<-|<<|<>|<&|<)|&>>|&>")
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
-
-
-@dataclass
-class Word:
-    """One shell word.
-
-    Attributes:
-        raw: The source text of the word.
-        value: The word after quote removal; expansions are left as their source text.
-        quoted: Some part of it was quoted or escaped.
-        expands: It holds a parameter expansion or a command substitution, so its value
-            is only known at run time.
-        glob: It holds an unquoted ``*``, ``?`` or ``[``.
-        start: Offset of the word in the source it was parsed from.
-    """
-
-    raw: str
-    value: str
-    quoted: bool = False
-    expands: bool = False
-    glob: bool = False
-    start: int = 0
-
-    @property
-    def is_assignment(self) -> bool:
-        """Whether the word is a ``NAME=value`` assignment."""
-        return _ASSIGNMENT.match(self.raw) is not None
-
-
-@dataclass
-class Redirect:
-    """A redirection: ``op`` such as ``>``, ``>>``, ``&>``, ``<``, ``<<``, ``>&``."""
-
-    op: str
-    target: Word | None
-
-    @property
-    def writes(self) -> bool:
-        """Whether it opens a file for writing (fd duplications excluded)."""
-        if self.op in (">&", "<&"):
-            return self.target is not None and not re.fullmatch(r"\d*-?", self.target.value)
-        return self.op in (">", ">>", ">|", "&>", "&>>", "<>")
-
-
-@dataclass
-class SimpleCommand:
-    """A simple command: its words, its redirections and what ran inside its words.
-
-    ``nested`` holds the commands of its command and process substitutions, which the
-    shell runs before or alongside it.
-    """
-
-    words: list[Word]
-    redirects: list[Redirect]
-    text: str
-    nested: list[SimpleCommand] = field(default_factory=list)
-
-
-@dataclass
-class Script:
-    """Everything found in a command line.
-
-    Attributes:
-        commands: Every simple command, each before the ones nested inside it.
-        pipelines: Each pipeline as a list of its stages, each stage being the simple
-            commands inside it (a stage is a subshell or group when it holds several).
-        errors: Problems met while parsing, as short sentences.
-    """
-
-    commands: list[SimpleCommand] = field(default_factory=list)
-    pipelines: list[list[list[SimpleCommand]]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+# `${NAME}`, `${1}`, `${@}`: the forms of `${…}` that only substitute a value.
+_PLAIN_BRACED = re.compile(r"\$\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!-])\}")
+# Brace expansion needs an unquoted `{`, then a `,` or `..`, then a `}`.
+_BRACE_EXPANSION = re.compile(r"\{.*(?:,|\.\.).*\}", re.DOTALL)
 
 
 def parse(source: str) -> Script:
@@ -105,38 +49,6 @@ def parse(source: str) -> Script:
     script = Script()
     _Parser(source, script).parse_list(closer=None)
     return script
-
-
-def operands(args: list[Word], takes_value: frozenset[str] = frozenset()) -> list[Word]:
-    """Arguments that are not options (everything after ``--`` counts).
-
-    ``takes_value`` names options whose value is the next word, which is skipped.
-    """
-    result: list[Word] = []
-    skip = False
-    options_done = False
-    for word in args:
-        value = word.value
-        if skip:
-            skip = False
-        elif options_done or not value.startswith("-") or value == "-":
-            result.append(word)
-        elif value == "--":
-            options_done = True
-        elif value in takes_value:
-            skip = True
-    return result
-
-
-def short_flags(args: list[Word]) -> set[str]:
-    """Letters of the single-dash option clusters (``-xdf`` gives x, d, f)."""
-    letters: set[str] = set()
-    for word in args:
-        if word.value == "--":
-            break
-        if word.value.startswith("-") and not word.value.startswith("--"):
-            letters.update(word.value[1:])
-    return letters
 
 
 class _Parser:
@@ -206,7 +118,11 @@ class _Parser:
         self._skip_blanks()
         if self._peek() == "(":
             if self._peek(1) == "(":
+                start = self.pos
                 self._skip_arithmetic(2)
+                text = self.src[start : self.pos]
+                word = Word(text, text, start=start, opaque="arithmetic command ((…))")
+                self.script.commands.append(SimpleCommand([word], [], text))
                 return
             self.pos += 1
             self.parse_list(closer=")")
@@ -285,6 +201,10 @@ class _Parser:
         nested = self.script.commands[index:]
         kept = self._strip_keywords(words)
         if kept is None:
+            # A loop or case header is no command, but its words are still expanded.
+            for word in words:
+                if word.opaque and word.opaque not in self.script.opaque:
+                    self.script.opaque.append(word.opaque)
             return
         first = next((pos for pos, token in tokens if token is kept[0]), None) if kept else None
         if first is None:
@@ -349,11 +269,15 @@ class _Parser:
             if expands:
                 # An unquoted delimiter lets `$(…)` and backticks in the body run.
                 body = _Parser(self.src[body_start:body_end], self.script)
-                body.read_double_quoted(terminator=None)
+                _, _, opaque = body.read_double_quoted(terminator=None)
+                if opaque and opaque not in self.script.opaque:
+                    self.script.opaque.append(opaque)
 
     def _read_word(self) -> Word | None:
         start = self.pos
         value: list[str] = []
+        # The unquoted characters, with "x" for each quoted or expanded part.
+        skeleton: list[str] = []
         word = Word("", "", start=start)
         if self._peek() in "<>" and self._peek(1) == "(":
             self.pos += 2
@@ -364,6 +288,7 @@ class _Parser:
             char = self.src[self.pos]
             if char in _METACHARS:
                 break
+            skeleton.append("x")
             if char == "\\":
                 nxt = self._peek(1)
                 self.pos += 2
@@ -380,26 +305,34 @@ class _Parser:
                 word.quoted = True
             elif char == '"':
                 self.pos += 1
-                text, expands = self.read_double_quoted(terminator='"')
+                text, expands, opaque = self.read_double_quoted(terminator='"')
                 value.append(text)
                 word.quoted = True
                 word.expands |= expands
+                word.opaque = word.opaque or opaque
             elif char == "$" and self._peek(1) == "'":
-                value.append(self._read_ansi_c_quote())
+                text = self._read_ansi_c_quote()
+                value.append(text)
                 word.quoted = True
+                if "\\" in text:
+                    word.opaque = word.opaque or "$'…' quoting with escapes"
             elif char in "$`":
-                text, expands = self._read_expansion()
+                text, expands, opaque = self._read_expansion()
                 value.append(text)
                 word.expands |= expands
+                word.opaque = word.opaque or opaque
             else:
                 word.glob |= char in "*?["
                 value.append(char)
+                skeleton[-1] = char
                 self.pos += 1
         self.pos = min(self.pos, len(self.src))
         if self.pos == start:
             return None
         word.raw = self.src[start : self.pos]
         word.value = "".join(value)
+        if _BRACE_EXPANSION.search("".join(skeleton)):
+            word.opaque = word.opaque or "brace expansion"
         return word
 
     def _read_ansi_c_quote(self) -> str:
@@ -412,18 +345,19 @@ class _Parser:
         self.pos = min(probe + 1, len(self.src))
         return text
 
-    def read_double_quoted(self, terminator: str | None) -> tuple[str, bool]:
+    def read_double_quoted(self, terminator: str | None) -> tuple[str, bool, str | None]:
         """Read up to the closing quote (or the end, for a here-document body).
 
-        Returns the text and whether it holds an expansion.
+        Returns the text, whether it holds an expansion, and why it is opaque (or None).
         """
         value: list[str] = []
         expands = False
+        opaque: str | None = None
         while self.pos < len(self.src):
             char = self.src[self.pos]
             if terminator is not None and char == terminator:
                 self.pos += 1
-                return "".join(value), expands
+                return "".join(value), expands, opaque
             if char == "\\":
                 nxt = self._peek(1)
                 if nxt in ('"', "\\", "$", "`"):
@@ -432,19 +366,24 @@ class _Parser:
                     value.append(char + nxt)
                 self.pos += 2
             elif char in "$`":
-                text, expanded = self._read_expansion()
+                text, expanded, why = self._read_expansion()
                 value.append(text)
                 expands |= expanded
+                opaque = opaque or why
             else:
                 value.append(char)
                 self.pos += 1
         self.pos = min(self.pos, len(self.src))
         if terminator is not None:
             self._error("unterminated double quote")
-        return "".join(value), expands
+        return "".join(value), expands, opaque
 
-    def _read_expansion(self) -> tuple[str, bool]:
-        """Read ``$…`` or a backtick substitution; returns its text and whether it expands."""
+    def _read_expansion(self) -> tuple[str, bool, str | None]:
+        """Read ``$…`` or a backtick substitution.
+
+        Returns its text, whether it expands, and why it is opaque (None when evaluating
+        it only substitutes a value or runs the commands parsed out of it).
+        """
         start = self.pos
         if self.src[self.pos] == "`":
             end = self.pos + 1
@@ -455,24 +394,38 @@ class _Parser:
             inner = re.sub(r"\\([$`\\])", r"\1", self.src[self.pos + 1 : end])
             _Parser(inner, self.script).parse_list(closer=None)
             self.pos = min(end + 1, len(self.src))
-            return self.src[start : self.pos], True
+            return self.src[start : self.pos], True, None
         nxt = self._peek(1)
+        opaque: str | None = None
         if nxt == "(" and self._peek(2) == "(":
             self._skip_arithmetic(3)
+            # Only digits and operators are safe: a variable's value is itself evaluated,
+            # and `a[$(cmd)]` in it runs cmd.
+            if re.search(r"[^0-9\s+*/%()<>=!&|^~?:,-]", self.src[start + 3 : self.pos - 2]):
+                opaque = "arithmetic expansion $((…)) of a variable"
         elif nxt == "(":
             self.pos += 2
             self._parse_nested(")")
         elif nxt == "{":
             self._skip_braces()
+            named = re.match(r"\$\{[!#]?([A-Za-z_][A-Za-z0-9_]*)", self.src[start : self.pos])
+            if named:
+                self.script.variables.append(named.group(1))
+            if not _PLAIN_BRACED.fullmatch(self.src[start : self.pos]):
+                opaque = "parameter expansion ${…} with an operator"
+        elif nxt in ('"', "["):
+            self.pos += 1
+            return "$", True, '$"…" or $[…] quoting'
         elif nxt and (nxt.isalnum() or nxt in "_@*#?$!-"):
             self.pos += 2
             if nxt.isalpha() or nxt == "_":
                 while self._peek() and (self._peek().isalnum() or self._peek() == "_"):
                     self.pos += 1
+                self.script.variables.append(self.src[start + 1 : self.pos])
         else:
             self.pos += 1
-            return "$", False
-        return self.src[start : self.pos], True
+            return "$", False, None
+        return self.src[start : self.pos], True, opaque
 
     def _skip_braces(self) -> None:
         """Skip a ``${…}`` parameter expansion."""

@@ -315,9 +315,9 @@ async def test_a_change_that_would_fail_is_not_put_to_the_user(
 
 async def test_allow_once_then_always(scripted_server: ScriptedServer, tmp_path: Path) -> None:
     scripted_server.script(
-        Turn(tool_calls=[call("Bash", command="echo one > one.txt")]),
-        Turn(tool_calls=[call("Bash", command="echo two > two.txt")]),
-        Turn(tool_calls=[call("Bash", command="echo three > three.txt")]),
+        Turn(tool_calls=[call("Bash", command="touch one.txt")]),
+        Turn(tool_calls=[call("Bash", command="touch two.txt")]),
+        Turn(tool_calls=[call("Bash", command="touch three.txt")]),
         Turn(text="all written"),
     )
     answers = Answers(Decision("allow_once"), Decision("allow_always"))
@@ -325,7 +325,7 @@ async def test_allow_once_then_always(scripted_server: ScriptedServer, tmp_path:
     await agent.run_turn("write files")
     await agent.close()
     assert len(answers.requests) == 2, "the third call matched the remembered rule"
-    assert answers.requests[1].always_rule == "Bash(echo:*)"
+    assert answers.requests[1].always_rule == "Bash(touch:*)"
     assert [p.name for p in sorted(tmp_path.glob("*.txt"))] == ["one.txt", "three.txt", "two.txt"]
 
 

@@ -53,7 +53,6 @@ READ_ONLY = [
     "python --version",
     "python3 -V",
     "pwd; whoami; uname -a",
-    "printenv HOME",
     "env FOO=1 ls",
     "true && false || echo x",
     "echo $((1 + 2))",
@@ -64,7 +63,7 @@ READ_ONLY = [
     "which python3 && command -v git",
     "stat a b && file a",
     "tree -L 2",
-    "for f in *.py; do wc -l $f; done",
+    "for f in src/*.py; do echo $f; done",
     "if [[ -f x && -d y ]]; then echo both; fi",
     "echo 'a;b' && echo \"c|d\"",
     "ls &",
@@ -120,6 +119,18 @@ MUTATING = [
     "sort -o sorted.txt data.txt",
     "bash -c 'touch x'",
     "timeout 5 npm test",
+    # Both were read-only before; both were bypasses: printenv prints secrets, and `$f`
+    # from a glob can be a file named `--files0-from=…` that makes wc read other files.
+    "printenv HOME",
+    "for f in *.py; do wc -l $f; done",
+    # Constructs the allow-list classifier refuses to guess about.
+    "less '+!touch x' README.md",
+    "echo ${x:-$(touch x)}",
+    "x='a[$(touch x)]'; echo $((x))",
+    "sort --outp=x README.md",
+    "git -C . -c core.pager=x log",
+    "GIT_EXTERNAL_DIFF=x git diff",
+    "export PAGER=x; git log",
 ]
 
 
@@ -328,8 +339,15 @@ def test_command_prefix(command: str, prefix: str) -> None:
     assert command_prefix(command) == prefix
 
 
+@pytest.mark.parametrize("command", ["cat a\x00b", "cd \x00; ls", "echo > a\x00", "ls *\x00"])
+def test_a_nul_byte_is_not_read_only_and_raises_nothing(project: Path, command: str) -> None:
+    assert level(command, project) == "mutating"
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab $`'\"\\;&|()<>{}#\n=-*~/.!")), max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from(list("ab $`'\"\\;&|()<>{}#\n=-*~/.!\x00[]:%@")), max_size=40)
+)
 def test_never_raises_on_arbitrary_input(command: str) -> None:
     root = Path("/nonexistent/project")
     verdict = classify(command, root, root)

@@ -18,7 +18,7 @@ import asyncio
 import os
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class Attempt:
     id: str
     tool: str
     args: dict[str, Any]
+    _: KW_ONLY
     mode: str = "default"
     allow: tuple[str, ...] = ()
     ask: tuple[str, ...] = ()

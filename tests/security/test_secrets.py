@@ -38,7 +38,8 @@ WHOLE_ENV = [
     bash("export-p", "export -p"),
     bash("declare-p", "declare -p"),
     bash("set", "set"),
-    bash("compgen", 'for v in $(compgen -v); do echo "$v=${{!v}}"; done'),
+    # Values capped so that long shell variables do not push the control past the output budget.
+    bash("compgen", 'for v in $(compgen -v); do printf "%s=%.120s\\n" "$v" "${{!v}}"; done'),
     bash("subshell-env", "bash -c env"),
     bash("sh-env", "sh -c env"),
     bash("python-environ", "python3 -c 'import os; print(dict(os.environ))'"),

@@ -18,6 +18,7 @@ import contextlib
 import os
 import re
 import secrets
+import shlex
 import signal
 import tempfile
 import time
@@ -28,6 +29,7 @@ from typing import Any
 
 from openclaude_tui.core.events import Event, ToolOutput
 from openclaude_tui.core.secret_env import scrubbed_environment
+from openclaude_tui.core.shell_env import WRAPPER_PREFIX
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 
 STATE_KEY = "shell"
@@ -50,15 +52,26 @@ _CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 
 # One line, so that bash reports errors in the command as `line 1`, not a wrapper line.
 # `finish` runs on every exit (also `exit N` and SIGTERM), reports, then waits for jobs.
+# The state file and the marker are literals, out of the command's reach, and the
+# wrapper's names carry a fresh random part per call (under WRAPPER_PREFIX, which the
+# classifier treats as off limits): a command cannot redirect, unset or redefine them.
 _WRAPPER = (
-    "__oc_cmd=$1 __oc_state=$2 __oc_mark=$3; shift 3; exec 9>&1; "
-    "__oc_finish() { __oc_status=$?; trap - EXIT; trap '' TERM; "
-    '{ printf "%s\\n" "$__oc_status"; pwd -P 2>/dev/null || pwd; jobs -p; } '
-    '>"$__oc_state" 2>/dev/null; printf "%s" "$__oc_mark" >&9; '
-    'exec >/dev/null 2>&1 9>&-; wait; exit "$__oc_status"; }; '
-    "trap __oc_finish EXIT; trap 'exit 143' TERM; "
-    'eval "$__oc_cmd"'
+    "{p}cmd=$1; shift; exec 9>&1; "
+    "{p}finish() {{ {p}status=$?; trap - EXIT; trap '' TERM; "
+    '{{ printf "%s\\n" "${p}status"; pwd -P 2>/dev/null || pwd; jobs -p; }} '
+    ">|{state} 2>/dev/null; printf %s {mark} >&9; "
+    'exec >/dev/null 2>&1 9>&-; wait; exit "${p}status"; }}; '
+    "trap {p}finish EXIT; trap 'exit 143' TERM; "
+    'eval "${p}cmd"'
 )
+
+
+def wrapper_script(state_path: str, mark: str) -> str:
+    """The wrapper around one command, with names no command can guess."""
+    prefix = f"{WRAPPER_PREFIX}{secrets.token_hex(8)}_"
+    return _WRAPPER.format(p=prefix, state=shlex.quote(state_path), mark=shlex.quote(mark))
+
+
 # Terminal escape sequences: CSI (colours, cursor), OSC (titles, links), DCS and the rest.
 _ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"
@@ -427,7 +440,7 @@ class _Run:
     async def go(self, cwd: Path, state_path: str) -> ToolResult:
         spawn = asyncio.ensure_future(
             asyncio.create_subprocess_exec(
-                "bash", "-c", _WRAPPER, "bash", self.command, state_path, self.mark,
+                "bash", "-c", wrapper_script(state_path, self.mark), "bash", self.command,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
