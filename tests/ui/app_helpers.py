@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from openclaude_tui.config import Config, Overrides, load_config
@@ -101,3 +103,20 @@ async def ask_for_approval(pilot: Pilot[object], prompt: str) -> PermissionScree
     modal = pilot.app.screen
     assert isinstance(modal, PermissionScreen)
     return modal
+
+
+async def burst(pilot: Pilot[object], *keys: str) -> None:
+    """Send ``keys`` in one go, as a terminal delivers what arrived in one read, then let the
+    app handle them. Each is one character or a key name (``"backspace"``, ``"ctrl+u"``)."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else _character_to_key(key)
+            event = events.Key(name, key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()

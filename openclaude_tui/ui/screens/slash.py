@@ -19,7 +19,7 @@ KEYS = (
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     ("Esc", "interrupt the agent; in the chat pane, back to the prompt"),
-    ("Ctrl+C", "interrupt; twice on an idle app to quit"),
+    ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),
     ("Ctrl+Q", "quit"),
     ("Shift+Tab", "next permission mode"),
     ("Tab", "move between the prompt, the chat pane and the sidebar"),
