@@ -115,6 +115,8 @@ class ReviewScreen(Screen[None]):
     """
 
     CSS_PATH = "review.tcss"
+    # Nothing has the focus while the diffs load, so keys typed meanwhile act on nothing.
+    AUTO_FOCUS = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "revert(False)", "Revert hunk"),
@@ -132,6 +134,7 @@ class ReviewScreen(Screen[None]):
         self.reviewer = reviewer
         self.loaded = asyncio.Event()
         self._busy = False
+        self._problem = ""
 
     def compose(self) -> ComposeResult:
         """Title, file list beside the diff, search bar, keys."""
@@ -140,13 +143,14 @@ class ReviewScreen(Screen[None]):
             yield OptionList(id="files")
             with Vertical(id="diff-pane"):
                 yield DiffView([], id="diff")
-                yield Static("No changes to review.", id="empty")
+                yield Static("Reading the changes…", id="empty")
         yield Input(placeholder="Search the diff; Enter finds the next match", id="search")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the diffs off the event loop."""
-        self.query_one(DiffView).focus()
+        """Load the diffs off the event loop (the diff takes the focus once shown)."""
+        self.view.display = False
+        self.query_one("#empty").display = True
         self.reload()
 
     @property
@@ -158,19 +162,27 @@ class ReviewScreen(Screen[None]):
     async def reload(self) -> None:
         """Read the diffs again and show them."""
         self._show(await self._load())
-        self.loaded.set()
+        if not self.loaded.is_set():
+            if self.view.display:
+                self.view.focus()
+            self.loaded.set()
+        self.refresh_bindings()
 
     async def _load(self) -> list[ReviewFile]:
+        self._problem = ""
         try:
             return await asyncio.to_thread(self.reviewer.load)
         except ReviewError as error:
+            self._problem = str(error)
             self.notify(str(error), severity="error", title="Cannot read the changes")
             return []
 
     def _show(self, files: list[ReviewFile]) -> None:
         captions = [ORIGIN_LABELS[file.origin] for file in files]
         self.view.set_diffs([file.diff for file in files], captions)
-        self.query_one("#empty").display = not files
+        empty = self.query_one("#empty", Static)
+        empty.update(self._empty_text())
+        empty.display = not files
         self.view.display = bool(files)
         added = sum(file.diff.added for file in files)
         removed = sum(file.diff.removed for file in files)
@@ -205,6 +217,13 @@ class ReviewScreen(Screen[None]):
         files_list.add_options(options)
         self._mark_file(self.view.current_file)
         self.refresh_bindings()
+
+    def _empty_text(self) -> Content:
+        """What the pane says when there is nothing to show: why, and what was compared."""
+        title = self.reviewer.source.title
+        if self._problem:
+            return Content.assemble(("Cannot read the changes", "bold"), f"\n\n{self._problem}")
+        return Content.assemble(("No changes", "bold"), f"\n\n{title}: nothing differs.")
 
     # Keeping the list and the diff together
 
@@ -241,9 +260,17 @@ class ReviewScreen(Screen[None]):
         return (file, local) if owner == view.current_file else (file, None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide staging where it does not apply, and everything while an operation runs."""
+        """Hide staging where it does not apply, and everything while an operation runs.
+
+        Until the diffs are shown, only closing works: a key typed while they load (the
+        ``r`` of a word meant for the prompt) must not act on a diff nobody has seen.
+        """
+        if action != "close" and not self.loaded.is_set():
+            return None
         if action in ("revert", "stage", "undo") and self._busy:
             return None
+        if action == "revert" and not self.reviewer.files:
+            return False
         if action == "stage":
             current = self._current() if self.is_mounted else None
             if current is None or not self.reviewer.can_stage(current[0]):
