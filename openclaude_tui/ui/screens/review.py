@@ -4,8 +4,9 @@
 working tree against HEAD, a commit range). Keys: ``n``/``p`` hunk, ``]``/``[`` file,
 ``s`` split, ``z`` fold, ``g``/``G`` top and bottom, ``/`` search (Enter for the next match),
 ``r`` revert the hunk (after a confirmation), ``R`` the whole file, ``a``/``A`` stage (or
-unstage a staged change), ``u`` undo the last revert or stage, Tab to the file list, ``q``
-or Esc to close. ``ReviewApp`` runs the screen on its own (``openclaude review``).
+unstage a staged change), ``u`` undo the last revert or stage, Tab to the file list, ``?``
+every key (the footer keeps those that fit), ``q`` or Esc to close. ``ReviewApp`` runs the
+screen on its own (``openclaude review``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import HelpPanel, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
 from openclaude_tui.core.review import Reviewer, describe_hunks
 from openclaude_tui.ui.widgets.diff_view import DiffView
+from openclaude_tui.ui.widgets.key_footer import KeyFooter
 
 # The file list's width in review.tcss, used before the list is laid out.
 FILE_LIST_WIDTH = 36
@@ -126,8 +128,27 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("tab", "switch_focus", "Files", show=False),
+        Binding("question_mark", "keys", "Keys", key_display="?"),
         Binding("q,escape", "close", "Close"),
     ]
+    # The footer's keys, most important first: narrower footers drop the last ones
+    # (``?`` lists them all).
+    FOOTER_KEYS: ClassVar[tuple[str, ...]] = (
+        "close",
+        "keys",
+        "revert(False)",
+        "next_hunk",
+        "previous_hunk",
+        "next_file",
+        "previous_file",
+        "undo",
+        "search",
+        "stage(False)",
+        "revert(True)",
+        "stage(True)",
+        "toggle_split",
+        "fold",
+    )
 
     def __init__(self, reviewer: Reviewer) -> None:
         super().__init__()
@@ -145,7 +166,7 @@ class ReviewScreen(Screen[None]):
                 yield DiffView([], id="diff")
                 yield Static("Reading the changes…", id="empty")
         yield Input(placeholder="Search the diff; Enter finds the next match", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Load the diffs off the event loop (the diff takes the focus once shown)."""
@@ -346,6 +367,14 @@ class ReviewScreen(Screen[None]):
             self.view.focus()
         else:
             files_list.focus()
+
+    def action_keys(self) -> None:
+        """Show or hide the list of every key (the footer shows those that fit)."""
+        panels = self.query(HelpPanel)
+        if panels:
+            panels.remove()
+        else:
+            self.mount(HelpPanel())
 
     def action_close(self) -> None:
         """Close the search bar if it is open, else the screen."""
