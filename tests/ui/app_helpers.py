@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from textual import events
+from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
@@ -60,7 +61,7 @@ def main_screen(app: object) -> MainScreen:
 
 def screen_text(app: object) -> str:
     """What the terminal shows, as plain text."""
-    assert isinstance(app, OpenClaudeApp)
+    assert isinstance(app, App)
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 

@@ -19,6 +19,7 @@ from tests.ui.app_helpers import (
     main_screen,
     make_app,
     make_config,
+    screen_text,
     send,
     wait_for,
 )
@@ -105,13 +106,9 @@ async def test_question_mark_lists_every_review_key(project: Path) -> None:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
-        listed = _screen_text(app)
+        listed = screen_text(app)
         for description in ("Revert file", "Stage hunk", "Split", "Fold", "Prev file", "Close"):
             assert description in listed
         await pilot.press("question_mark")
         await pilot.pause()
         assert not screen.query(HelpPanel)
-
-
-def _screen_text(app: ReviewApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
