@@ -15,6 +15,7 @@ from openclaude_tui.config import Config, Overrides, load_config
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
+from openclaude_tui.ui.screens.review import ReviewScreen
 
 FIXED_NOW = datetime(2026, 1, 15, 9, 30)
 # A port where nothing listens (discard): connecting is refused at once.
@@ -121,3 +122,15 @@ async def burst(pilot: Pilot[object], *keys: str) -> None:
         driver.send_message(event)
     await pilot.pause()
     await pilot.pause()
+
+
+async def open_review(pilot: Pilot[object], argument: str = "worktree") -> ReviewScreen:
+    """Once the session is ready, run ``/diff argument`` and wait until its diffs are shown."""
+    await idle(pilot)
+    await send(pilot, f"/diff {argument}")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    await screen.loaded.wait()
+    await pilot.pause()
+    return screen

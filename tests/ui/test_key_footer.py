@@ -19,8 +19,8 @@ from tests.ui.app_helpers import (
     main_screen,
     make_app,
     make_config,
+    open_review,
     screen_text,
-    send,
     wait_for,
 )
 
@@ -49,13 +49,7 @@ async def test_the_review_footer_keeps_close_and_undo_and_cuts_no_key(
 ) -> None:
     app = make_app(make_config(changed(project), CLOSED_URL))
     async with app.run_test(size=(width, 30)) as pilot:
-        await idle(pilot)
-        await send(pilot, "/diff worktree")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
-        await screen.loaded.wait()
-        await pilot.pause()
+        screen = await open_review(pilot)
         footer = screen.query_one(Footer)
         await wait_for(pilot, lambda: bool(footer.query(FooterKey)))
         shown = [key.description for key in shown_keys(footer)]

@@ -19,9 +19,8 @@ from tests.ui.app_helpers import (
     idle,
     make_app,
     make_config,
+    open_review,
     screen_text,
-    send,
-    wait_for,
 )
 from tests.ui.conftest import git
 
@@ -142,12 +141,7 @@ async def test_in_the_app_the_search_bar_shows_its_text_and_the_confirmation_dra
     (project / "notes.txt").write_text("changed line\n")
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(100, 24)) as pilot:
-        await idle(pilot)
-        await send(pilot, "/diff worktree")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
-        await loaded(pilot, screen)
+        await open_review(pilot)
         await pilot.press("slash", *"needle")
         assert "needle" in screen_text(app)
         await pilot.press("escape")
