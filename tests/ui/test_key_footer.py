@@ -106,3 +106,7 @@ async def test_question_mark_lists_every_review_key(project: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert not screen.query(HelpPanel)
+        # Esc closes the list first, then the screen.
+        await pilot.press("question_mark", "escape")
+        await pilot.pause()
+        assert not screen.query(HelpPanel) and app.screen is screen

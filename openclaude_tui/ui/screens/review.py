@@ -377,7 +377,11 @@ class ReviewScreen(Screen[None]):
             self.mount(HelpPanel())
 
     def action_close(self) -> None:
-        """Close the search bar if it is open, else the screen."""
+        """Close the list of keys or the search bar if one is open, else the screen."""
+        panels = self.query(HelpPanel)
+        if panels:
+            panels.remove()
+            return
         search = self.query_one("#search", Input)
         if search.display:
             search.display = False
