@@ -11,7 +11,15 @@ from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from tests.scripted_server import ScriptedServer
-from tests.ui.app_helpers import CLOSED_URL, burst, idle, main_screen, make_app, make_config
+from tests.ui.app_helpers import (
+    CLOSED_URL,
+    burst,
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    wait_for,
+)
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -24,9 +32,9 @@ async def test_keys_in_one_burst_are_applied_in_order(project: Path) -> None:
         # Backspace after "b" removes "b", not the "c" typed after it; Ctrl+U empties the
         # line typed so far, not what follows; Ctrl+J breaks the line where it was pressed.
         await burst(pilot, *"ab", "backspace", "c", "ctrl+u", *"de", "ctrl+j", *"fg")
-        assert prompt.text == "de\nfg"
+        await wait_for(pilot, lambda: prompt.text == "de\nfg")
         await burst(pilot, "backspace", "backspace", "backspace", *"xy", "ctrl+j", "z")
-        assert prompt.text == "dexy\nz"
+        await wait_for(pilot, lambda: prompt.text == "dexy\nz")
 
 
 async def test_enter_runs_a_command_typed_in_full_not_the_highlighted_longer_one(
@@ -57,9 +65,13 @@ async def test_a_command_typed_in_one_burst_runs_itself(
         # The list opens at "/" (with /help first); the rest arrives before it follows.
         await pilot.press("/")
         await burst(pilot, *"clear", "enter")
-        items = screen.chat.items
-        assert not any(isinstance(item, PanelItem) for item in items)  # no /help
-        assert [i.text for i in items if isinstance(i, NoticeItem)][-1] == "New conversation"
+
+        def cleared() -> bool:
+            notices = [i.text for i in screen.chat.items if isinstance(i, NoticeItem)]
+            return notices[-1:] == ["New conversation"]
+
+        await wait_for(pilot, cleared)
+        assert not any(isinstance(item, PanelItem) for item in screen.chat.items)  # no /help
         assert screen.prompt_input.text == ""
 
 
