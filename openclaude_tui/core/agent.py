@@ -219,12 +219,17 @@ class Agent:
         self.emit(event)
         return event
 
-    async def compact(self, focus: str | None = None) -> CompactResult | None:
-        """Summarise older work now; None when it would not help (``compactor.reason`` says why)."""
+    async def compact(
+        self, focus: str | None = None, *, requested: bool = False
+    ) -> CompactResult | None:
+        """Summarise older work now (all but the last exchange when ``requested`` by the
+        user); None when it would not help (``compactor.reason`` says why)."""
         if self.compactor is None:
             return None
         summarise = model_summariser(self.provider, self.compactor.window)
-        result = await self.compactor.compact(self.messages, summarise, focus=focus)
+        result = await self.compactor.compact(
+            self.messages, summarise, focus=focus, requested=requested
+        )
         if result is not None:
             self.messages[:] = result.messages
             self.last_prompt_tokens = None

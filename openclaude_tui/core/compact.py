@@ -107,9 +107,10 @@ class CompactResult:
         how = (
             "from the tool log (the model's summary failed)" if self.mechanical else "by the model"
         )
+        saved = self.tokens_before - self.tokens_after
         return (
-            f"compacted the conversation from about {self.tokens_before:,} to "
-            f"{self.tokens_after:,} tokens; the earlier work was summarised {how}"
+            f"compacted the conversation: about {self.tokens_before:,} → {self.tokens_after:,} "
+            f"tokens ({saved:,} saved); the earlier work was summarised {how}"
         )
 
 
@@ -265,21 +266,34 @@ class Compactor:
         return True
 
     async def compact(
-        self, messages: Sequence[Message], summarise: Summarise, *, focus: str | None = None
+        self,
+        messages: Sequence[Message],
+        summarise: Summarise,
+        *,
+        focus: str | None = None,
+        requested: bool = False,
     ) -> CompactResult | None:
         """Compact ``messages`` (without the system prompt), or None when it would not help.
 
         When None is returned, ``reason`` says why.
+
+        Args:
+            messages: The conversation.
+            summarise: Writes the summary.
+            focus: What the summary should concentrate on.
+            requested: The user asked (``/compact``): everything but the last exchange is
+                summarised, and any saving is worth it.
         """
         size = estimate_tokens(messages)
-        if removable_tokens(messages, self.keep_recent_tokens) < size * MIN_GAIN:
+        keep = 0 if requested else self.keep_recent_tokens
+        removable = removable_tokens(messages, keep)
+        if removable == 0 or (not requested and removable < size * MIN_GAIN):
             self.reason = "too little is old enough to summarise"
             self._size_after_last = size
             return None
-        result = await compact(
-            messages, summarise, keep_recent_tokens=self.keep_recent_tokens, focus=focus
-        )
-        if result.tokens_after > size * (1 - MIN_GAIN):
+        result = await compact(messages, summarise, keep_recent_tokens=keep, focus=focus)
+        least_gain = 0.0 if requested else MIN_GAIN
+        if result.tokens_after >= size * (1 - least_gain):
             self.reason = "the summary would not make the conversation meaningfully smaller"
             self._size_after_last = size
             return None

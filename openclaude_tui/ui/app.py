@@ -88,7 +88,8 @@ class OpenClaudeApp(App[int]):
         return screen
 
     def action_interrupt_or_quit(self) -> None:
-        """Ctrl+C: copy a selection, else interrupt, else quit on a second press."""
+        """Ctrl+C: copy a selection, else interrupt, else clear the prompt, else quit on a
+        second press."""
         from openclaude_tui.ui.screens.permission import PermissionAnswer, PermissionScreen
 
         focused = self.focused
@@ -102,6 +103,14 @@ class OpenClaudeApp(App[int]):
         main = self.main_screen
         if main.running:
             main.action_interrupt()
+            return
+        prompt = main.prompt_input
+        if screen is main and prompt.text:
+            # As in a shell: a draft is dropped first (Ctrl+Z brings it back); only an
+            # empty prompt arms quitting.
+            prompt.clear()
+            prompt.focus()
+            self._quit_pressed = None
             return
         now = self.clock()
         if self._quit_pressed is not None and now - self._quit_pressed <= QUIT_WINDOW:

@@ -207,7 +207,7 @@ class AgentSession:
             self._post(messages.NoticePosted("nothing to compact yet", "info"))
             return
         try:
-            result = await self.agent.compact(focus)
+            result = await self.agent.compact(focus, requested=True)
         except ProviderError as error:
             self._fail(str(error))
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -42,3 +43,19 @@ def parse(line: str) -> tuple[SlashCommand | None, str, str]:
     name = name.lower()
     found = next((command for command in COMMANDS if command.name == name), None)
     return found, name, argument.strip()
+
+
+def find_model(name: str, models: list[str]) -> str | None:
+    """The server's name for ``name``: itself, or Ollama's ``name:latest``; None if absent."""
+    for candidate in (name, f"{name}:latest"):
+        if candidate in models:
+            return candidate
+    return None
+
+
+def close_models(name: str, models: list[str], limit: int = 5) -> list[str]:
+    """The models whose names contain ``name`` or look like it, closest first."""
+    needle = name.lower()
+    containing = [model for model in models if needle in model.lower()]
+    similar = difflib.get_close_matches(name, models, n=limit, cutoff=0.5)
+    return list(dict.fromkeys([*similar, *containing]))[:limit]

@@ -433,3 +433,19 @@ async def test_every_cut_is_accepted_by_a_strict_server(
     finally:
         await provider.close()
     assert answer.text == "ok"
+
+
+async def test_a_requested_compaction_summarises_all_but_the_last_exchange() -> None:
+    messages = [user("explain"), assistant("x" * 800), user("briefly?"), assistant("ok")]
+    compactor = Compactor(window=100_000)
+    # Automatically this is not worth it: nearly everything counts as recent.
+    assert await compactor.compact(messages, summary_of("Explained.")) is None
+    done = await compactor.compact(messages, summary_of("Explained."), requested=True)
+    assert done is not None and done.tokens_after < done.tokens_before
+    assert [m["content"] for m in done.messages if m["role"] == "user"] == ["explain", "briefly?"]
+    assert done.messages[-1]["content"].endswith("ok")
+    assert "→" in done.describe() and f"({done.tokens_before - done.tokens_after:,} saved)" in (
+        done.describe()
+    )
+    # Only the last exchange: nothing to summarise.
+    assert await compactor.compact(messages[-1:], summary_of("-"), requested=True) is None

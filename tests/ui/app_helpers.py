@@ -6,12 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
+from textual.app import App
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
 from openclaude_tui.config import Config, Overrides, load_config
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
+from openclaude_tui.ui.screens.review import ReviewScreen
 
 FIXED_NOW = datetime(2026, 1, 15, 9, 30)
 # A port where nothing listens (discard): connecting is refused at once.
@@ -58,7 +62,7 @@ def main_screen(app: object) -> MainScreen:
 
 def screen_text(app: object) -> str:
     """What the terminal shows, as plain text."""
-    assert isinstance(app, OpenClaudeApp)
+    assert isinstance(app, App)
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
@@ -101,3 +105,32 @@ async def ask_for_approval(pilot: Pilot[object], prompt: str) -> PermissionScree
     modal = pilot.app.screen
     assert isinstance(modal, PermissionScreen)
     return modal
+
+
+async def burst(pilot: Pilot[object], *keys: str) -> None:
+    """Send ``keys`` in one go, as a terminal delivers what arrived in one read, then let the
+    app handle them. Each is one character or a key name (``"backspace"``, ``"ctrl+u"``)."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else _character_to_key(key)
+            event = events.Key(name, key)
+        else:
+            event = events.Key(key, None)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def open_review(pilot: Pilot[object], argument: str = "worktree") -> ReviewScreen:
+    """Once the session is ready, run ``/diff argument`` and wait until its diffs are shown."""
+    await idle(pilot)
+    await send(pilot, f"/diff {argument}")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    await screen.loaded.wait()
+    await pilot.pause()
+    return screen

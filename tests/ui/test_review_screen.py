@@ -67,7 +67,7 @@ def test_review_screen(snap_compare: Any, repo: Path) -> None:
     (M app.py +2 −2) and Untracked (A new.py +1 −0), README.md highlighted; on the right
     their diffs with captions (staged, unstaged, untracked), "renamed from logo.png (100%
     similar)", the cursor bar on README.md's hunk; the title "Working tree against HEAD
-    4 files +5 −3"; the keys in the footer.
+    4 files +5 −3"; the footer keeps the keys that fit, whole, from n Next hunk to q Close.
     """
 
     async def run_before(pilot: Pilot[None]) -> None:

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from openclaude_tui.config import Config
 from openclaude_tui.ui import messages
@@ -36,6 +36,7 @@ from openclaude_tui.ui.widgets.chat_items import (
     UserItem,
     WelcomeItem,
 )
+from openclaude_tui.ui.widgets.key_footer import KeyFooter
 from openclaude_tui.ui.widgets.plan_offer import PlanOffer
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
@@ -68,6 +69,15 @@ class MainScreen(SlashCommands, Screen[None]):
         Binding("ctrl+f", "search", "Search", id="search"),
         Binding("ctrl+r", "review", "Review", id="review"),
     ]
+    # Most important first: a narrow footer drops the last ones (/help lists them all).
+    FOOTER_KEYS: ClassVar[tuple[str, ...]] = (
+        "interrupt",
+        "quit",
+        "cycle_mode",
+        "review",
+        "search",
+        "toggle_sidebar",
+    )
 
     def __init__(
         self,
@@ -92,7 +102,7 @@ class MainScreen(SlashCommands, Screen[None]):
         self.sidebar_choice: bool | None = None
         # Mounted after the first frame (or when first needed), which is drawn sooner then.
         self._sidebar = ToolSidebar(id="sidebar")
-        self._footer = Footer()
+        self._footer = KeyFooter()
         self._search = Input(placeholder="Search the conversation", id="search")
         self._plan_offer = PlanOffer(id="plan-offer")
         self.history = PromptHistory(history_file(config.project_root))

@@ -4,8 +4,9 @@
 working tree against HEAD, a commit range). Keys: ``n``/``p`` hunk, ``]``/``[`` file,
 ``s`` split, ``z`` fold, ``g``/``G`` top and bottom, ``/`` search (Enter for the next match),
 ``r`` revert the hunk (after a confirmation), ``R`` the whole file, ``a``/``A`` stage (or
-unstage a staged change), ``u`` undo the last revert or stage, Tab to the file list, ``q``
-or Esc to close. ``ReviewApp`` runs the screen on its own (``openclaude review``).
+unstage a staged change), ``u`` undo the last revert or stage, Tab to the file list, ``?``
+every key (the footer keeps those that fit), ``q`` or Esc to close. ``ReviewApp`` runs the
+screen on its own (``openclaude review``).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import HelpPanel, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
 from openclaude_tui.core.review import Reviewer, describe_hunks
 from openclaude_tui.ui.widgets.diff_view import DiffView
+from openclaude_tui.ui.widgets.key_footer import KeyFooter
 
 # The file list's width in review.tcss, used before the list is laid out.
 FILE_LIST_WIDTH = 36
@@ -115,6 +117,8 @@ class ReviewScreen(Screen[None]):
     """
 
     CSS_PATH = "review.tcss"
+    # Nothing has the focus while the diffs load, so keys typed meanwhile act on nothing.
+    AUTO_FOCUS = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "revert(False)", "Revert hunk"),
@@ -124,14 +128,34 @@ class ReviewScreen(Screen[None]):
         Binding("u", "undo", "Undo"),
         Binding("slash", "search", "Search", key_display="/"),
         Binding("tab", "switch_focus", "Files", show=False),
+        Binding("question_mark", "keys", "Keys", key_display="?"),
         Binding("q,escape", "close", "Close"),
     ]
+    # The footer's keys, most important first: narrower footers drop the last ones
+    # (``?`` lists them all).
+    FOOTER_KEYS: ClassVar[tuple[str, ...]] = (
+        "close",
+        "keys",
+        "revert(False)",
+        "next_hunk",
+        "previous_hunk",
+        "next_file",
+        "previous_file",
+        "undo",
+        "search",
+        "stage(False)",
+        "revert(True)",
+        "stage(True)",
+        "toggle_split",
+        "fold",
+    )
 
     def __init__(self, reviewer: Reviewer) -> None:
         super().__init__()
         self.reviewer = reviewer
         self.loaded = asyncio.Event()
         self._busy = False
+        self._problem = ""
 
     def compose(self) -> ComposeResult:
         """Title, file list beside the diff, search bar, keys."""
@@ -140,13 +164,14 @@ class ReviewScreen(Screen[None]):
             yield OptionList(id="files")
             with Vertical(id="diff-pane"):
                 yield DiffView([], id="diff")
-                yield Static("No changes to review.", id="empty")
+                yield Static("Reading the changes…", id="empty")
         yield Input(placeholder="Search the diff; Enter finds the next match", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        """Load the diffs off the event loop."""
-        self.query_one(DiffView).focus()
+        """Load the diffs off the event loop (the diff takes the focus once shown)."""
+        self.view.display = False
+        self.query_one("#empty").display = True
         self.reload()
 
     @property
@@ -158,19 +183,27 @@ class ReviewScreen(Screen[None]):
     async def reload(self) -> None:
         """Read the diffs again and show them."""
         self._show(await self._load())
-        self.loaded.set()
+        if not self.loaded.is_set():
+            if self.view.display:
+                self.view.focus()
+            self.loaded.set()
+        self.refresh_bindings()
 
     async def _load(self) -> list[ReviewFile]:
+        self._problem = ""
         try:
             return await asyncio.to_thread(self.reviewer.load)
         except ReviewError as error:
+            self._problem = str(error)
             self.notify(str(error), severity="error", title="Cannot read the changes")
             return []
 
     def _show(self, files: list[ReviewFile]) -> None:
         captions = [ORIGIN_LABELS[file.origin] for file in files]
         self.view.set_diffs([file.diff for file in files], captions)
-        self.query_one("#empty").display = not files
+        empty = self.query_one("#empty", Static)
+        empty.update(self._empty_text())
+        empty.display = not files
         self.view.display = bool(files)
         added = sum(file.diff.added for file in files)
         removed = sum(file.diff.removed for file in files)
@@ -205,6 +238,13 @@ class ReviewScreen(Screen[None]):
         files_list.add_options(options)
         self._mark_file(self.view.current_file)
         self.refresh_bindings()
+
+    def _empty_text(self) -> Content:
+        """What the pane says when there is nothing to show: why, and what was compared."""
+        title = self.reviewer.source.title
+        if self._problem:
+            return Content.assemble(("Cannot read the changes", "bold"), f"\n\n{self._problem}")
+        return Content.assemble(("No changes", "bold"), f"\n\n{title}: nothing differs.")
 
     # Keeping the list and the diff together
 
@@ -241,9 +281,17 @@ class ReviewScreen(Screen[None]):
         return (file, local) if owner == view.current_file else (file, None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide staging where it does not apply, and everything while an operation runs."""
+        """Hide staging where it does not apply, and everything while an operation runs.
+
+        Until the diffs are shown, only closing works: a key typed while they load (the
+        ``r`` of a word meant for the prompt) must not act on a diff nobody has seen.
+        """
+        if action != "close" and not self.loaded.is_set():
+            return None
         if action in ("revert", "stage", "undo") and self._busy:
             return None
+        if action == "revert" and not self.reviewer.files:
+            return False
         if action == "stage":
             current = self._current() if self.is_mounted else None
             if current is None or not self.reviewer.can_stage(current[0]):
@@ -320,8 +368,20 @@ class ReviewScreen(Screen[None]):
         else:
             files_list.focus()
 
+    def action_keys(self) -> None:
+        """Show or hide the list of every key (the footer shows those that fit)."""
+        panels = self.query(HelpPanel)
+        if panels:
+            panels.remove()
+        else:
+            self.mount(HelpPanel())
+
     def action_close(self) -> None:
-        """Close the search bar if it is open, else the screen."""
+        """Close the list of keys or the search bar if one is open, else the screen."""
+        panels = self.query(HelpPanel)
+        if panels:
+            panels.remove()
+            return
         search = self.query_one("#search", Input)
         if search.display:
             search.display = False

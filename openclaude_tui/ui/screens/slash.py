@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from openclaude_tui.ui.commands import COMMANDS, parse
+from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.screens.rules import RulesScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
@@ -19,7 +19,7 @@ KEYS = (
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     ("Esc", "interrupt the agent; in the chat pane, back to the prompt"),
-    ("Ctrl+C", "interrupt; twice on an idle app to quit"),
+    ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),
     ("Ctrl+Q", "quit"),
     ("Shift+Tab", "next permission mode"),
     ("Tab", "move between the prompt, the chat pane and the sidebar"),
@@ -119,7 +119,31 @@ class SlashCommands:
 
     @work(group="model", exit_on_error=False)
     async def _switch_model(self: MainScreen, name: str) -> None:
-        await self._set_model(name)
+        """Switch to ``name`` if the server offers it; else say what it offers like it."""
+        from openclaude_tui.core.provider import ProviderError
+
+        assert self.session is not None
+        try:
+            models = await self.session.list_models()
+        except ProviderError as error:
+            models, why = [], f"the server's models cannot be listed ({error})"
+        else:
+            why = "the server lists no models"
+        if not models:
+            self.chat.add_item(NoticeItem(f"{why}; using {name} unchecked", "warning", "!"))
+            await self._set_model(name)
+            return
+        found = find_model(name, models)
+        if found is None:
+            close = close_models(name, models)
+            hint = f"close matches: {', '.join(close)}" if close else "nothing close"
+            text = (
+                f"the server has no model {name!r} ({hint}; /model lists all "
+                f"{len(models)}); still using {self.session.model}"
+            )
+            self.chat.add_item(NoticeItem(text, "warning", "!"))
+            return
+        await self._set_model(found)
 
     async def _set_model(self: MainScreen, name: str) -> None:
         assert self.session is not None

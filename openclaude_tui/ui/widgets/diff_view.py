@@ -510,11 +510,27 @@ class DiffView(ScrollView, can_focus=True):
         return top <= row < top + height
 
     def _screen_file(self) -> int:
-        """The cursor's file when the cursor is on screen, else the file at the top."""
-        if self._cursor_on_screen() or not self._rows:
+        """The cursor's file when any of it is on screen, else the file at the top.
+
+        The cursor's file counts even without a hunk under the cursor (a binary file, a
+        folded one): one near the end cannot be scrolled to the top, so the file at the
+        top is another, and ``[`` would skip it.
+        """
+        if self._cursor_on_screen() or not self._rows or self._file_on_screen(self._current_file):
             return self._current_file
         top = min(self.scroll_offset.y, len(self._rows) - 1)
         return self._rows[top][1]
+
+    def _file_on_screen(self, file: int) -> bool:
+        if not 0 <= file < len(self._file_rows):
+            return False
+        height = self.scrollable_content_region.height
+        if not height:
+            return True  # not laid out yet: nothing has scrolled it away
+        first = self._file_rows[file]
+        end = self._file_rows[file + 1] if file + 1 < len(self._file_rows) else len(self._rows)
+        top = self.scroll_offset.y
+        return first < top + height and end > top
 
     def _reveal(self, first: int, last: int, margin: int = MARGIN) -> None:
         """Scroll so rows ``first`` to ``last`` show, or else ``first`` near the top."""

@@ -2,7 +2,8 @@
 
 Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line.
 Up on the first line and Down on the last browse the history of this project. ``/`` at the
-start completes a command, ``@`` a file path; Tab or Enter takes the highlighted one.
+start completes a command, ``@`` a file path; Tab or Enter takes the highlighted one, except
+that Enter sends a command typed in full (``/mode`` while ``/model`` is highlighted).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from openclaude_tui.ui.commands import matching
+from openclaude_tui.ui.commands import COMMANDS, matching
 from openclaude_tui.ui.history import PromptHistory
 
 PLACEHOLDER = "Ask anything · / commands · @ files · ! shell · Ctrl+J new line"
@@ -72,7 +73,25 @@ class PromptInput(TextArea):
             event.stop()
             event.prevent_default()
             return
+        if not event.is_printable and await self._run_binding(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
+
+    async def _run_binding(self, key: str) -> bool:
+        """Run the binding of ``key`` now; True when one ran.
+
+        Textual looks a key's (non-priority) binding up only once the key has bubbled from
+        the focused widget through each ancestor's message queue to the app. Letters typed
+        after it in the same burst are inserted meanwhile, so Backspace, Ctrl+U or Ctrl+J
+        would act after them. Running the binding here keeps the keys in order.
+        """
+        active = self.screen.active_bindings.get(key)
+        # A priority binding was tried before the key reached this widget.
+        if active is None or not active.enabled or active.binding.priority:
+            return False
+        return await self.app.run_action(active.binding.action, active.node)
 
     def _browse(self, back: bool) -> bool:
         """Up on the first line / Down on the last: the history. True when handled."""
@@ -177,6 +196,11 @@ class PromptArea(Vertical):
         """Keys the open completion list takes; True when handled."""
         if not self.completing:
             return False
+        # The list follows the text through Changed messages, which keys typed quickly
+        # overtake: read the text as it is now before acting on the list.
+        self._refresh_completions()
+        if not self.completing:
+            return False
         options = self.completions
         if key in ("up", "down"):
             options.action_cursor_up() if key == "up" else options.action_cursor_down()
@@ -188,12 +212,23 @@ class PromptArea(Vertical):
             option = options.highlighted_option
             if option is None or option.id is None:
                 return False
-            if key == "enter" and self._token is not None and option.id == self._token[2]:
+            if key == "enter" and self._typed_in_full(option.id):
                 self._close()
                 return False
             self._accept(option.id)
             return True
         return False
+
+    def _typed_in_full(self, highlighted: str) -> bool:
+        """Whether Enter should send what was typed rather than take ``highlighted``:
+        the typed word is already a whole command (``/mode`` while ``/model`` is
+        highlighted) or the highlighted path itself."""
+        if self._token is None:
+            return False
+        kind, _, typed = self._token
+        if kind == "command":
+            return any(command.name == typed.lower() for command in COMMANDS)
+        return typed == highlighted
 
     @on(TextArea.Changed, "PromptInput")
     @on(TextArea.SelectionChanged, "PromptInput")

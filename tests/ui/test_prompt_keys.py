@@ -1,0 +1,97 @@
+"""The prompt under fast typing: keys in one burst keep their order, Enter on a completion
+runs a command typed in full, Ctrl+C clears a draft before it offers to quit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from openclaude_tui.ui.app import OpenClaudeApp
+from openclaude_tui.ui.screens.models import ModelScreen
+from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
+from tests.scripted_server import ScriptedServer
+from tests.ui.app_helpers import (
+    CLOSED_URL,
+    burst,
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    wait_for,
+)
+
+pytestmark = pytest.mark.usefixtures("home")
+
+
+async def test_keys_in_one_burst_are_applied_in_order(project: Path) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        prompt = main_screen(app).prompt_input
+        # Backspace after "b" removes "b", not the "c" typed after it; Ctrl+U empties the
+        # line typed so far, not what follows; Ctrl+J breaks the line where it was pressed.
+        await burst(pilot, *"ab", "backspace", "c", "ctrl+u", *"de", "ctrl+j", *"fg")
+        await wait_for(pilot, lambda: prompt.text == "de\nfg")
+        await burst(pilot, "backspace", "backspace", "backspace", *"xy", "ctrl+j", "z")
+        await wait_for(pilot, lambda: prompt.text == "dexy\nz")
+
+
+async def test_enter_runs_a_command_typed_in_full_not_the_highlighted_longer_one(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        assert screen.session is not None and screen.session.mode == "default"
+        # "/mode" also starts "/model", which comes first in the list.
+        await pilot.press(*"/mode")
+        assert screen.query_one("#completions").has_class("-open")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ModelScreen)
+        assert screen.session.mode == "acceptEdits"
+        assert screen.prompt_input.text == ""
+
+
+async def test_a_command_typed_in_one_burst_runs_itself(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        # The list opens at "/" (with /help first); the rest arrives before it follows.
+        await pilot.press("/")
+        await burst(pilot, *"clear", "enter")
+
+        def cleared() -> bool:
+            notices = [i.text for i in screen.chat.items if isinstance(i, NoticeItem)]
+            return notices[-1:] == ["New conversation"]
+
+        await wait_for(pilot, cleared)
+        assert not any(isinstance(item, PanelItem) for item in screen.chat.items)  # no /help
+        assert screen.prompt_input.text == ""
+
+
+async def test_ctrl_c_clears_a_draft_before_it_offers_to_quit(project: Path) -> None:
+    clock = [100.0]
+    app = OpenClaudeApp(make_config(project, CLOSED_URL), clock=lambda: clock[0])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        prompt = main_screen(app).prompt_input
+        await pilot.press(*"half a thought")
+        await pilot.press("ctrl+c")
+        assert prompt.text == ""
+        assert not any("again to quit" in n.message for n in app._notifications)
+        # The draft's removal can be undone, as any edit.
+        await pilot.press("ctrl+z")
+        assert prompt.text == "half a thought"
+        await pilot.press("ctrl+c")
+        await pilot.press("ctrl+c")  # the prompt is empty now: this arms quitting
+        assert app.is_running
+        assert any("again to quit" in n.message for n in app._notifications)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.return_code == 0
