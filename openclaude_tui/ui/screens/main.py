@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -26,6 +26,7 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
+from openclaude_tui.ui.screens.chat_search import ChatSearch
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -51,7 +52,7 @@ PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(SlashCommands, Screen[None]):
+class MainScreen(ChatSearch, SlashCommands, Screen[None]):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Args:
@@ -67,6 +68,9 @@ class MainScreen(SlashCommands, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
         Binding("ctrl+f", "search", "Search", id="search"),
         Binding("ctrl+r", "review", "Review", id="review"),
+        # Shown only while the chat is not following its end; the prompt keeps End for
+        # its own line until the cursor is at the line's end.
+        Binding("end", "chat_end", "Latest", key_display="End", priority=True, id="chat_end"),
     ]
 
     def __init__(
@@ -205,6 +209,7 @@ class MainScreen(SlashCommands, Screen[None]):
     def submit(self, text: str) -> None:
         """Handle what the user sent: a command, a shell command, or a prompt."""
         self._plan_offer.close()
+        self.chat.follow_end()
         if text.strip().startswith("/"):
             self.run_slash_command(text.strip())
             return
@@ -307,12 +312,22 @@ class MainScreen(SlashCommands, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "interrupt":
             return self.running
+        if action == "chat_end":
+            return not self.chat.following and not self._search.has_focus
         return True
 
     def action_interrupt(self) -> None:
         """Stop the running turn (the agent answers every unfinished call)."""
         if self.running:
             self.workers.cancel_group(self, "agent")
+
+    def action_chat_end(self) -> None:
+        """End: the prompt's cursor to the end of its line, else the chat to its end."""
+        prompt = self.prompt_input
+        if prompt.has_focus and prompt.cursor_location != prompt.get_cursor_line_end_location():
+            prompt.action_cursor_line_end()
+            return
+        self.chat.follow_end()
 
     def action_cycle_mode(self) -> None:
         """Switch to the next permission mode."""
@@ -331,40 +346,6 @@ class MainScreen(SlashCommands, Screen[None]):
         self.sidebar_choice = not self.sidebar.display
         self._place_sidebar()
 
-    async def action_search(self) -> None:
-        """Open the search field above the chat."""
-        search = self._search
-        if not search.is_mounted:
-            await self.query_one("#main").mount(search, before="#chat")
-        search.display = True
-        search.focus()
-        self.chat.mark_always = True
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._find(event.value, after=None)
-
-    @on(Input.Submitted, "#search")
-    def _search_next(self, event: Input.Submitted) -> None:
-        self._find(event.value, after=self.chat.selected)
-
-    def _find(self, query: str, after: object) -> None:
-        chat = self.chat
-        found = chat.find(query, after=after)  # type: ignore[arg-type]
-        self._search.set_class(bool(query) and found is None, "-missing")
-        if found is not None:
-            chat.search = query
-            chat.select(found)
-
-    def on_key(self, event: Key) -> None:
-        search = self._search
-        if event.key == "escape" and search.has_focus:
-            event.stop()
-            search.display = False
-            self.chat.mark_always = False
-            self.chat.search = ""
-            self.prompt_input.focus()
-
     # Messages from widgets
 
     @on(PromptInput.Submitted)
@@ -373,7 +354,11 @@ class MainScreen(SlashCommands, Screen[None]):
 
     @on(ChatView.Leave)
     def _chat_left(self) -> None:
-        self.prompt_input.focus()
+        self._close_search()
+
+    @on(ChatView.FollowChanged)
+    def _follow_changed(self) -> None:
+        self.refresh_bindings()
 
     @on(ChatView.Copy)
     def _copy(self, event: ChatView.Copy) -> None:

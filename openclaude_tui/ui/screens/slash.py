@@ -184,6 +184,7 @@ class SlashCommands:
 
     def action_review(self: MainScreen) -> None:
         """Review the agent's changes (Ctrl+R)."""
+        self.chat.follow_end()
         self.command_diff()
 
     def command_quit(self: MainScreen, argument: str = "") -> None:

@@ -1,0 +1,188 @@
+"""The chat follows what is new: after a search, a sidebar row or a scroll, new output shows
+(or a "new output" label says it arrived), End jumps to it, and a resize keeps the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from openclaude_tui.ui import messages
+from openclaude_tui.ui.widgets.chat import ChatView
+from openclaude_tui.ui.widgets.chat_lines import NEW_OUTPUT_LABEL
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+from tests.ui.app_helpers import (
+    CLOSED_URL,
+    converse,
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    screen_text,
+    send,
+    wait_for,
+    wait_to_show,
+)
+
+pytestmark = pytest.mark.usefixtures("home")
+
+LONG_ANSWER = "The needle is at the top.\n\n" + "".join(
+    f"Filler paragraph {n}.\n\n" for n in range(60)
+)
+MARKER = NEW_OUTPUT_LABEL.strip()
+
+
+def chat_text(pilot: Pilot[object]) -> str:
+    """The lines the chat pane shows now."""
+    chat = main_screen(pilot.app).chat
+    return "\n".join(chat.render_line(y).text for y in range(chat.size.height))
+
+
+async def scroll_to_top(pilot: Pilot[object]) -> None:
+    """Scroll the chat pane to its top, as the mouse wheel would."""
+    chat = main_screen(pilot.app).chat
+    chat.scroll_to(y=0, animate=False, immediate=True)
+    await pilot.pause()
+    assert not chat.following
+
+
+async def test_after_a_search_the_next_prompt_and_its_answer_show(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text=LONG_ANSWER), Turn(text="The second answer is here."))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await converse(pilot, "hide a needle")
+        screen = main_screen(app)
+        await pilot.press("ctrl+f", *"needle")
+        assert "The needle is at the top." in chat_text(pilot)
+        await pilot.press("escape")
+        assert screen.prompt_input.has_focus
+        await send(pilot, "and now?")
+        await idle(pilot)
+        shown = await wait_to_show(pilot, "The second answer is here.")
+        assert "› and now?" in shown
+        assert MARKER not in shown
+
+
+async def test_after_a_sidebar_row_the_output_of_commands_shows(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(
+        Turn(text=LONG_ANSWER, tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]),
+        Turn(text=LONG_ANSWER),
+    )
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await converse(pilot, "read it")
+        screen = main_screen(app)
+        screen.sidebar.query_one("#calls").focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not screen.chat.following
+        await send(pilot, "/mode acceptEdits")
+        await pilot.pause()
+        assert "Permission mode" not in chat_text(pilot)
+        await send(pilot, "/help")
+        await wait_for(pilot, lambda: "use @ to complete a file path" in chat_text(pilot))
+        await scroll_to_top(pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "the agent has changed nothing yet" in chat_text(pilot))
+
+
+async def test_output_arriving_while_reading_above_shows_a_label_and_end_jumps_to_it(
+    project: Path,
+) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        screen.post_message(messages.AnswerText(LONG_ANSWER))
+        screen.post_message(messages.AnswerDone(0))
+        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
+        assert MARKER not in screen_text(app)
+        await scroll_to_top(pilot)
+        screen.post_message(messages.AgentFailed("the server hung up", False))
+        await wait_for(pilot, lambda: MARKER in chat_text(pilot))
+        assert "the server hung up" not in chat_text(pilot)
+        assert "End Latest" in screen_text(app), "the footer offers the key"
+        assert screen.prompt_input.has_focus
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "the server hung up" in chat_text(pilot))
+        assert MARKER not in chat_text(pilot)
+        assert screen.chat.following
+        assert "End Latest" not in screen_text(app)
+
+
+async def test_end_in_the_prompt_first_moves_the_cursor_to_the_end_of_its_line(
+    project: Path,
+) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        screen.post_message(messages.AnswerText(LONG_ANSWER))
+        screen.post_message(messages.AnswerDone(0))
+        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
+        await scroll_to_top(pilot)
+        screen.prompt_input.load_text("draft")
+        screen.prompt_input.move_cursor((0, 2))
+        await pilot.press("end")
+        assert screen.prompt_input.cursor_location == (0, 5)
+        assert not screen.chat.following
+        await pilot.press("end")
+        await wait_for(pilot, lambda: screen.chat.following)
+        assert screen.prompt_input.text == "draft"
+
+
+async def test_a_click_on_the_label_jumps_to_the_new_output(project: Path) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        screen.post_message(messages.AnswerText(LONG_ANSWER))
+        screen.post_message(messages.AnswerDone(0))
+        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
+        await scroll_to_top(pilot)
+        screen.post_message(messages.NoticePosted("a late notice", "warning"))
+        await wait_for(pilot, lambda: screen.chat.unseen)
+        chat = screen.chat
+        x = chat.scrollable_content_region.width - 3
+        await pilot.click(ChatView, offset=(x, chat.size.height - 1))
+        await wait_for(pilot, lambda: "a late notice" in chat_text(pilot))
+        assert chat.following and not chat.unseen
+
+
+async def test_shrinking_the_terminal_keeps_the_end_of_the_chat_in_view(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text=LONG_ANSWER + "The very last line."))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await converse(pilot, "a long answer")
+        await wait_for(pilot, lambda: "The very last line." in chat_text(pilot))
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: main_screen(app).chat.size.height < 25)
+        await wait_for(pilot, lambda: "The very last line." in chat_text(pilot))
+        await pilot.resize_terminal(70, 16)
+        await wait_for(pilot, lambda: main_screen(app).chat.size.height < 15)
+        await wait_for(pilot, lambda: "The very last line." in chat_text(pilot))
+
+
+async def test_esc_in_the_chat_during_a_search_closes_it_and_returns_to_the_prompt(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text=LONG_ANSWER))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await converse(pilot, "hide a needle")
+        screen = main_screen(app)
+        await pilot.press("ctrl+f", *"needle")
+        search = screen.query_one("#search")
+        assert search.display
+        screen.chat.focus()
+        await pilot.press("escape")
+        assert screen.prompt_input.has_focus
+        assert not search.display
+        assert not screen.chat.search
