@@ -456,6 +456,7 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         if card is None:
             return
         card.finish(message.status, message.result, message.duration, message.diff)  # type: ignore[arg-type]
+        card.exit_code = message.exit_code
         self.chat.update_item(card)
         self.sidebar.set_state(message.call_id, message.status, message.duration)
 
