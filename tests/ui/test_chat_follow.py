@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.color import Color
 from textual.pilot import Pilot
 
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.widgets.chat import ChatView
+from openclaude_tui.ui.widgets.chat_items import PanelItem
 from openclaude_tui.ui.widgets.chat_lines import NEW_OUTPUT_LABEL
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.ui.app_helpers import (
@@ -186,3 +188,44 @@ async def test_esc_in_the_chat_during_a_search_closes_it_and_returns_to_the_prom
         assert screen.prompt_input.has_focus
         assert not search.display
         assert not screen.chat.search
+
+
+async def test_the_sidebar_shows_its_focus_and_keys_and_gives_typing_to_the_prompt(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(
+        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]), Turn(text="Read.")
+    )
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await converse(pilot, "read it")
+        screen = main_screen(app)
+        sidebar = screen.sidebar
+        accent = Color.parse(app.theme_variables["accent"])
+        assert sidebar.styles.border_left[1] != accent
+        assert "Show card" not in screen_text(app)
+        # /help states the order Tab really follows.
+        await send(pilot, "/help")
+        panel = screen.chat.items[-1]
+        assert isinstance(panel, PanelItem)
+        assert "from the prompt to the sidebar (when shown), the chat pane, the prompt" in (
+            panel.body
+        )
+        await pilot.press("tab")
+        assert sidebar.has_focus_within
+        await pilot.pause()
+        assert sidebar.styles.border_left[1] == accent
+        footer = screen_text(app).splitlines()[-1]
+        assert "Show card" in footer and "esc Prompt" in footer, footer
+        await pilot.press("tab")
+        assert screen.chat.has_focus
+        await pilot.press("tab")
+        assert screen.prompt_input.has_focus
+        await pilot.press("tab")
+        assert sidebar.has_focus_within
+        await pilot.press("escape")
+        assert screen.prompt_input.has_focus
+        await pilot.press("tab", *"why?")
+        assert screen.prompt_input.has_focus
+        assert screen.prompt_input.text == "why?"
+        assert not screen.running, "typing in the sidebar sends nothing"

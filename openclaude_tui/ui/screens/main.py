@@ -313,7 +313,9 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         if action == "interrupt":
             return self.running
         if action == "chat_end":
-            return not self.chat.following and not self._search.has_focus
+            # Elsewhere (the search field, the sidebar's list) End keeps its own meaning.
+            focused = self.focused
+            return not self.chat.following and focused in (None, self.chat, self.prompt_input)
         return True
 
     def action_interrupt(self) -> None:
@@ -364,6 +366,12 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
     def _copy(self, event: ChatView.Copy) -> None:
         how = copy_text(self.app, event.text)
         self.notify(f"Copied {len(event.text):,} characters to the {how}", timeout=2)
+
+    @on(ToolSidebar.Leave)
+    def _sidebar_left(self, event: ToolSidebar.Leave) -> None:
+        self.prompt_input.focus()
+        if event.text:
+            self.prompt_input.insert(event.text)
 
     @on(ToolSidebar.CallSelected)
     def _call_selected(self, event: ToolSidebar.CallSelected) -> None:
