@@ -233,7 +233,9 @@ def test_unreachable_server_panel(snap_compare: object, project: Path) -> None:
 
 def test_conversation_at_80_by_24(snap_compare: object, project: Path) -> None:
     """The same conversation in an 80×24 terminal: no sidebar (too narrow), the end of the
-    conversation in view, the prompt, status bar and footer intact."""
+    conversation in view; above the prompt the plan, since the sidebar that shows it is
+    hidden ("Plan · 1 of 3 done · click to fold" and its three steps); the prompt, status
+    bar and footer intact."""
     app = make_app(make_config(project, CLOSED_URL))
     assert snap_compare(app, terminal_size=(80, 24), run_before=converse)  # type: ignore[operator]
 

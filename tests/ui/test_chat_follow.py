@@ -229,3 +229,34 @@ async def test_the_sidebar_shows_its_focus_and_keys_and_gives_typing_to_the_prom
         assert screen.prompt_input.has_focus
         assert screen.prompt_input.text == "why?"
         assert not screen.running, "typing in the sidebar sends nothing"
+
+
+async def test_with_the_sidebar_hidden_the_plan_shows_above_the_prompt_and_folds(
+    project: Path,
+) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        screen = main_screen(app)
+        assert not screen.sidebar.display
+        screen.post_message(
+            messages.TodosChanged(
+                (
+                    messages.TodoRow("Read the failing test", "completed", "Reading"),
+                    messages.TodoRow("Fix the attribute name", "in_progress", "Fixing"),
+                    messages.TodoRow("Run the tests again", "pending", "Running"),
+                )
+            )
+        )
+        shown = await wait_to_show(pilot, "Plan · 1 of 3 done", "☐ Run the tests again")
+        assert "☒ Read the failing test" in shown and "◐ Fix the attribute name" in shown
+        await pilot.click("#plan-list")
+        shown = await wait_to_show(pilot, "◐ Fix the attribute name")
+        assert "Run the tests again" not in shown
+        await pilot.click("#plan-list")
+        await wait_to_show(pilot, "☐ Run the tests again")
+        await pilot.press("ctrl+b")
+        assert screen.sidebar.display
+        await pilot.pause()
+        # The sidebar shows the plan now: it is not shown twice.
+        assert screen_text(app).count("Run the tests again") == 1

@@ -37,6 +37,7 @@ from openclaude_tui.ui.widgets.chat_items import (
     UserItem,
     WelcomeItem,
 )
+from openclaude_tui.ui.widgets.plan_checklist import PlanChecklist
 from openclaude_tui.ui.widgets.plan_offer import PlanOffer
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
@@ -99,6 +100,7 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         self._footer = Footer()
         self._search = Input(placeholder="Search the conversation", id="search")
         self._plan_offer = PlanOffer(id="plan-offer")
+        self._plan_list = PlanChecklist(id="plan-list")
         self.history = PromptHistory(history_file(config.project_root))
 
     # Layout
@@ -107,6 +109,7 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         config = self.config
         with Horizontal(id="body"), Vertical(id="main"):
             yield ChatView(clock=self.clock, id="chat")
+            yield self._plan_list
             yield PromptArea(
                 self.history, lambda: list_project_files(config.project_root), id="prompt"
             )
@@ -182,6 +185,14 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         wide = self.size.width >= SIDEBAR_MIN_WIDTH
         shown = self.sidebar_choice if self.sidebar_choice is not None else wide
         self.sidebar.display = shown
+        self._show_plan()
+
+    def _show_plan(self) -> None:
+        """The plan above the prompt while the sidebar, which shows it, is hidden."""
+        todos = self.sidebar.todos
+        if todos != self._plan_list.todos:
+            self._plan_list.set_todos(todos)
+        self._plan_list.display = bool(todos) and not self.sidebar.display
 
     # The session
 
@@ -470,6 +481,7 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
 
     def on_todos_changed(self, message: messages.TodosChanged) -> None:
         self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
+        self._show_plan()
 
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(

@@ -75,6 +75,7 @@ class SlashCommands:
         self.cards.clear()
         self.chat.clear_items()
         self.sidebar.clear()
+        self._show_plan()
         self.status.set(context_tokens=None, turn_seconds=None)
         self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
 

@@ -146,16 +146,15 @@ class ToolSidebar(Vertical):
             self._show_todos()
             self._refresh_counts()
 
+    @property
+    def todos(self) -> list[tuple[str, str]]:
+        """The model's plan: (text, status) per step."""
+        return list(self._todos)
+
     def _show_todos(self) -> None:
         todos = self.query_one("#todos", Static)
         todos.display = bool(self._todos)
-        text = Text()
-        for number, (content, status) in enumerate(self._todos):
-            if number:
-                text.append("\n")
-            text.append(f"{TODO_MARKS.get(status, '☐')} ")
-            text.append(content, "strike" if status == "completed" else "")
-        todos.update(text)
+        todos.update(todo_text(self._todos))
 
     def _prompt(self, call_id: str) -> Content:
         row = self._rows[call_id]
@@ -188,6 +187,17 @@ class ToolSidebar(Vertical):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.CallSelected(event.option.id))
+
+
+def todo_text(todos: list[tuple[str, str]]) -> Text:
+    """The plan as a checklist, one step a line; done steps struck through."""
+    text = Text()
+    for number, (content, status) in enumerate(todos):
+        if number:
+            text.append("\n")
+        text.append(f"{TODO_MARKS.get(status, '☐')} ")
+        text.append(content, "strike" if status == "completed" else "")
+    return text
 
 
 def _short_target(target: str, limit: int) -> str:
