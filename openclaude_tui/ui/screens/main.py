@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -26,7 +25,8 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
-from openclaude_tui.ui.screens.chat_search import ChatSearch
+from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
+from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -47,13 +47,11 @@ from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
 if TYPE_CHECKING:
     from openclaude_tui.ui.bridge import AgentSession
 
-# Below this width the sidebar hides itself (Ctrl+B still shows it).
-SIDEBAR_MIN_WIDTH = 100
 PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(ChatSearch, SlashCommands, Screen[None]):
+class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Args:
@@ -177,22 +175,6 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         self.chat.add_item(
             WelcomeItem(self.config.project_root.name or str(self.config.project_root))
         )
-
-    def on_resize(self, event: Resize) -> None:
-        self._place_sidebar()
-
-    def _place_sidebar(self) -> None:
-        wide = self.size.width >= SIDEBAR_MIN_WIDTH
-        shown = self.sidebar_choice if self.sidebar_choice is not None else wide
-        self.sidebar.display = shown
-        self._show_plan()
-
-    def _show_plan(self) -> None:
-        """The plan above the prompt while the sidebar, which shows it, is hidden."""
-        todos = self.sidebar.todos
-        if todos != self._plan_list.todos:
-            self._plan_list.set_todos(todos)
-        self._plan_list.display = bool(todos) and not self.sidebar.display
 
     # The session
 
@@ -334,14 +316,6 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         if self.running:
             self.workers.cancel_group(self, "agent")
 
-    def action_chat_end(self) -> None:
-        """End: the prompt's cursor to the end of its line, else the chat to its end."""
-        prompt = self.prompt_input
-        if prompt.has_focus and prompt.cursor_location != prompt.get_cursor_line_end_location():
-            prompt.action_cursor_line_end()
-            return
-        self.chat.follow_end()
-
     def action_cycle_mode(self) -> None:
         """Switch to the next permission mode."""
         if self.session is None:
@@ -354,44 +328,16 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         badge.update(f" {mode} ")
         badge.set_classes(f"-{mode}")
 
-    def action_toggle_sidebar(self) -> None:
-        """Show or hide the tool sidebar."""
-        self.sidebar_choice = not self.sidebar.display
-        self._place_sidebar()
-
     # Messages from widgets
 
     @on(PromptInput.Submitted)
     def _prompt_submitted(self, event: PromptInput.Submitted) -> None:
         self.submit(event.text)
 
-    @on(ChatView.Leave)
-    def _chat_left(self) -> None:
-        self._close_search()
-
-    @on(ChatView.FollowChanged)
-    def _follow_changed(self) -> None:
-        self.refresh_bindings()
-
     @on(ChatView.Copy)
     def _copy(self, event: ChatView.Copy) -> None:
         how = copy_text(self.app, event.text)
         self.notify(f"Copied {len(event.text):,} characters to the {how}", timeout=2)
-
-    @on(ToolSidebar.Leave)
-    def _sidebar_left(self, event: ToolSidebar.Leave) -> None:
-        self.prompt_input.focus()
-        if event.text:
-            self.prompt_input.insert(event.text)
-
-    @on(ToolSidebar.CallSelected)
-    def _call_selected(self, event: ToolSidebar.CallSelected) -> None:
-        card = self.cards.get(event.call_id)
-        if card is None or self.chat.index_of(card) < 0:
-            self.notify("That call is no longer in the chat pane", severity="warning")
-            return
-        self.chat.select(card)
-        self.chat.scroll_to_item(card, top=True)
 
     @on(PlanOffer.Chosen)
     def _plan_chosen(self, event: PlanOffer.Chosen) -> None:
@@ -478,10 +424,6 @@ class MainScreen(ChatSearch, SlashCommands, Screen[None]):
         card.exit_code = message.exit_code
         self.chat.update_item(card)
         self.sidebar.set_state(message.call_id, message.status, message.duration)
-
-    def on_todos_changed(self, message: messages.TodosChanged) -> None:
-        self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
-        self._show_plan()
 
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(

@@ -1,4 +1,4 @@
-"""Searching the conversation (Ctrl+F): a field above the chat pane, matches selected in it."""
+"""Moving about the chat: searching it (Ctrl+F), jumping to its end (End), leaving it (Esc)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,27 @@ from textual.widgets import Input
 
 if TYPE_CHECKING:
     from openclaude_tui.ui.screens.main import MainScreen
+    from openclaude_tui.ui.widgets.chat import ChatView
 
 
-class ChatSearch:
-    """The main screen's search: typing finds the first match, Enter the next, Esc closes."""
+class ChatNavigation:
+    """The main screen's search (typing finds the first match, Enter the next, Esc closes),
+    End and the chat's "new output" label, Esc from the chat."""
+
+    def action_chat_end(self: MainScreen) -> None:
+        """End: the prompt's cursor to the end of its line, else the chat to its end."""
+        prompt = self.prompt_input
+        if prompt.has_focus and prompt.cursor_location != prompt.get_cursor_line_end_location():
+            prompt.action_cursor_line_end()
+            return
+        self.chat.follow_end()
+
+    def on_transcript_view_follow_changed(self: MainScreen, event: ChatView.FollowChanged) -> None:
+        # The footer offers End only while the chat does not follow.
+        self.refresh_bindings()
+
+    def on_chat_view_leave(self: MainScreen, event: ChatView.Leave) -> None:
+        self._close_search()
 
     async def action_search(self: MainScreen) -> None:
         """Open the search field above the chat."""
