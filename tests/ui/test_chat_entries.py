@@ -12,6 +12,7 @@ from openclaude_tui.ui.widgets.assistant_message import CodeItem
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.ui.app_helpers import (
+    chat_lines,
     converse,
     idle,
     main_screen,
@@ -25,10 +26,14 @@ from tests.ui.app_helpers import (
 pytestmark = pytest.mark.usefixtures("home")
 
 
-def chat_lines(pilot: Pilot[object]) -> list[str]:
-    """The lines the chat pane shows now."""
-    chat = main_screen(pilot.app).chat
-    return [chat.render_line(y).text.rstrip() for y in range(chat.size.height)]
+async def one_call(
+    pilot: Pilot[object], server: ScriptedServer, tool: str, **arguments: object
+) -> ToolCardItem:
+    """A turn in which the model makes one call, then answers; the call's card."""
+    server.script(Turn(tool_calls=[ToolCallSpec(tool, arguments)]), Turn(text="Done."))
+    await converse(pilot, f"use {tool}")
+    items = main_screen(pilot.app).chat.items
+    return next(item for item in items if isinstance(item, ToolCardItem))
 
 
 async def test_a_search_match_keeps_the_rest_of_its_line(
@@ -43,8 +48,8 @@ async def test_a_search_match_keeps_the_rest_of_its_line(
         assert "needle sits" in main_screen(app).chat.selected.copy_text()
         assert any(
             line.endswith("Look: the needle sits in the middle of this line.")
-            for line in chat_lines(pilot)
-        ), chat_lines(pilot)
+            for line in chat_lines(app)
+        ), chat_lines(app)
 
 
 async def test_an_answer_ending_in_a_code_block_shows_and_copies_no_closing_fence(
@@ -74,14 +79,14 @@ async def test_an_answer_interrupted_inside_its_closing_fence_shows_no_part_of_i
         await idle(pilot)
         await send(pilot, "what do I run?")
         await wait_for(pilot, lambda: "ls -la" in screen_text(app))
-        assert not any(line.strip() == "``" for line in chat_lines(pilot))
+        assert not any(line.strip() == "``" for line in chat_lines(app))
         await pilot.press("escape")
         await idle(pilot)
         chat = main_screen(app).chat
         code = [item for item in chat.items if isinstance(item, CodeItem)]
         assert [item.copy_text() for item in code] == ["ls -la"]
         assert "Interrupted" in screen_text(app)
-        assert not any(line.strip() == "``" for line in chat_lines(pilot))
+        assert not any(line.strip() == "``" for line in chat_lines(app))
 
 
 async def test_a_link_shows_its_url(project: Path, scripted_server: ScriptedServer) -> None:
@@ -91,24 +96,18 @@ async def test_a_link_shows_its_url(project: Path, scripted_server: ScriptedServ
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 30)) as pilot:
         await converse(pilot, "where is the guide?")
-        shown = "\n".join(chat_lines(pilot))
+        shown = "\n".join(chat_lines(app))
         assert "See the docs (https://example.com/guide) or https://example.org." in shown
 
 
 async def test_a_command_that_fails_is_shown_failed_with_its_exit_code(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.script(
-        Turn(tool_calls=[ToolCallSpec("Bash", {"command": "ls no-such-file"})]),
-        Turn(text="It is not there."),
-    )
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 30)) as pilot:
-        await converse(pilot, "list it")
-        screen = main_screen(app)
-        card = next(item for item in screen.chat.items if isinstance(item, ToolCardItem))
+        card = await one_call(pilot, scripted_server, "Bash", command="ls no-such-file")
         assert card.state == "failed"
-        head = next(line for line in chat_lines(pilot) if "Bash" in line)
+        head = next(line for line in chat_lines(app) if "ls no-such-file" in line)
         assert head.lstrip().startswith("✗ Bash"), head
         assert "exit code 2" in head, head
         assert "✗ Bash" in screen_text(app)  # the sidebar's row too
@@ -122,19 +121,14 @@ async def test_enter_expands_a_one_line_result_cut_at_the_edge_of_the_pane(
 ) -> None:
     words = " ".join(f"word{n}" for n in range(60)) + " THE-END"
     (project / "long.txt").write_text(words + "\n")
-    scripted_server.script(
-        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "long.txt"})]),
-        Turn(text="One long line."),
-    )
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(100, 30)) as pilot:
-        await converse(pilot, "read long.txt")
+        card = await one_call(pilot, scripted_server, "Read", file_path="long.txt")
         screen = main_screen(app)
-        card = next(item for item in screen.chat.items if isinstance(item, ToolCardItem))
         assert "THE-END" not in screen_text(app)
         screen.chat.focus()
         screen.chat.select(card)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "THE-END" in "\n".join(chat_lines(pilot)))
-        shown = "".join(line.replace("▌", "").strip() for line in chat_lines(pilot))
+        await wait_for(pilot, lambda: "THE-END" in "\n".join(chat_lines(app)))
+        shown = "".join(line.replace("▌", "").strip() for line in chat_lines(app))
         assert words.replace(" ", "") in shown.replace(" ", "")

@@ -10,12 +10,14 @@ from textual.color import Color
 from textual.pilot import Pilot
 
 from openclaude_tui.ui import messages
+from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import PanelItem
 from openclaude_tui.ui.widgets.chat_lines import NEW_OUTPUT_LABEL
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.ui.app_helpers import (
     CLOSED_URL,
+    chat_lines,
     converse,
     idle,
     main_screen,
@@ -37,8 +39,7 @@ MARKER = NEW_OUTPUT_LABEL.strip()
 
 def chat_text(pilot: Pilot[object]) -> str:
     """The lines the chat pane shows now."""
-    chat = main_screen(pilot.app).chat
-    return "\n".join(chat.render_line(y).text for y in range(chat.size.height))
+    return "\n".join(chat_lines(pilot.app))
 
 
 async def scroll_to_top(pilot: Pilot[object]) -> None:
@@ -47,6 +48,18 @@ async def scroll_to_top(pilot: Pilot[object]) -> None:
     chat.scroll_to(y=0, animate=False, immediate=True)
     await pilot.pause()
     assert not chat.following
+
+
+async def read_above(pilot: Pilot[object]) -> MainScreen:
+    """A long answer arrives, then the user scrolls back to its top; the main screen."""
+    await idle(pilot)
+    screen = main_screen(pilot.app)
+    screen.post_message(messages.AnswerText(LONG_ANSWER))
+    screen.post_message(messages.AnswerDone(0))
+    await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
+    assert MARKER not in screen_text(pilot.app)
+    await scroll_to_top(pilot)
+    return screen
 
 
 async def test_after_a_search_the_next_prompt_and_its_answer_show(
@@ -98,13 +111,7 @@ async def test_output_arriving_while_reading_above_shows_a_label_and_end_jumps_t
 ) -> None:
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(100, 24)) as pilot:
-        await idle(pilot)
-        screen = main_screen(app)
-        screen.post_message(messages.AnswerText(LONG_ANSWER))
-        screen.post_message(messages.AnswerDone(0))
-        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
-        assert MARKER not in screen_text(app)
-        await scroll_to_top(pilot)
+        screen = await read_above(pilot)
         screen.post_message(messages.AgentFailed("the server hung up", False))
         await wait_for(pilot, lambda: MARKER in chat_text(pilot))
         assert "the server hung up" not in chat_text(pilot)
@@ -122,12 +129,7 @@ async def test_end_in_the_prompt_first_moves_the_cursor_to_the_end_of_its_line(
 ) -> None:
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(100, 24)) as pilot:
-        await idle(pilot)
-        screen = main_screen(app)
-        screen.post_message(messages.AnswerText(LONG_ANSWER))
-        screen.post_message(messages.AnswerDone(0))
-        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
-        await scroll_to_top(pilot)
+        screen = await read_above(pilot)
         screen.prompt_input.load_text("draft")
         screen.prompt_input.move_cursor((0, 2))
         await pilot.press("end")
@@ -141,12 +143,7 @@ async def test_end_in_the_prompt_first_moves_the_cursor_to_the_end_of_its_line(
 async def test_a_click_on_the_label_jumps_to_the_new_output(project: Path) -> None:
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(100, 24)) as pilot:
-        await idle(pilot)
-        screen = main_screen(app)
-        screen.post_message(messages.AnswerText(LONG_ANSWER))
-        screen.post_message(messages.AnswerDone(0))
-        await wait_for(pilot, lambda: "Filler paragraph 59." in chat_text(pilot))
-        await scroll_to_top(pilot)
+        screen = await read_above(pilot)
         screen.post_message(messages.NoticePosted("a late notice", "warning"))
         await wait_for(pilot, lambda: screen.chat.unseen)
         chat = screen.chat
