@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.color import Color
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 
 from openclaude_tui.ui import messages
@@ -257,3 +258,17 @@ async def test_with_the_sidebar_hidden_the_plan_shows_above_the_prompt_and_folds
         await pilot.pause()
         # The sidebar shows the plan now: it is not shown twice.
         assert screen_text(app).count("Run the tests again") == 1
+
+
+async def test_a_command_from_the_palette_shows_its_output_too(project: Path) -> None:
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(100, 24)) as pilot:
+        screen = await read_above(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"Help: keys and commands")
+        await wait_to_show(pilot, "/help")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_for(pilot, lambda: "use @ to complete a file path" in chat_text(pilot))
+        assert screen.chat.following

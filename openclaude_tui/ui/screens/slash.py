@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -196,15 +197,18 @@ class SlashCommands:
 
     def palette_commands(self: MainScreen) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""
-        return [
-            ("Help: keys and commands", "/help", self.command_help),
-            ("Clear the conversation", "/clear", self.command_clear),
-            ("Compact the conversation", "/compact", self.command_compact),
-            ("Switch model", "/model", self.command_model),
-            ("Next permission mode", "/mode", self.command_mode),
-            ("Permission rules", "/permissions", self.command_permissions),
-            ("Review the agent's changes", "/diff", self.command_diff),
-            ("Review the working tree", "/diff worktree", lambda: self.command_diff("worktree")),
+        # Run as if typed, so their output shows as a typed command's does.
+        typed = [
+            ("Help: keys and commands", "/help"),
+            ("Clear the conversation", "/clear"),
+            ("Compact the conversation", "/compact"),
+            ("Switch model", "/model"),
+            ("Next permission mode", "/mode"),
+            ("Permission rules", "/permissions"),
+            ("Review the agent's changes", "/diff"),
+            ("Review the working tree", "/diff worktree"),
+        ]
+        return [(title, usage, partial(self.submit, usage)) for title, usage in typed] + [
             ("Toggle the tool sidebar", "Ctrl+B", self.action_toggle_sidebar),
             ("Search the conversation", "Ctrl+F", self.action_search),
         ]
