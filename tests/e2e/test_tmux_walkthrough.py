@@ -1,8 +1,8 @@
 """The app in a real terminal (tmux), used as a new user would: the auth.py walkthrough.
 
-The scripted model runs the tests (they fail: that call is shown failed), reads, greps, edits and runs them again (they
-pass). The user approves the first test run with "always" (so the second one is not asked
-about), approves the edit once, and quits with Ctrl+Q.
+The scripted model runs the tests (they fail: that call is shown failed), reads, greps,
+edits and runs them again (they pass). The user approves the first test run with "always"
+(so the second one is not asked about), approves the edit once, and quits with Ctrl+Q.
 """
 
 from __future__ import annotations
