@@ -77,6 +77,9 @@ class _Outcome:
     status: ToolStatus
     # What a file tool changed, as diff text for showing.
     diff: str = ""
+    # A command's exit status: a command that fails is shown as failed, but is not a
+    # failed call that the model would be warned about repeating (tests fail until fixed).
+    exit_code: int | None = None
 
 
 class _StopTurn(Exception):
@@ -392,13 +395,15 @@ class Agent:
     def _record(self, item: PreparedCall, outcome: _Outcome, duration: float) -> None:
         call = item.call
         text = outcome.text
-        if outcome.status == "failed":
+        if outcome.status == "failed" and not outcome.exit_code:
             failed = self._failures[item.key] = self._failures.get(item.key, 0) + 1
             if failed > 1:
                 text += REPEATED_FAILURE.format(count=failed)
         self.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
         self.emit(
-            ToolCallFinished(call.id, item.name, text, outcome.status, duration, outcome.diff)
+            ToolCallFinished(
+                call.id, item.name, text, outcome.status, duration, outcome.diff, outcome.exit_code
+            )
         )
 
     def _prepare(self, call: ToolCall) -> PreparedCall:
@@ -457,8 +462,9 @@ class Agent:
         except Exception as error:  # a tool must not raise; if one does, the model hears of it
             result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)
         duration = self.clock() - started
-        status = "failed" if result.is_error else "done"
-        return _Outcome(_with_notes(item, result.text), status, result.diff), duration
+        status = "failed" if result.is_error or result.exit_code else "done"
+        text = _with_notes(item, result.text)
+        return _Outcome(text, status, result.diff, result.exit_code), duration
 
 
 def _with_notes(item: PreparedCall, text: str) -> str:

@@ -75,6 +75,8 @@ class ToolCallFinished:
     status: ToolStatus
     duration: float
     diff: str = ""
+    # A command's exit status (negative: killed by that signal); None for other tools.
+    exit_code: int | None = None
 
 
 @dataclass(frozen=True)

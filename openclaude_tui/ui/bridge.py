@@ -194,8 +194,11 @@ class AgentSession:
             self._emit(ToolCallFinished(call_id, tool.name, "Interrupted", "interrupted", 0.0))
             raise
         duration = self.clock() - started
-        status = "failed" if result.is_error else "done"
-        self._emit(ToolCallFinished(call_id, tool.name, result.text, status, duration))
+        status = "failed" if result.is_error or result.exit_code else "done"
+        finished = ToolCallFinished(
+            call_id, tool.name, result.text, status, duration, exit_code=result.exit_code
+        )
+        self._emit(finished)
         self._shell_notes.append(
             f"(I ran `{command}` in the shell myself. Its output:\n```\n"
             f"{result.text.rstrip()}\n```)"
@@ -376,6 +379,7 @@ class AgentSession:
                     event.status,
                     event.duration,
                     event.diff,
+                    event.exit_code,
                 )
             )
         elif isinstance(event, PermissionAsked):

@@ -86,7 +86,7 @@ class MarkdownSplitter:
         fence = self._fence
         if fence is None:
             return None
-        return _code(self._text[fence.body_start :], fence, last=False)
+        return _code(_without_closing(self._text[fence.body_start :], fence), fence, last=False)
 
     def feed(self, text: str) -> list[Block]:
         """Add streamed text; return the blocks it settled, in order."""
@@ -115,7 +115,8 @@ class MarkdownSplitter:
         settled: list[Block] = []
         fence = self._fence
         if fence is not None:
-            code = self._text[fence.body_start :]
+            # An answer may end on its closing fence without a newline after it.
+            code = _without_closing(self._text[fence.body_start :], fence)
             settled.append(_code(code, fence))
         elif self._text.strip():
             settled.append(Block("markdown", self._text.strip("\n")))
@@ -142,13 +143,7 @@ class MarkdownSplitter:
     def _scan_fenced(self, line: str, start: int, settled: list[Block]) -> None:
         fence = self._fence
         assert fence is not None
-        stripped = line.strip()
-        closes = (
-            len(line) - len(line.lstrip(" ")) <= 3
-            and len(stripped) >= fence.length
-            and set(stripped) == {fence.marker}
-        )
-        if closes:
+        if _fence_line(line, fence) >= fence.length:
             code = self._text[fence.body_start : start]
             settled.append(_code(code, fence))
             self._reset(self._text[self._scanned :])
@@ -180,6 +175,20 @@ class MarkdownSplitter:
         self._boundary = 0
         self._weak_boundary = 0
         self._previous_blank = True
+
+
+def _fence_line(line: str, fence: _Fence) -> int:
+    """How many of the fence's marks ``line`` is made of (0 when it holds anything else)."""
+    stripped = line.strip()
+    if len(line) - len(line.lstrip(" ")) > 3 or set(stripped) != {fence.marker}:
+        return 0
+    return len(stripped)
+
+
+def _without_closing(code: str, fence: _Fence) -> str:
+    """The code without an unfinished last line that is (the start of) the closing fence."""
+    last = code[code.rfind("\n") + 1 :]
+    return code[: len(code) - len(last)] if last and _fence_line(last, fence) else code
 
 
 def _code(code: str, fence: _Fence, last: bool = True) -> Block:

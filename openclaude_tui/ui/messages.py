@@ -86,7 +86,14 @@ class ToolFinished(AgentUpdate):
     """A tool call ended; ``status`` is done, failed, denied or interrupted."""
 
     def __init__(
-        self, call_id: str, name: str, result: str, status: str, duration: float, diff: str = ""
+        self,
+        call_id: str,
+        name: str,
+        result: str,
+        status: str,
+        duration: float,
+        diff: str = "",
+        exit_code: int | None = None,
     ):
         super().__init__()
         self.call_id = call_id
@@ -96,6 +103,8 @@ class ToolFinished(AgentUpdate):
         self.duration = duration
         # What a file tool changed, as unified diff text ("" when nothing).
         self.diff = diff
+        # A command's exit status (negative: killed by that signal); None for other tools.
+        self.exit_code = exit_code
 
 
 class PermissionWaiting(AgentUpdate):

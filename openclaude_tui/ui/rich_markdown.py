@@ -13,6 +13,7 @@ from functools import cache
 from typing import ClassVar
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, Markdown, MarkdownElement
 from rich.segment import Segment
@@ -52,6 +53,38 @@ def _parser() -> MarkdownIt:
     return MarkdownIt().enable("strikethrough").enable("table")
 
 
+def _show_link_targets(tokens: list[Token]) -> list[Token]:
+    """The tokens with each link followed by its URL, ``text (url)``, unless the text is it.
+
+    A terminal may not show where a link goes (nor open it); the URL is then on screen to
+    read, select and copy. It stays a link itself, for terminals that open links.
+    """
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        if not any(child.type == "link_open" for child in token.children):
+            continue
+        children: list[Token] = []
+        opened: list[tuple[str, int]] = []
+        for child in token.children:
+            children.append(child)
+            if child.type == "link_open":
+                opened.append((str(child.attrs.get("href", "")), len(children)))
+            elif child.type == "link_close" and opened:
+                href, start = opened.pop()
+                text = "".join(part.content for part in children[start:-1])
+                if href and text.strip() not in (href, href.removeprefix("mailto:")):
+                    children += [
+                        Token("text", "", 0, content=" ("),
+                        Token("link_open", "a", 1, attrs={"href": href}),
+                        Token("text", "", 0, content=href),
+                        Token("link_close", "a", -1),
+                        Token("text", "", 0, content=")"),
+                    ]
+        token.children = children
+    return tokens
+
+
 class ChatMarkdown(Markdown):
     """Markdown with left headings and code blocks on the theme's code background."""
 
@@ -67,7 +100,7 @@ class ChatMarkdown(Markdown):
         # Rich's own constructor builds a new parser each time, which costs as much as
         # parsing a paragraph; the tail of an answer is parsed on every frame.
         self.markup = markup
-        self.parsed = _parser().parse(markup)
+        self.parsed = _show_link_targets(_parser().parse(markup))
         self.code_theme = code_theme
         self.justify = None
         self.style = "none"

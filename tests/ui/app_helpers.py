@@ -66,6 +66,12 @@ def screen_text(app: object) -> str:
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
 
 
+def chat_lines(app: object) -> list[str]:
+    """The lines the chat pane shows now, as plain text."""
+    chat = main_screen(app).chat
+    return [chat.render_line(y).text.rstrip() for y in range(chat.size.height)]
+
+
 async def idle(pilot: Pilot[object]) -> None:
     """Wait until the session is started (or failed) and no turn runs."""
     screen = main_screen(pilot.app)

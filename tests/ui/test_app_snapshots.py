@@ -233,6 +233,27 @@ def test_unreachable_server_panel(snap_compare: object, project: Path) -> None:
 
 def test_conversation_at_80_by_24(snap_compare: object, project: Path) -> None:
     """The same conversation in an 80×24 terminal: no sidebar (too narrow), the end of the
-    conversation in view, the prompt, status bar and footer intact."""
+    conversation in view; above the prompt the plan, since the sidebar that shows it is
+    hidden ("Plan · 1 of 3 done · click to fold" and its three steps); the prompt, status
+    bar and footer intact."""
     app = make_app(make_config(project, CLOSED_URL))
     assert snap_compare(app, terminal_size=(80, 24), run_before=converse)  # type: ignore[operator]
+
+
+def test_new_output_below_while_reading_above(snap_compare: object, project: Path) -> None:
+    """The conversation scrolled back to its top (the user's message and the start of the
+    answer in view) while a notice arrives below: the last line of the chat pane ends in
+    a label in the accent colour, "↓ new output · End", and the footer offers End Latest."""
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await converse(pilot)
+        screen = main_screen(pilot.app)
+        screen.chat.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        screen.post_message(messages.NoticePosted("The tests pass now.", "warning"))
+        await pilot.pause()
+        screen.chat.flush()
+        await pilot.pause()
+
+    app = make_app(make_config(project, CLOSED_URL))
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)  # type: ignore[operator]

@@ -40,6 +40,8 @@ class ToolResult:
     # The change as unified diff text for showing (paths relative to the project), made
     # once by the tool that wrote it.
     diff: str = ""
+    # A command's exit status (negative: the signal that killed it); None for other tools.
+    exit_code: int | None = None
 
 
 @dataclass

@@ -537,7 +537,7 @@ class _Run:
             still = process if process.returncode is None else None
             self.session.jobs.append(_Job(process.pid, still))
         self.session.keep_draining(reader)
-        return ToolResult(self._text(status, pids if background else None))
+        return ToolResult(self._text(status, pids if background else None), exit_code=status)
 
     def _text(self, status: int | None, pids: list[int] | None) -> str:
         output = self.output.text().rstrip("\n")

@@ -17,7 +17,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Key, Resize
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -26,6 +25,8 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
+from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
+from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -37,6 +38,7 @@ from openclaude_tui.ui.widgets.chat_items import (
     WelcomeItem,
 )
 from openclaude_tui.ui.widgets.key_footer import KeyFooter
+from openclaude_tui.ui.widgets.plan_checklist import PlanChecklist
 from openclaude_tui.ui.widgets.plan_offer import PlanOffer
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
@@ -46,13 +48,11 @@ from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
 if TYPE_CHECKING:
     from openclaude_tui.ui.bridge import AgentSession
 
-# Below this width the sidebar hides itself (Ctrl+B still shows it).
-SIDEBAR_MIN_WIDTH = 100
 PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(SlashCommands, Screen[None]):
+class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Args:
@@ -68,11 +68,15 @@ class MainScreen(SlashCommands, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
         Binding("ctrl+f", "search", "Search", id="search"),
         Binding("ctrl+r", "review", "Review", id="review"),
+        # Shown only while the chat is not following its end; the prompt keeps End for
+        # its own line until the cursor is at the line's end.
+        Binding("end", "chat_end", "Latest", key_display="End", priority=True, id="chat_end"),
     ]
     # Most important first: a narrow footer drops the last ones (/help lists them all).
     FOOTER_KEYS: ClassVar[tuple[str, ...]] = (
         "interrupt",
         "quit",
+        "chat_end",
         "cycle_mode",
         "review",
         "search",
@@ -105,6 +109,7 @@ class MainScreen(SlashCommands, Screen[None]):
         self._footer = KeyFooter()
         self._search = Input(placeholder="Search the conversation", id="search")
         self._plan_offer = PlanOffer(id="plan-offer")
+        self._plan_list = PlanChecklist(id="plan-list")
         self.history = PromptHistory(history_file(config.project_root))
 
     # Layout
@@ -113,6 +118,7 @@ class MainScreen(SlashCommands, Screen[None]):
         config = self.config
         with Horizontal(id="body"), Vertical(id="main"):
             yield ChatView(clock=self.clock, id="chat")
+            yield self._plan_list
             yield PromptArea(
                 self.history, lambda: list_project_files(config.project_root), id="prompt"
             )
@@ -181,14 +187,6 @@ class MainScreen(SlashCommands, Screen[None]):
             WelcomeItem(self.config.project_root.name or str(self.config.project_root))
         )
 
-    def on_resize(self, event: Resize) -> None:
-        self._place_sidebar()
-
-    def _place_sidebar(self) -> None:
-        wide = self.size.width >= SIDEBAR_MIN_WIDTH
-        shown = self.sidebar_choice if self.sidebar_choice is not None else wide
-        self.sidebar.display = shown
-
     # The session
 
     @work(exclusive=True, group="connect", exit_on_error=False)
@@ -218,6 +216,7 @@ class MainScreen(SlashCommands, Screen[None]):
     def submit(self, text: str) -> None:
         """Handle what the user sent: a command, a shell command, or a prompt."""
         self._plan_offer.close()
+        self.chat.follow_end()
         if text.strip().startswith("/"):
             self.run_slash_command(text.strip())
             return
@@ -320,6 +319,10 @@ class MainScreen(SlashCommands, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "interrupt":
             return self.running
+        if action == "chat_end":
+            # Elsewhere (the search field, the sidebar's list) End keeps its own meaning.
+            focused = self.focused
+            return not self.chat.following and focused in (None, self.chat, self.prompt_input)
         return True
 
     def action_interrupt(self) -> None:
@@ -339,68 +342,16 @@ class MainScreen(SlashCommands, Screen[None]):
         badge.update(f" {mode} ")
         badge.set_classes(f"-{mode}")
 
-    def action_toggle_sidebar(self) -> None:
-        """Show or hide the tool sidebar."""
-        self.sidebar_choice = not self.sidebar.display
-        self._place_sidebar()
-
-    async def action_search(self) -> None:
-        """Open the search field above the chat."""
-        search = self._search
-        if not search.is_mounted:
-            await self.query_one("#main").mount(search, before="#chat")
-        search.display = True
-        search.focus()
-        self.chat.mark_always = True
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._find(event.value, after=None)
-
-    @on(Input.Submitted, "#search")
-    def _search_next(self, event: Input.Submitted) -> None:
-        self._find(event.value, after=self.chat.selected)
-
-    def _find(self, query: str, after: object) -> None:
-        chat = self.chat
-        found = chat.find(query, after=after)  # type: ignore[arg-type]
-        self._search.set_class(bool(query) and found is None, "-missing")
-        if found is not None:
-            chat.search = query
-            chat.select(found)
-
-    def on_key(self, event: Key) -> None:
-        search = self._search
-        if event.key == "escape" and search.has_focus:
-            event.stop()
-            search.display = False
-            self.chat.mark_always = False
-            self.chat.search = ""
-            self.prompt_input.focus()
-
     # Messages from widgets
 
     @on(PromptInput.Submitted)
     def _prompt_submitted(self, event: PromptInput.Submitted) -> None:
         self.submit(event.text)
 
-    @on(ChatView.Leave)
-    def _chat_left(self) -> None:
-        self.prompt_input.focus()
-
     @on(ChatView.Copy)
     def _copy(self, event: ChatView.Copy) -> None:
         how = copy_text(self.app, event.text)
         self.notify(f"Copied {len(event.text):,} characters to the {how}", timeout=2)
-
-    @on(ToolSidebar.CallSelected)
-    def _call_selected(self, event: ToolSidebar.CallSelected) -> None:
-        card = self.cards.get(event.call_id)
-        if card is None or self.chat.index_of(card) < 0:
-            self.notify("That call is no longer in the chat pane", severity="warning")
-            return
-        self.chat.select(card)
-        self.chat.scroll_to_item(card, top=True)
 
     @on(PlanOffer.Chosen)
     def _plan_chosen(self, event: PlanOffer.Chosen) -> None:
@@ -484,11 +435,9 @@ class MainScreen(SlashCommands, Screen[None]):
         if card is None:
             return
         card.finish(message.status, message.result, message.duration, message.diff)  # type: ignore[arg-type]
+        card.exit_code = message.exit_code
         self.chat.update_item(card)
         self.sidebar.set_state(message.call_id, message.status, message.duration)
-
-    def on_todos_changed(self, message: messages.TodosChanged) -> None:
-        self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
 
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -22,8 +23,10 @@ KEYS = (
     ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),
     ("Ctrl+Q", "quit"),
     ("Shift+Tab", "next permission mode"),
-    ("Tab", "move between the prompt, the chat pane and the sidebar"),
+    ("Tab", "from the prompt to the sidebar (when shown), the chat pane, the prompt again"),
     ("Up / Down, Enter, c", "in the chat pane: move, expand a tool card, copy"),
+    ("Up / Down, Enter", "in the sidebar: move, show the call's card; typing goes to the prompt"),
+    ("End", 'jump to the end of the chat and follow it ("↓ new output" shows it is there)'),
     ("Ctrl+B", "show or hide the tool sidebar"),
     ("Ctrl+F", "search the conversation (Enter: next match)"),
     ("Ctrl+R", "review the agent's changes (/diff)"),
@@ -73,6 +76,7 @@ class SlashCommands:
         self.cards.clear()
         self.chat.clear_items()
         self.sidebar.clear()
+        self._show_plan()
         self.status.set(context_tokens=None, turn_seconds=None)
         self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
 
@@ -208,6 +212,7 @@ class SlashCommands:
 
     def action_review(self: MainScreen) -> None:
         """Review the agent's changes (Ctrl+R)."""
+        self.chat.follow_end()
         self.command_diff()
 
     def command_quit(self: MainScreen, argument: str = "") -> None:
@@ -216,15 +221,18 @@ class SlashCommands:
 
     def palette_commands(self: MainScreen) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""
-        return [
-            ("Help: keys and commands", "/help", self.command_help),
-            ("Clear the conversation", "/clear", self.command_clear),
-            ("Compact the conversation", "/compact", self.command_compact),
-            ("Switch model", "/model", self.command_model),
-            ("Next permission mode", "/mode", self.command_mode),
-            ("Permission rules", "/permissions", self.command_permissions),
-            ("Review the agent's changes", "/diff", self.command_diff),
-            ("Review the working tree", "/diff worktree", lambda: self.command_diff("worktree")),
+        # Run as if typed, so their output shows as a typed command's does.
+        typed = [
+            ("Help: keys and commands", "/help"),
+            ("Clear the conversation", "/clear"),
+            ("Compact the conversation", "/compact"),
+            ("Switch model", "/model"),
+            ("Next permission mode", "/mode"),
+            ("Permission rules", "/permissions"),
+            ("Review the agent's changes", "/diff"),
+            ("Review the working tree", "/diff worktree"),
+        ]
+        return [(title, usage, partial(self.submit, usage)) for title, usage in typed] + [
             ("Toggle the tool sidebar", "Ctrl+B", self.action_toggle_sidebar),
             ("Search the conversation", "Ctrl+F", self.action_search),
         ]

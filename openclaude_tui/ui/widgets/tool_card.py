@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from rich.cells import chop_cells
 from rich.text import Text
 from textual.strip import Strip
 
@@ -84,6 +85,8 @@ class ToolCardItem(ChatItem):
         self.diff = ""
         self.note = ""
         self.expanded = False
+        # A command's exit status (negative: the signal that killed it), once it ended.
+        self.exit_code: int | None = None
 
     @property
     def animated(self) -> bool:  # type: ignore[override]
@@ -128,6 +131,10 @@ class ToolCardItem(ChatItem):
             icon = ICONS[self.state]
         elapsed = self.elapsed()
         right = format_duration(elapsed) if elapsed is not None else ""
+        if self.exit_code:
+            code = self.exit_code
+            exit_label = f"exit code {code}" if code > 0 else f"killed by signal {-code}"
+            right = f"{exit_label} · {right}" if right else exit_label
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{icon} ", state_style)
         head.append(self.name, styles["tool"])
@@ -136,16 +143,19 @@ class ToolCardItem(ChatItem):
         room = max(1, context.width - len(right) - 1)
         head.truncate(room, overflow="ellipsis")
         head.pad_right(room - head.cell_len)
-        head.append(" " + right, styles["muted"])
+        head.append(" " + right, styles["error"] if self.exit_code else styles["muted"])
         lines = context.render(head)
         body = self._body_lines()
+        if self.expanded:
+            # Expanded, a line longer than the pane is shown whole, over several rows.
+            body = _wrapped(body, context.width - 4)
         if body:
             shows_diff = self._shows_diff()
             text = Text(no_wrap=True, overflow="ellipsis")
             for number, line in enumerate(body):
                 prefix = "  └ " if number == 0 else "    "
                 text.append(prefix, styles["muted"])
-                shown = line.replace("\t", "    ")
+                shown = line
                 if line.startswith("… "):
                     line_style = styles["muted"]
                 elif shows_diff and number > 0:
@@ -176,11 +186,11 @@ class ToolCardItem(ChatItem):
             text = text.replace(self._root_prefix, "")
         if not text:
             return [self.note] if self.note else []
-        lines = text.split("\n")
+        lines = text.replace("\t", "    ").split("\n")
         limit = EXPANDED_LINES if self.expanded else COLLAPSED_LINES
         if self._shows_diff():
             # The headline, then the hunks: the file names are already in the headline.
-            diff = self.diff.rstrip("\n").split("\n")
+            diff = self.diff.rstrip("\n").replace("\t", "    ").split("\n")
             first_hunk = next((i for i, line in enumerate(diff) if line.startswith("@@")), 0)
             lines = [lines[0], *diff[first_hunk:]]
             limit = EXPANDED_LINES if self.expanded else COLLAPSED_DIFF_LINES
@@ -203,6 +213,14 @@ class ToolCardItem(ChatItem):
 
     def search_text(self) -> str:
         return f"{self.name} {self.summary}\n{self.body}"
+
+
+def _wrapped(lines: list[str], width: int) -> list[str]:
+    """``lines`` cut into rows of at most ``width`` cells."""
+    rows: list[str] = []
+    for line in lines:
+        rows += chop_cells(line, max(1, width)) or [""]
+    return rows
 
 
 def _diff_line_style(line: str) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -41,6 +43,27 @@ class _Row:
     duration: float | None = None
 
 
+class CallList(OptionList):
+    """The rows of the calls: Enter shows a call's card; Esc, or typing, goes to the prompt."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "cursor_down", "Move", key_display="↑↓"),
+        Binding("enter", "select", "Show card"),
+        Binding("escape", "leave", "Prompt"),
+    ]
+
+    def action_leave(self) -> None:
+        """Go back to the prompt."""
+        self.post_message(ToolSidebar.Leave())
+
+    def on_key(self, event: events.Key) -> None:
+        # The list has no use for letters: what the user types belongs in the prompt.
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.post_message(ToolSidebar.Leave(event.character))
+
+
 class ToolSidebar(Vertical):
     """Every tool call of the session; selecting one scrolls the chat to its card."""
 
@@ -54,8 +77,17 @@ class ToolSidebar(Vertical):
         & > #todos { height: auto; max-height: 50%; color: $foreground; margin-bottom: 1; }
         & > #counts { height: auto; color: $text-muted; }
         & > #calls { height: 1fr; border: none; background: $surface; padding: 0; }
+        &:focus-within { border-left: vkey $accent; }
+        &:focus-within > #counts { color: $accent; }
     }
     """
+
+    class Leave(Message):
+        """The user left the sidebar for the prompt, typing ``text`` there (may be "")."""
+
+        def __init__(self, text: str = "") -> None:
+            super().__init__()
+            self.text = text
 
     class CallSelected(Message):
         """The user chose the row of a tool call."""
@@ -72,7 +104,7 @@ class ToolSidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="todos")
         yield Static(id="counts")
-        yield OptionList(*(Option(self._prompt(key), key) for key in self._rows), id="calls")
+        yield CallList(*(Option(self._prompt(key), key) for key in self._rows), id="calls")
 
     def on_mount(self) -> None:
         # The sidebar may be mounted after calls were reported: show what it holds.
@@ -114,16 +146,15 @@ class ToolSidebar(Vertical):
             self._show_todos()
             self._refresh_counts()
 
+    @property
+    def todos(self) -> list[tuple[str, str]]:
+        """The model's plan: (text, status) per step."""
+        return list(self._todos)
+
     def _show_todos(self) -> None:
         todos = self.query_one("#todos", Static)
         todos.display = bool(self._todos)
-        text = Text()
-        for number, (content, status) in enumerate(self._todos):
-            if number:
-                text.append("\n")
-            text.append(f"{TODO_MARKS.get(status, '☐')} ")
-            text.append(content, "strike" if status == "completed" else "")
-        todos.update(text)
+        todos.update(todo_text(self._todos))
 
     def _prompt(self, call_id: str) -> Content:
         row = self._rows[call_id]
@@ -156,6 +187,17 @@ class ToolSidebar(Vertical):
         event.stop()
         if event.option.id is not None:
             self.post_message(self.CallSelected(event.option.id))
+
+
+def todo_text(todos: list[tuple[str, str]]) -> Text:
+    """The plan as a checklist, one step a line; done steps struck through."""
+    text = Text()
+    for number, (content, status) in enumerate(todos):
+        if number:
+            text.append("\n")
+        text.append(f"{TODO_MARKS.get(status, '☐')} ")
+        text.append(content, "strike" if status == "completed" else "")
+    return text
 
 
 def _short_target(target: str, limit: int) -> str:
