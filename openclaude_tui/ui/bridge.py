@@ -178,7 +178,7 @@ class AgentSession:
         reason: str | None = gate.reason
         if gate.action == "ask":
             request = agent.policy.request_for(call_id, tool, args, cwd, gate.reason)
-            decision = await self._approve(request)
+            decision = await self._approve(request, by_user=True)
             if decision.kind == "allow_always":
                 agent.policy.remember(request)
             allowed, reason = decision.allowed, decision.reason
@@ -416,9 +416,12 @@ class AgentSession:
 
     # Permission requests → the modal
 
-    async def _approve(self, request: PermissionRequest) -> Decision:
-        """The agent's approver: ring, retitle, and await the modal's answer."""
-        view = permission_view(request, self.config.project_root)
+    async def _approve(self, request: PermissionRequest, *, by_user: bool = False) -> Decision:
+        """The agent's approver: ring, retitle, and await the modal's answer.
+
+        ``by_user``: the call is the user's own ``!`` command (no reason is asked of a deny).
+        """
+        view = permission_view(request, self.config.project_root, by_user=by_user)
         self.app.bell()
         title = self.app.title
         self.app.title = f"Approve {request.tool}? · {title}"
@@ -435,8 +438,10 @@ class AgentSession:
         return Decision(answer.kind, answer.reason, answer.interrupt, answer.hunks)
 
 
-def permission_view(request: PermissionRequest, project_root: Path) -> PermissionView:
-    """What the modal shows for a request."""
+def permission_view(
+    request: PermissionRequest, project_root: Path, *, by_user: bool = False
+) -> PermissionView:
+    """What the modal shows for a request (``by_user``: the user's own ``!`` command)."""
     file_diff = diff_change(request.change, project_root) if request.change is not None else None
     command = description = verdict = None
     reasons: tuple[str, ...] = ()
@@ -463,6 +468,7 @@ def permission_view(request: PermissionRequest, project_root: Path) -> Permissio
         verdict=verdict,
         verdict_reasons=reasons,
         details=details,
+        by_user=by_user,
     )
 
 

@@ -74,6 +74,18 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
+    async def take_key(self, event: events.Key) -> None:
+        """A key typed for the prompt while a question opened over it, as if it had the focus.
+
+        The prompt's own keys (Backspace, Ctrl+J …) act, text is typed, Enter sends; keys of
+        the rest of the screen (Esc, Ctrl+F …) were not meant for the prompt and are dropped.
+        """
+        bindings = self._bindings.key_to_bindings.get(event.key, [])
+        if bindings:
+            await self.run_action(bindings[0].action)
+            return
+        await self._on_key(event)
+
     def _browse(self, back: bool) -> bool:
         """Up on the first line / Down on the last: the history. True when handled."""
         history = self.prompt_history
