@@ -43,6 +43,7 @@ from openclaude_tui.core.events import (
     Usage,
 )
 from openclaude_tui.core.permissions import Decision, PermissionRequest
+from openclaude_tui.core.plan import presents_plan
 from openclaude_tui.core.provider import ProviderError
 from openclaude_tui.core.rules import MODES, Rule
 from openclaude_tui.core.tools.base import FileChange
@@ -87,6 +88,10 @@ class AgentSession:
         self._shell_notes: list[str] = []
         self._shell_calls = 0
         self._start_lock = asyncio.Lock()
+        # Whether the last turn ended by presenting a plan (see core.plan), and the calls
+        # refused during the turn that runs.
+        self.presented_plan = False
+        self._refused = 0
 
     # What the status bar shows
 
@@ -146,6 +151,8 @@ class AgentSession:
             self._post(messages.TurnEnded("interrupted", "interrupted by the user"))
             raise
         assert self.agent is not None
+        self.presented_plan = False
+        self._refused = 0
         if self._shell_notes:
             prompt = "\n\n".join([*self._shell_notes, prompt])
             self._shell_notes.clear()
@@ -157,6 +164,7 @@ class AgentSession:
 
         It shows as a tool card; its output is given to the model with the next prompt.
         """
+        self.presented_plan = False
         try:
             await self.start()
         except ProviderError as error:
@@ -368,6 +376,7 @@ class AgentSession:
         elif isinstance(event, ToolCallRunning):
             self._post(messages.ToolRunning(event.call_id))
         elif isinstance(event, ToolCallFinished):
+            self._refused += event.status == "denied"
             self._post(
                 messages.ToolFinished(
                     event.call_id,
@@ -412,6 +421,9 @@ class AgentSession:
         elif isinstance(event, AgentError):
             self._fail(event.message)
         elif isinstance(event, TurnFinished):
+            self.presented_plan = event.reason == "end_turn" and presents_plan(
+                event.text, self._refused
+            )
             self._post(messages.TurnEnded(event.reason, event.detail))
 
     # Permission requests → the modal

@@ -337,24 +337,6 @@ async def test_permissions_lists_rules_and_removes_one(
         assert session is not None and session.rules() == []
 
 
-async def test_plan_mode_ends_with_an_offer_that_one_key_accepts(
-    project: Path, scripted_server: ScriptedServer
-) -> None:
-    scripted_server.script(Turn(text="Plan: change LIMIT."), Turn(text="Carried out."))
-    config = make_config(project, scripted_server.base_url, permission_mode="plan")
-    app = make_app(config)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await converse(pilot, "plan the change")
-        offer = main_screen(app).plan_offer
-        assert offer.is_open and offer.has_focus
-        await pilot.press("1")
-        await idle(pilot)
-        session = main_screen(app).session
-        assert session is not None and session.mode == "default"
-        assert "Carried out." in screen_text(app)
-    assert scripted_server.last_request.messages[-1]["content"].startswith("The plan is approved")
-
-
 async def test_help_and_unknown_commands(project: Path, scripted_server: ScriptedServer) -> None:
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 60)) as pilot:

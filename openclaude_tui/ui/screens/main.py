@@ -26,6 +26,7 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
+from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -47,11 +48,10 @@ if TYPE_CHECKING:
 
 # Below this width the sidebar hides itself (Ctrl+B still shows it).
 SIDEBAR_MIN_WIDTH = 100
-PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(SlashCommands, Screen[None]):
+class MainScreen(PlanOffering, SlashCommands, Screen[None]):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Args:
@@ -67,6 +67,10 @@ class MainScreen(SlashCommands, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
         Binding("ctrl+f", "search", "Search", id="search"),
         Binding("ctrl+r", "review", "Review", id="review"),
+        # Before the prompt, which would type the digit: they answer only an open offer.
+        Binding("alt+1", "plan('default')", "Carry out plan", show=False, priority=True),
+        Binding("alt+2", "plan('acceptEdits')", "Accept edits", show=False, priority=True),
+        Binding("alt+3", "plan('keep')", "Keep planning", show=False, priority=True),
     ]
 
     def __init__(
@@ -274,13 +278,8 @@ class MainScreen(SlashCommands, Screen[None]):
             text, item = self.queued.pop(0)
             self.chat.remove_item(item)
             self.call_later(self._start_turn, text)
-        elif reason == "end_turn" and self.session is not None and self.session.mode == "plan":
-            self.call_later(self._offer_plan)
-
-    async def _offer_plan(self) -> None:
-        if not self._plan_offer.is_mounted:
-            await self.query_one("#main").mount(self._plan_offer, before="#prompt")
-        self._plan_offer.open()
+        elif reason == "end_turn" and self.plan_presented():
+            self.call_later(self.offer_plan)
 
     def _restore_queue(self) -> None:
         """Put queued prompts back in the prompt, to edit or send again."""
@@ -307,6 +306,8 @@ class MainScreen(SlashCommands, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "interrupt":
             return self.running
+        if action == "plan":
+            return self._plan_offer.is_open
         return True
 
     def action_interrupt(self) -> None:
@@ -388,14 +389,6 @@ class MainScreen(SlashCommands, Screen[None]):
             return
         self.chat.select(card)
         self.chat.scroll_to_item(card, top=True)
-
-    @on(PlanOffer.Chosen)
-    def _plan_chosen(self, event: PlanOffer.Chosen) -> None:
-        self.prompt_input.focus()
-        if event.choice == "keep" or self.session is None:
-            return
-        self._show_mode(self.session.set_mode(event.choice))
-        self.submit(PLAN_ACCEPTED)
 
     # Messages from the agent
 
