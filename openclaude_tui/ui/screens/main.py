@@ -443,7 +443,12 @@ class MainScreen(PlanOffering, SlashCommands, Screen[None]):
         if message.allowed:
             self._card_state(message.call_id, "pending")
         if message.rule:
-            self.chat.add_item(NoticeItem(f"Always allowed from now on: {message.rule}", "muted"))
+            # Right under the call it was chosen for (its neighbours' cards come after).
+            notice = NoticeItem(f"Always allowed from now on: {message.rule}", "muted")
+            chat = self.chat
+            card = self.cards.get(message.call_id)
+            after = chat.index_of(card) + 1 if card is not None else 0
+            chat.add_item(notice, before=chat.items[after] if 0 < after < len(chat.items) else None)
 
     def on_tool_running(self, message: messages.ToolRunning) -> None:
         self._card_state(message.call_id, "running")
