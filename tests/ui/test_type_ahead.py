@@ -1,5 +1,6 @@
-"""Type-ahead never answers a question: the key guard's rule, and the real modal driven by
-keys on a clock the test moves by hand (so no test waits for time to pass)."""
+"""Type-ahead never answers a question: the key guard's rule, and the real modal and the
+review's revert confirmation driven by keys on a clock the test moves by hand (so no test
+waits for time to pass)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
+from openclaude_tui.core.gitdiff import WorktreeSource
+from openclaude_tui.core.review import Reviewer
 from openclaude_tui.ui.screens.permission import PermissionScreen
+from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen
 from openclaude_tui.ui.type_ahead import PAUSE, TypingTracker
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.ui.app_helpers import (
@@ -132,4 +136,30 @@ async def test_a_modal_that_opens_when_nobody_types_takes_the_first_key(
         assert modal.query_one("#reason", Input).has_focus
         await pilot.press("enter")
         await idle(pilot)
+    assert (project / "app.py").read_text() == ORIGINAL
+
+
+# The review's revert confirmation
+
+
+async def test_a_quick_y_after_r_does_not_confirm_a_revert(project: Path) -> None:
+    changed = ORIGINAL.replace("LIMIT = 10", "LIMIT = 99")
+    (project / "app.py").write_text(changed)
+    clock = HandClock()
+    app = ReviewApp(Reviewer(WorktreeSource(project)), TypingTracker(clock=clock))
+    async with app.run_test(size=(110, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        await screen.loaded.wait()
+        await pilot.pause()
+        await pilot.press("n", "r", "y")  # one burst: r opens the question, y is held back
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert confirm.has_class("-waiting")
+        assert (project / "app.py").read_text() == changed
+        clock.advance(PAUSE)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
     assert (project / "app.py").read_text() == ORIGINAL
