@@ -13,6 +13,7 @@ from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
 from openclaude_tui.ui.bridge import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
+from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
 from tests.ui.app_helpers import CLOSED_URL, idle, main_screen, make_app, make_config, screen_text
 
@@ -88,3 +89,18 @@ async def test_the_choices_keys_and_reason_field_always_show(
         shown = screen_text(app)
         for text in ("Allow Edit?", "3  Deny", "Reason for the model", "enter deny"):
             assert text in shown, f"{text!r} is not on the {size} screen after 3:\n{shown}"
+
+
+def test_edit_modal_waiting_for_a_deliberate_key(snap_compare: object, project: Path) -> None:
+    """The same modal at 80×24, opened while the user was typing: the options 1, 2 and 3
+    greyed, and under them, in muted italics, "keys typed just now went to the prompt;
+    press a key to answer", above the keys line."""
+    typing = TypingTracker(clock=lambda: 50.0)
+
+    async def run_before(pilot: Pilot[object]) -> None:
+        await idle(pilot)
+        typing.record(50.0)  # a key the moment the modal opens
+        await show_three_hunks(pilot)
+
+    app = make_app(make_config(project, CLOSED_URL), typing=typing)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)  # type: ignore[operator]
