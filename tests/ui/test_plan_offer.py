@@ -7,20 +7,26 @@ from pathlib import Path
 
 import pytest
 
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+from openclaude_tui.ui.app import OpenClaudeApp
+from tests.scripted_server import ScriptedServer, Turn
 from tests.ui.app_helpers import converse, idle, main_screen, make_app, make_config, screen_text
+from tests.ui.test_app_turns import EDIT, READ
 
 pytestmark = pytest.mark.usefixtures("home")
 
 PLAN = "Plan:\n\n1. Raise LIMIT to 20 in app.py.\n2. Run the tests.\n"
 
 
+def plan_mode_app(project: Path, server: ScriptedServer, *turns: Turn) -> OpenClaudeApp:
+    """The app in plan mode, the server answering with ``turns``."""
+    server.script(*turns)
+    return make_app(make_config(project, server.base_url, permission_mode="plan"))
+
+
 async def test_plan_mode_ends_with_an_offer_that_alt_1_accepts(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.script(Turn(text=PLAN), Turn(text="Carried out."))
-    config = make_config(project, scripted_server.base_url, permission_mode="plan")
-    app = make_app(config)
+    app = plan_mode_app(project, scripted_server, Turn(text=PLAN), Turn(text="Carried out."))
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "plan the change")
         screen = main_screen(app)
@@ -38,9 +44,7 @@ async def test_plan_mode_ends_with_an_offer_that_alt_1_accepts(
 async def test_typing_after_a_plan_offer_goes_to_the_prompt_and_sends_nothing(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.script(Turn(text=PLAN), Turn(text="Noted."))
-    config = make_config(project, scripted_server.base_url, permission_mode="plan")
-    app = make_app(config)
+    app = plan_mode_app(project, scripted_server, Turn(text=PLAN), Turn(text="Noted."))
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "plan the change")
         screen = main_screen(app)
@@ -61,16 +65,13 @@ async def test_typing_after_a_plan_offer_goes_to_the_prompt_and_sends_nothing(
 async def test_no_plan_offer_after_an_answer_about_a_refused_call(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    edit = ToolCallSpec(
-        "Edit", {"file_path": "app.py", "old_string": "LIMIT = 10", "new_string": "LIMIT = 20"}
-    )
-    scripted_server.script(
-        Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]),
-        Turn(tool_calls=[edit]),
+    app = plan_mode_app(
+        project,
+        scripted_server,
+        Turn(tool_calls=[READ]),
+        Turn(tool_calls=[EDIT]),
         Turn(text="OK, the edit was refused in plan mode. Switch modes and I will make it."),
     )
-    config = make_config(project, scripted_server.base_url, permission_mode="plan")
-    app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "raise the limit")
         screen = main_screen(app)

@@ -11,10 +11,11 @@ from textual.widgets import Input, Static
 
 from openclaude_tui.core.gitdiff import WorktreeSource
 from openclaude_tui.core.review import Reviewer
+from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen
 from openclaude_tui.ui.type_ahead import PAUSE, TypingTracker
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+from tests.scripted_server import ScriptedServer, Turn
 from tests.ui.app_helpers import (
     ask_for_approval,
     idle,
@@ -23,13 +24,10 @@ from tests.ui.app_helpers import (
     make_config,
     wait_for,
 )
+from tests.ui.test_app_turns import EDIT, READ
 
 pytestmark = pytest.mark.usefixtures("home")
 
-READ = ToolCallSpec("Read", {"file_path": "app.py"})
-EDIT = ToolCallSpec(
-    "Edit", {"file_path": "app.py", "old_string": "LIMIT = 10", "new_string": "LIMIT = 20"}
-)
 ORIGINAL = "LIMIT = 10\n\n\ndef limit():\n    return LIMIT\n"
 
 
@@ -44,6 +42,12 @@ class HandClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+def edit_app(project: Path, server: ScriptedServer, clock: HandClock) -> OpenClaudeApp:
+    """The app whose keys are timed by ``clock``; its agent reads app.py and edits it."""
+    server.script(Turn(tool_calls=[READ]), Turn(tool_calls=[EDIT]), Turn(text="Done."))
+    return make_app(make_config(project, server.base_url), typing=TypingTracker(clock=clock))
 
 
 # The rule, on explicit times
@@ -88,10 +92,8 @@ def test_the_guard_shows_while_the_typing_goes_on() -> None:
 async def test_keys_typed_through_the_modal_go_to_the_prompt_and_do_not_answer(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.script(Turn(tool_calls=[READ]), Turn(tool_calls=[EDIT]), Turn(text="Raised."))
     clock = HandClock()
-    config = make_config(project, scripted_server.base_url)
-    app = make_app(config, typing=TypingTracker(clock=clock))
+    app = edit_app(project, scripted_server, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         # Enter sends the prompt; the modal opens while the clock stands still: one burst.
         modal = await ask_for_approval(pilot, "raise the limit")
@@ -120,10 +122,8 @@ async def test_keys_typed_through_the_modal_go_to_the_prompt_and_do_not_answer(
 async def test_a_modal_that_opens_when_nobody_types_takes_the_first_key(
     project: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.script(Turn(tool_calls=[READ]), Turn(tool_calls=[EDIT]), Turn(text="Kept."))
     clock = HandClock()
-    config = make_config(project, scripted_server.base_url)
-    app = make_app(config, typing=TypingTracker(clock=clock))
+    app = edit_app(project, scripted_server, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await idle(pilot)
         main_screen(app).submit("keep the limit")  # sent without a key: nobody is typing
