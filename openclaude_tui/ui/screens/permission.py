@@ -160,6 +160,11 @@ class PermissionScreen(GuardedChoice, ModalScreen[PermissionAnswer]):
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_diff)
 
+    def _show_guard(self) -> None:
+        super()._show_guard()
+        # The note about held-back keys takes a row while it shows.
+        self.call_after_refresh(self._fit_diff)
+
     def _fit_diff(self) -> None:
         """Give the diff the rows the rest of the dialog leaves; it scrolls within them."""
         diffs = self.query(DiffView)
