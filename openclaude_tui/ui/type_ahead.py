@@ -107,8 +107,12 @@ class GuardedChoice(Screen[Any]):
         app = self.app
         tracker = app.typing if isinstance(app, TypeAheadApp) else TypingTracker()
         self.key_guard = tracker.open_guard()
+        self.show_key_guard()
+
+    def show_key_guard(self) -> None:
+        """Show whether the screen waits for the typing to pause; follow it while it does."""
         self._show_guard()
-        if self.key_guard.holding():
+        if self.has_class("-waiting") and self._guard_timer is None:
             self._guard_timer = self.set_interval(0.1, self._show_guard)
 
     def _show_guard(self) -> None:
@@ -119,12 +123,6 @@ class GuardedChoice(Screen[Any]):
         if not holding and self._guard_timer is not None:
             self._guard_timer.stop()
             self._guard_timer = None
-
-    def held_back(self) -> None:
-        """A key was kept from answering: show that the screen still waits."""
-        self._show_guard()
-        if self._guard_timer is None and self.key_guard is not None:
-            self._guard_timer = self.set_interval(0.1, self._show_guard)
 
     def admits(self, stamp: float) -> bool:
         """Whether a key typed at ``stamp`` may answer this screen."""
@@ -155,7 +153,7 @@ class TypeAheadApp(App[Any]):
             self.typing.record(stamp)
             if held:
                 assert isinstance(screen, GuardedChoice)
-                screen.held_back()
+                screen.show_key_guard()
                 if screen.TYPE_AHEAD_TO_PROMPT:
                     await self.type_ahead(event)
                 return
