@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,11 @@ from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 pytestmark = pytest.mark.e2e
 
 KEY_GAP = 0.05
-# Typed until the modal shows (it is asked for half a second after the prompt is sent).
-BEFORE_THE_MODAL = "and keep the old name working "
-# Typed once it shows: answer keys inside the words.
-THROUGH_THE_MODAL = "1 yes, also add 2 tests"
+# Typed while the model works, until it asks for the edit (the modal shows half a second
+# later).
+BEFORE_THE_MODAL = "and keep the old name working for the callers we have "
+# Typed from then on, through the modal's appearance: answer keys inside the words.
+THROUGH_THE_MODAL = "then 1 more yes, also add 2 tests and a note a y 2 1 to the changelog"
 PLAN = "Plan:\n\n1. Rename is_active to active in src/auth.py.\n2. Run the tests.\n"
 ORIGINAL_CHECK = "    return user.is_active\n"
 
@@ -36,17 +38,18 @@ def start_app(tmux: Tmux, tmp_path: Path, repo: Path, server: ScriptedServer, *f
     tmux.wait_for(lambda s: "Ask anything" in s, "the prompt")
 
 
-def type_keys(tmux: Tmux, text: str, until: str | None = None) -> str:
-    """Type ``text`` a key every 50 ms; with ``until``, stop once the screen shows it.
+def type_keys(tmux: Tmux, text: str, until: Callable[[], bool] | None = None) -> str:
+    """Type ``text`` a key every 50 ms (stopping early once ``until()``); what was typed.
 
-    Returns what was typed.
+    Nothing else runs between the keys (reading the screen takes a process of its own,
+    which on a loaded machine could pause the typing long enough to end the burst).
     """
     typed = ""
     for key in text:
         started = time.monotonic()
         tmux.type(key)
         typed += key
-        if until is not None and until in tmux.screen():
+        if until is not None and until():
             return typed
         time.sleep(max(0.0, KEY_GAP - (time.monotonic() - started)))
     return typed
@@ -66,14 +69,19 @@ def test_typing_through_a_modal_approves_nothing_and_lands_in_the_prompt(
         start_app(tmux, tmp_path, repo, server)
         tmux.type("Fix the login check")
         tmux.keys("Enter")
-        typed = type_keys(tmux, BEFORE_THE_MODAL * 8, until="Allow Edit?")
-        shown = tmux.screen()
-        assert "Allow Edit?" in shown, f"the modal never opened while typing:\n{shown}"
-        typed += type_keys(tmux, THROUGH_THE_MODAL)
+        asked = lambda: len(server.chat_requests) >= 2  # noqa: E731  (the edit's turn)
+        typed = type_keys(tmux, BEFORE_THE_MODAL * 4, until=asked)
+        assert asked(), "the model never asked for the edit while the user typed"
+        half = len(THROUGH_THE_MODAL) // 2
+        typed += type_keys(tmux, THROUGH_THE_MODAL[:half])
+        shown = tmux.screen()  # one look, halfway: the modal opened while the typing went on
+        typed += type_keys(tmux, THROUGH_THE_MODAL[half:])
+        assert "Allow Edit?" in shown, f"the modal did not open while typing:\n{shown}"
 
         shown = tmux.screen()
-        assert "Allow Edit?" in shown and "1  Allow once" in shown, "the modal was answered"
         assert (repo / "src" / "auth.py").read_text().endswith(ORIGINAL_CHECK)
+        assert "Allow Edit?" in shown and "1  Allow once" in shown, "the modal was answered"
+        assert "Reason for the model" not in shown, "a key of the burst chose Deny"
 
         # After a pause, a deliberate key answers.
         tmux.wait_for_modal("Allow Edit?")
