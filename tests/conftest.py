@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from tests.e2e.tmux import Tmux
 from tests.scripted_server import ScriptedServer
 
 # No per-example deadline: this machine is shared, and speed is measured by benchmarks,
@@ -33,3 +37,13 @@ def scripted_server() -> Iterator[ScriptedServer]:
     """
     with ScriptedServer() as server:
         yield server
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    """A tmux server of this test's own (killed at the end), for tests of the real terminal."""
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the end-to-end tests (.ci/run installs it)")
+    session = Tmux(f"openclaude-e2e-{os.getpid()}-{tmp_path.name}")
+    yield session
+    session.kill()

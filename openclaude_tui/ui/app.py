@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import ClassVar
 
-from textual.app import App, SystemCommand
+from textual import events
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TextArea
@@ -16,12 +17,13 @@ from openclaude_tui.config import Config
 from openclaude_tui.ui.exit_signals import install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
+from openclaude_tui.ui.type_ahead import TypeAheadApp, TypingTracker
 
 # A second Ctrl+C within this many seconds quits an idle app.
 QUIT_WINDOW = 2.0
 
 
-class OpenClaudeApp(App[int]):
+class OpenClaudeApp(TypeAheadApp):
     """OpenClaude: a chat with a coding agent, its tool calls, and the user's approvals.
 
     Args:
@@ -29,6 +31,7 @@ class OpenClaudeApp(App[int]):
         prompt: Sent as soon as the app starts, when given.
         clock: Monotonic seconds (durations shown, the Ctrl+C window).
         now: The date the agent's system prompt is written with.
+        typing: When keys were typed (type-ahead never answers a modal).
     """
 
     # The main screen's CSS is listed here: Textual loads a screen's CSS_PATH when the
@@ -48,8 +51,9 @@ class OpenClaudeApp(App[int]):
         *,
         clock: Callable[[], float] = time.monotonic,
         now: datetime | None = None,
+        typing: TypingTracker | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(typing)
         self.config = config
         self.initial_prompt = prompt
         self.clock = clock
@@ -118,6 +122,10 @@ class OpenClaudeApp(App[int]):
             return
         self._quit_pressed = now
         self.notify("Press Ctrl+C again to quit", timeout=QUIT_WINDOW)
+
+    async def type_ahead(self, event: events.Key) -> None:
+        """Keys typed while a modal opened belong to the prompt's draft."""
+        await self.main_screen.prompt_input.take_key(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -43,6 +43,7 @@ from openclaude_tui.core.events import (
     Usage,
 )
 from openclaude_tui.core.permissions import Decision, PermissionRequest
+from openclaude_tui.core.plan import presents_plan
 from openclaude_tui.core.provider import ProviderError
 from openclaude_tui.core.rules import MODES, Rule
 from openclaude_tui.core.tools.base import FileChange
@@ -87,6 +88,10 @@ class AgentSession:
         self._shell_notes: list[str] = []
         self._shell_calls = 0
         self._start_lock = asyncio.Lock()
+        # Whether the last turn ended by presenting a plan (see core.plan), and the calls
+        # refused during the turn that runs.
+        self.presented_plan = False
+        self._refused = 0
 
     # What the status bar shows
 
@@ -146,6 +151,8 @@ class AgentSession:
             self._post(messages.TurnEnded("interrupted", "interrupted by the user"))
             raise
         assert self.agent is not None
+        self.presented_plan = False
+        self._refused = 0
         if self._shell_notes:
             prompt = "\n\n".join([*self._shell_notes, prompt])
             self._shell_notes.clear()
@@ -157,6 +164,7 @@ class AgentSession:
 
         It shows as a tool card; its output is given to the model with the next prompt.
         """
+        self.presented_plan = False
         try:
             await self.start()
         except ProviderError as error:
@@ -178,7 +186,7 @@ class AgentSession:
         reason: str | None = gate.reason
         if gate.action == "ask":
             request = agent.policy.request_for(call_id, tool, args, cwd, gate.reason)
-            decision = await self._approve(request)
+            decision = await self._approve(request, by_user=True)
             if decision.kind == "allow_always":
                 agent.policy.remember(request)
             allowed, reason = decision.allowed, decision.reason
@@ -371,6 +379,7 @@ class AgentSession:
         elif isinstance(event, ToolCallRunning):
             self._post(messages.ToolRunning(event.call_id))
         elif isinstance(event, ToolCallFinished):
+            self._refused += event.status == "denied"
             self._post(
                 messages.ToolFinished(
                     event.call_id,
@@ -416,13 +425,19 @@ class AgentSession:
         elif isinstance(event, AgentError):
             self._fail(event.message)
         elif isinstance(event, TurnFinished):
+            self.presented_plan = event.reason == "end_turn" and presents_plan(
+                event.text, self._refused
+            )
             self._post(messages.TurnEnded(event.reason, event.detail))
 
     # Permission requests → the modal
 
-    async def _approve(self, request: PermissionRequest) -> Decision:
-        """The agent's approver: ring, retitle, and await the modal's answer."""
-        view = permission_view(request, self.config.project_root)
+    async def _approve(self, request: PermissionRequest, *, by_user: bool = False) -> Decision:
+        """The agent's approver: ring, retitle, and await the modal's answer.
+
+        ``by_user``: the call is the user's own ``!`` command (no reason is asked of a deny).
+        """
+        view = permission_view(request, self.config.project_root, by_user=by_user)
         self.app.bell()
         title = self.app.title
         self.app.title = f"Approve {request.tool}? · {title}"
@@ -439,8 +454,10 @@ class AgentSession:
         return Decision(answer.kind, answer.reason, answer.interrupt, answer.hunks)
 
 
-def permission_view(request: PermissionRequest, project_root: Path) -> PermissionView:
-    """What the modal shows for a request."""
+def permission_view(
+    request: PermissionRequest, project_root: Path, *, by_user: bool = False
+) -> PermissionView:
+    """What the modal shows for a request (``by_user``: the user's own ``!`` command)."""
     file_diff = diff_change(request.change, project_root) if request.change is not None else None
     command = description = verdict = None
     reasons: tuple[str, ...] = ()
@@ -467,6 +484,7 @@ def permission_view(request: PermissionRequest, project_root: Path) -> Permissio
         verdict=verdict,
         verdict_reasons=reasons,
         details=details,
+        by_user=by_user,
     )
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux_walkthrough import Tmux, tmux  # noqa: F401  (the fixture)
+from tests.e2e.tmux import Tmux
 from tests.scripted_server import ScriptedServer, Turn
 
 pytestmark = pytest.mark.e2e
 
 
-def test_a_burst_of_mixed_keys_is_applied_in_order(tmp_path: Path, tmux: Tmux) -> None:  # noqa: F811
+def test_a_burst_of_mixed_keys_is_applied_in_order(tmp_path: Path, tmux: Tmux) -> None:
     project = tmp_path / "project"
     project.mkdir()
     env = {

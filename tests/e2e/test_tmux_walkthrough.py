@@ -7,98 +7,21 @@ edits and runs them again (they pass). The user approves the first test run with
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.core.test_print_mode import WALKTHROUGH, make_auth_repo
+from tests.e2e.tmux import Tmux, app_environment
 from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.e2e
 
-WIDTH, HEIGHT = 120, 40
-# Generous: the machine is shared; the test waits for what the screen shows, never for time.
-WAIT_LIMIT = 60.0
-
-
-class Tmux:
-    """One tmux server of its own (``-L``) with one session running a command."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.name, *args], capture_output=True, text=True, check=True
-        )
-        return done.stdout
-
-    def start(self, command: list[str], cwd: Path, env: dict[str, str], status: Path) -> None:
-        """Run ``command`` in the pane; its exit status is written to ``status`` when it ends.
-
-        The status is kept by a shell around the command rather than read from tmux: tmux
-        3.3 can leave an exited program unreaped for a long while, its status unknown.
-        """
-        environment = [f"{key}={value}" for key, value in env.items()]
-        record = f'"$@"; echo $? > {shlex.quote(str(status))}'
-        # A tmux server started without a terminal exports COLUMNS=80 and LINES=24, which
-        # would win over the pane's real size.
-        self.run(
-            "new-session", "-d", "-s", "main", "-x", str(WIDTH), "-y", str(HEIGHT),
-            "-c", str(cwd), "env", "-u", "COLUMNS", "-u", "LINES", *environment,
-            "sh", "-c", record, "sh", *command,
-        )  # fmt: skip
-        # Keep the pane after the program exits, to read how it ended.
-        self.run("set-option", "-t", "main", "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "main")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "main", *keys)
-
-    def type(self, text: str) -> None:
-        self.run("send-keys", "-t", "main", "-l", text)
-
-    def wait_for(self, condition: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + WAIT_LIMIT
-        while True:
-            shown = self.screen()
-            if condition(shown):
-                return shown
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the screen never showed {what}:\n{shown}")
-            time.sleep(0.2)
-
-    def kill(self) -> None:
-        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
-
-
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    if shutil.which("tmux") is None:
-        pytest.fail("tmux is needed for the end-to-end tests (.ci/run installs it)")
-    session = Tmux(f"openclaude-e2e-{os.getpid()}-{tmp_path.name}")
-    yield session
-    session.kill()
-
 
 def test_the_auth_walkthrough_in_a_real_terminal(tmp_path: Path, tmux: Tmux) -> None:
     repo = make_auth_repo(tmp_path / "repo")
-    env = {
-        "OPENCLAUDE_HOME": str(tmp_path / "home"),
-        # The agent's `python -m pytest` must find pytest.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "TERM": "xterm-256color",
-        "COLORTERM": "truecolor",
-    }
+    env = app_environment(tmp_path)
     with ScriptedServer(WALKTHROUGH) as server:
         command = [sys.executable, "-m", "openclaude_tui", "--base-url", server.base_url,
                    "--model", "scripted-model"]  # fmt: skip
@@ -108,12 +31,12 @@ def test_the_auth_walkthrough_in_a_real_terminal(tmp_path: Path, tmux: Tmux) -> 
         tmux.type("Fix the failing test in src/auth.py")
         tmux.keys("Enter")
 
-        shown = tmux.wait_for(lambda s: "Allow Bash?" in s, "the approval of the test run")
+        shown = tmux.wait_for_modal("Allow Bash?")
         assert "python -m pytest -q tests" in shown
-        assert "Always allow `Bash(python -m pytest:*)` in this project" in shown
+        assert "Always allow Bash(python -m pytest:*) in this project" in shown
         tmux.keys("2")
 
-        shown = tmux.wait_for(lambda s: "Allow Edit?" in s, "the approval of the edit")
+        shown = tmux.wait_for_modal("Allow Edit?")
         assert "-    return user.is_active" in shown or "is_active" in shown
         tmux.keys("1")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_tmux_walkthrough import Tmux, tmux  # noqa: F401 (the fixture)
+from tests.e2e.tmux import Tmux
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 from tests.security.harness import Attempt, Sandbox, run_attempt
@@ -83,7 +83,7 @@ def test_print_mode_ends_on_a_signal_and_leaves_no_process(
 )
 def test_the_app_ends_on_a_signal_restores_the_terminal_and_leaves_no_process(
     tmp_path: Path,
-    tmux: Tmux,  # noqa: F811 (the imported fixture)
+    tmux: Tmux,
     signum: int,
     code: int,
     reap: list[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ReviewScreen
+from openclaude_tui.ui.type_ahead import TypingTracker
 
 FIXED_NOW = datetime(2026, 1, 15, 9, 30)
 # A port where nothing listens (discard): connecting is refused at once.
@@ -29,9 +31,19 @@ def make_config(project: Path, base_url: str, **overrides: object) -> Config:
     return load_config(project, Overrides(**options))  # type: ignore[arg-type]
 
 
-def make_app(config: Config, prompt: str | None = None) -> OpenClaudeApp:
-    """The app with a fixed clock and date."""
-    return OpenClaudeApp(config, prompt, clock=lambda: 1000.0, now=FIXED_NOW)
+def unhurried() -> Callable[[], float]:
+    """A clock for the key tracker on which ten seconds pass at every reading: each key
+    comes after a pause, as from a user who reads a modal before answering it."""
+    ticks = itertools.count(0.0, 10.0)
+    return lambda: next(ticks)
+
+
+def make_app(
+    config: Config, prompt: str | None = None, typing: TypingTracker | None = None
+) -> OpenClaudeApp:
+    """The app with a fixed clock and date (and by default an unhurried typist)."""
+    typing = typing or TypingTracker(clock=unhurried())
+    return OpenClaudeApp(config, prompt, clock=lambda: 1000.0, now=FIXED_NOW, typing=typing)
 
 
 async def wait_for(

@@ -11,6 +11,8 @@ TEXT_ELEMENT = re.compile(
     r'<text[^>]*\bx="([\d.]+)"[^>]*clip-path="url\(#terminal-(?:\d+-)?line-(\d+)\)"[^>]*>([^<]*)</text>'
 )
 CELL_WIDTH = 12.2  # Rich's SVG export puts one terminal cell every 12.2 units.
+# Rich defines a clip path for every terminal line but the last.
+LINE_CLIP = re.compile(r'<clipPath id="terminal-(?:\d+-)?line-(\d+)"')
 
 
 def svg_screen_lines(svg: str) -> list[str]:
@@ -21,9 +23,11 @@ def svg_screen_lines(svg: str) -> list[str]:
         column = round(float(x) / CELL_WIDTH)
         for offset, char in enumerate(html.unescape(text).replace("\xa0", " ")):
             row[column + offset] = char
+    # Blank lines have no text (a modal's plain backdrop, for one).
+    count = max([int(line) + 2 for line in LINE_CLIP.findall(svg)] + [len(rows) and max(rows) + 1])
     lines = []
-    for line in sorted(rows):
-        cells = rows[line]
+    for line in range(count):
+        cells = rows.get(line, {0: ""})
         lines.append("".join(cells.get(c, " ") for c in range(max(cells) + 1)).rstrip())
     return lines
 

@@ -13,7 +13,9 @@ from openclaude_tui.cli import main
 from openclaude_tui.core.gitdiff import RangeSource, WorktreeSource
 from openclaude_tui.core.review import Reviewer
 from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen, fit_path
+from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
+from tests.ui.app_helpers import unhurried
 
 BEFORE = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(30))
 AFTER = BEFORE.replace("return 3\n", "return 33\n").replace("return 25\n", "return 250\n")
@@ -78,7 +80,7 @@ def test_review_screen(snap_compare: Any, repo: Path) -> None:
 
 
 async def test_revert_a_hunk_after_confirming_then_undo(repo: Path) -> None:
-    app = ReviewApp(Reviewer(WorktreeSource(repo)))
+    app = ReviewApp(Reviewer(WorktreeSource(repo)), TypingTracker(clock=unhurried()))
     async with app.run_test(size=(110, 30)) as pilot:
         screen = await ready(pilot)
         await pilot.press("n", "n")  # README's hunk, then app.py's second hunk
@@ -111,7 +113,7 @@ async def test_stage_a_hunk(repo: Path) -> None:
 
 
 async def test_delete_an_untracked_file_and_unstage_a_file(repo: Path) -> None:
-    app = ReviewApp(Reviewer(WorktreeSource(repo)))
+    app = ReviewApp(Reviewer(WorktreeSource(repo)), TypingTracker(clock=unhurried()))
     async with app.run_test(size=(110, 30)) as pilot:
         screen = await ready(pilot)
         await pilot.press("G", "R", "y")

@@ -26,6 +26,7 @@ from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
+from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
@@ -48,11 +49,10 @@ from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
 if TYPE_CHECKING:
     from openclaude_tui.ui.bridge import AgentSession
 
-PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen[None]):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Args:
@@ -71,6 +71,10 @@ class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
         # Shown only while the chat is not following its end; the prompt keeps End for
         # its own line until the cursor is at the line's end.
         Binding("end", "chat_end", "Latest", key_display="End", priority=True, id="chat_end"),
+        # Before the prompt, which would type the digit: they answer only an open offer.
+        Binding("alt+1", "plan('default')", "Carry out plan", show=False, priority=True),
+        Binding("alt+2", "plan('acceptEdits')", "Accept edits", show=False, priority=True),
+        Binding("alt+3", "plan('keep')", "Keep planning", show=False, priority=True),
     ]
     # Most important first: a narrow footer drops the last ones (/help lists them all).
     FOOTER_KEYS: ClassVar[tuple[str, ...]] = (
@@ -286,13 +290,8 @@ class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
             text, item = self.queued.pop(0)
             self.chat.remove_item(item)
             self.call_later(self._start_turn, text)
-        elif reason == "end_turn" and self.session is not None and self.session.mode == "plan":
-            self.call_later(self._offer_plan)
-
-    async def _offer_plan(self) -> None:
-        if not self._plan_offer.is_mounted:
-            await self.query_one("#main").mount(self._plan_offer, before="#prompt")
-        self._plan_offer.open()
+        elif reason == "end_turn" and self.plan_presented():
+            self.call_later(self.offer_plan)
 
     def _restore_queue(self) -> None:
         """Put queued prompts back in the prompt, to edit or send again."""
@@ -323,6 +322,8 @@ class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
             # Elsewhere (the search field, the sidebar's list) End keeps its own meaning.
             focused = self.focused
             return not self.chat.following and focused in (None, self.chat, self.prompt_input)
+        if action == "plan":
+            return self._plan_offer.is_open
         return True
 
     def action_interrupt(self) -> None:
@@ -352,14 +353,6 @@ class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
     def _copy(self, event: ChatView.Copy) -> None:
         how = copy_text(self.app, event.text)
         self.notify(f"Copied {len(event.text):,} characters to the {how}", timeout=2)
-
-    @on(PlanOffer.Chosen)
-    def _plan_chosen(self, event: PlanOffer.Chosen) -> None:
-        self.prompt_input.focus()
-        if event.choice == "keep" or self.session is None:
-            return
-        self._show_mode(self.session.set_mode(event.choice))
-        self.submit(PLAN_ACCEPTED)
 
     # Messages from the agent
 
@@ -414,7 +407,12 @@ class MainScreen(ChatNavigation, SidePanels, SlashCommands, Screen[None]):
         if message.allowed:
             self._card_state(message.call_id, "pending")
         if message.rule:
-            self.chat.add_item(NoticeItem(f"Always allowed from now on: {message.rule}", "muted"))
+            # Right under the call it was chosen for (its neighbours' cards come after).
+            notice = NoticeItem(f"Always allowed from now on: {message.rule}", "muted")
+            chat = self.chat
+            card = self.cards.get(message.call_id)
+            after = chat.index_of(card) + 1 if card is not None else 0
+            chat.add_item(notice, before=chat.items[after] if 0 < after < len(chat.items) else None)
 
     def on_tool_running(self, message: messages.ToolRunning) -> None:
         self._card_state(message.call_id, "running")

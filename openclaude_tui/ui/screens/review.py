@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
 from openclaude_tui.core.review import Reviewer, describe_hunks
+from openclaude_tui.ui.type_ahead import GuardedChoice, TypeAheadApp, TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
 from openclaude_tui.ui.widgets.key_footer import KeyFooter
 
@@ -65,8 +66,13 @@ def fit_path(path: str, room: int) -> str:
     return "…" + kept[-(room - 1) :] if room > 1 else "…"
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Asks yes or no about one operation: ``y``/Enter confirms, ``n``/Esc cancels."""
+class ConfirmScreen(GuardedChoice, ModalScreen[bool]):
+    """Asks yes or no about one operation: ``y``/Enter confirms, ``n``/Esc cancels.
+
+    Keys typed in a burst that began before it opened are dropped (see ``ui.type_ahead``).
+    """
+
+    TYPE_AHEAD_TO_PROMPT = False
 
     DEFAULT_CSS = """
     ConfirmScreen {
@@ -82,6 +88,8 @@ class ConfirmScreen(ModalScreen[bool]):
         }
         & #question { width: auto; margin-bottom: 1; }
         & #keys { width: auto; color: $text-muted; }
+        & #type-ahead-note { display: none; width: auto; color: $text-muted; }
+        &.-waiting #keys { color: $text-disabled; }
     }
     """
 
@@ -103,6 +111,11 @@ class ConfirmScreen(ModalScreen[bool]):
                 ("y", "bold"), f" {self.confirm_label}    ", ("n", "bold"), " Cancel"
             )
             yield Static(keys, id="keys")
+            yield Static("keys typed just now were dropped; press a key", id="type-ahead-note")
+
+    def on_mount(self) -> None:
+        """Keys typed before this showed do not answer it."""
+        self.open_key_guard()
 
     def action_answer(self, yes: bool) -> None:
         """Close with the answer."""
@@ -392,17 +405,18 @@ class ReviewScreen(Screen[None]):
         self.dismiss(None)
 
 
-class ReviewApp(App[None]):
+class ReviewApp(TypeAheadApp):
     """``openclaude review``: the review screen on its own; ``q`` quits.
 
     Args:
         reviewer: What to review.
+        typing: When keys were typed (type-ahead never confirms a revert).
     """
 
     TITLE = "openclaude review"
 
-    def __init__(self, reviewer: Reviewer) -> None:
-        super().__init__()
+    def __init__(self, reviewer: Reviewer, typing: TypingTracker | None = None) -> None:
+        super().__init__(typing)
         self.reviewer = reviewer
 
     def on_mount(self) -> None:

@@ -1,9 +1,14 @@
-"""The offer shown when a turn ends in plan mode: accept the plan with one key."""
+"""The offer shown when a plan-mode turn presented a plan: carry it out, or keep planning.
+
+It never takes the focus (typing goes on into the prompt): Alt+1/2/3 answer it from
+anywhere on the main screen, or a click focuses it and then 1/2/3 (or y/a/n, Esc) do.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -43,15 +48,20 @@ class PlanOffer(Static, can_focus=True):
     def on_mount(self) -> None:
         self.update(
             Content.from_markup(
-                "[b]Plan ready.[/b] [b $accent]1[/] carry it out (asking as usual) · "
-                "[b $accent]2[/] carry it out, accepting edits · [b $accent]3[/] keep planning"
+                "[b]Plan ready.[/b] [b $accent]alt+1[/] carry it out (asking as usual) · "
+                "[b $accent]alt+2[/] carry it out, accepting edits · "
+                "[b $accent]alt+3[/] keep planning [$text-muted](or click here, then 1/2/3)[/]"
             )
         )
 
-    def open(self) -> None:
-        """Show the offer and take the focus."""
-        self.add_class("-open")
+    def on_click(self, event: events.Click) -> None:
+        """A click focuses the offer, where 1/2/3 answer it."""
+        event.stop()
         self.focus()
+
+    def open(self) -> None:
+        """Show the offer (the focus stays where it is)."""
+        self.add_class("-open")
 
     def close(self) -> None:
         """Hide the offer."""

@@ -59,25 +59,27 @@ class PromptInput(TextArea):
         self.prompt_history = history
 
     async def _on_key(self, event: events.Key) -> None:
-        area = self.parent
-        if isinstance(area, PromptArea) and area.completion_key(event.key):
-            event.stop()
-            event.prevent_default()
-            return
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.action_submit()
-            return
-        if event.key in ("up", "down") and self._browse(event.key == "up"):
-            event.stop()
-            event.prevent_default()
+        if await self._own_key(event):
             return
         if not event.is_printable and await self._run_binding(event.key):
             event.stop()
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    async def _own_key(self, event: events.Key) -> bool:
+        """Completion, Enter and history keys, which only the prompt knows; True when handled."""
+        area = self.parent
+        handled = isinstance(area, PromptArea) and area.completion_key(event.key)
+        if not handled and event.key == "enter":
+            self.action_submit()
+            handled = True
+        if not handled and event.key in ("up", "down"):
+            handled = self._browse(event.key == "up")
+        if handled:
+            event.stop()
+            event.prevent_default()
+        return handled
 
     async def _run_binding(self, key: str) -> bool:
         """Run the binding of ``key`` now; True when one ran.
@@ -92,6 +94,20 @@ class PromptInput(TextArea):
         if active is None or not active.enabled or active.binding.priority:
             return False
         return await self.app.run_action(active.binding.action, active.node)
+
+    async def take_key(self, event: events.Key) -> None:
+        """A key typed for the prompt while a question opened over it, as if it had the focus.
+
+        The prompt's own keys (Backspace, Ctrl+J …) act, text is typed, Enter sends; keys of
+        the rest of the screen (Esc, Ctrl+F …) were not meant for the prompt and are dropped.
+        """
+        bindings = self._bindings.key_to_bindings.get(event.key, [])
+        if bindings:
+            await self.run_action(bindings[0].action)
+            return
+        if await self._own_key(event) or not event.is_printable:
+            return
+        await super()._on_key(event)
 
     def _browse(self, back: bool) -> bool:
         """Up on the first line / Down on the last: the history. True when handled."""
