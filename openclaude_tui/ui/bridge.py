@@ -9,20 +9,16 @@ The worker runs on the app's event loop, so events are posted directly.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from textual.app import App
 from textual.message_pump import MessagePump
 
-from openclaude_tui.config import Config, user_config_file
+from openclaude_tui.config import Config
 from openclaude_tui.core.agent import Agent
-from openclaude_tui.core.diff import diff_change
-from openclaude_tui.core.discovery import DEFAULT_CANDIDATES, describe_candidates
 from openclaude_tui.core.discovery import list_models as list_server_models
 from openclaude_tui.core.events import (
     AgentError,
@@ -49,11 +45,11 @@ from openclaude_tui.core.rules import MODES, Rule
 from openclaude_tui.core.tools.base import FileChange
 from openclaude_tui.runtime import make_compactor, make_provider, resolve_window, start_agent
 from openclaude_tui.ui import messages
-from openclaude_tui.ui.screens.permission import PermissionScreen, PermissionView
+from openclaude_tui.ui.permission_view import permission_view
+from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.rules import RuleRow
+from openclaude_tui.ui.unreachable import is_unreachable
 
-# The provider says "cannot reach <url> (<reason>)" when no connection could be made.
-UNREACHABLE_PREFIX = "cannot reach "
 USER_SHELL_DESCRIPTION = "Run by the user with !"
 
 
@@ -362,7 +358,7 @@ class AgentSession:
         self._batch = batch
 
     def _fail(self, message: str) -> None:
-        self._post(messages.AgentFailed(message, message.startswith(UNREACHABLE_PREFIX)))
+        self._post(messages.AgentFailed(message, is_unreachable(message)))
 
     def _emit(self, event: Event) -> None:
         """The agent's event sink."""
@@ -452,77 +448,3 @@ class AgentSession:
         finally:
             self.app.title = title
         return Decision(answer.kind, answer.reason, answer.interrupt, answer.hunks)
-
-
-def permission_view(
-    request: PermissionRequest, project_root: Path, *, by_user: bool = False
-) -> PermissionView:
-    """What the modal shows for a request (``by_user``: the user's own ``!`` command)."""
-    file_diff = diff_change(request.change, project_root) if request.change is not None else None
-    command = description = verdict = None
-    reasons: tuple[str, ...] = ()
-    details = ""
-    if request.tool == "Bash":
-        command = str(request.arguments.get("command", ""))
-        description = request.arguments.get("description") or None
-        if request.verdict is not None:
-            verdict = request.verdict.level
-            reasons = tuple(request.verdict.reasons)
-    elif file_diff is None:
-        details = "\n".join(f"{name}: {_short(value)}" for name, value in request.arguments.items())
-    reason = request.reason
-    if reasons and reason == "; ".join(reasons):
-        reason = ""  # the verdict line says it
-    return PermissionView(
-        tool=request.tool,
-        target=_display_target(request.target, project_root),
-        reason=reason,
-        always_label=request.always_label if request.always_rule else "",
-        file_diff=file_diff,
-        command=command,
-        description=description,
-        verdict=verdict,
-        verdict_reasons=reasons,
-        details=details,
-        by_user=by_user,
-    )
-
-
-def _display_target(target: str, project_root: Path) -> str:
-    path = Path(target)
-    if path.is_absolute() and path.is_relative_to(project_root):
-        return path.relative_to(project_root).as_posix()
-    return target
-
-
-def _short(value: object, limit: int = 200) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def unreachable_help(config: Config, error: str) -> str:
-    """The body (Markdown) of the panel shown when the server cannot be reached."""
-    url = config.base_url
-    example = "http://HOST:PORT/v1"
-    lines = [
-        f"**URL tried:** `{url}` (from {config.base_url_source})",
-        "",
-        f"**Error:** {error}",
-        "",
-        "Start the server, or point OpenClaude at a running one:",
-        "",
-        f"- the flag `openclaude --base-url {example}`",
-        f"- the environment: `export OPENAI_BASE_URL={example}`",
-        f'- a setting: `base_url = "{example}"` in `.openclaude/settings.toml` (this '
-        f"project) or `{_home_relative(user_config_file())}`",
-    ]
-    if config.base_url_source == "default" or config.base_url_source.startswith("found"):
-        lines += ["", f"Local servers probed: {describe_candidates(DEFAULT_CANDIDATES)}."]
-    lines += ["", "Send a message to try again."]
-    return "\n".join(lines)
-
-
-def _home_relative(path: Path) -> str:
-    home = Path.home()
-    return f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)

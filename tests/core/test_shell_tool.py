@@ -12,7 +12,8 @@ import pytest
 
 from openclaude_tui.core.events import Event, ToolOutput
 from openclaude_tui.core.tools.base import ToolContext, ToolResult
-from openclaude_tui.core.tools.shell import Bash, cut_middle, shell_tools, shutdown_shell
+from openclaude_tui.core.tools.shell import Bash, shell_tools, shutdown_shell
+from openclaude_tui.core.tools.shell_output import cut_middle
 
 # A bound on how long a call may take, so a hang fails the test instead of stalling it.
 BOUND = 30

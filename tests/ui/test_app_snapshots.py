@@ -18,7 +18,7 @@ from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
 from openclaude_tui.core.tools.shell import shell_tools
 from openclaude_tui.ui import messages
-from openclaude_tui.ui.bridge import permission_view
+from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.widgets.chat_items import UserItem
 from tests.ui.app_helpers import CLOSED_URL, idle, main_screen, make_app, make_config

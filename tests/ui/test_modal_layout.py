@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
-from openclaude_tui.ui.bridge import permission_view
+from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import difflib
 import mimetypes
 import os
 import re
 import stat
 from abc import abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,8 +29,12 @@ from openclaude_tui.core.tools.edit_match import (
     numbered,
     with_newlines,
 )
+from openclaude_tui.core.tools.missing_file import (
+    missing_message,
+    near_names,
+    same_name_in_project,
+)
 from openclaude_tui.core.tools.read_window import MAX_SHOWN_BYTES, read_window
-from openclaude_tui.core.tools.search_engine import SearchError, find_rg, list_files
 
 MAX_LINES = 2000
 MAX_LINE_CHARS = 2000
@@ -40,8 +42,6 @@ DIFF_LINES = 100
 # Edit and Write hold a file's old and new text (and its bytes) in memory at once; past this
 # size they would need gigabytes, so such a file is left to a command (sed, a script).
 MAX_CHANGE_BYTES = 64 * 1024 * 1024
-# How long a missing file's name is looked for elsewhere in the project.
-SUGGESTION_SECONDS = 3.0
 _SNIFF_BYTES = 8192
 # Files whose name says they are not text, whatever their first bytes look like.
 _BINARY_NAME = re.compile(
@@ -50,8 +50,6 @@ _BINARY_NAME = re.compile(
     r"|sqlite|db|docx|xlsx|pptx)$",
     re.IGNORECASE,
 )
-# Characters a glob reads as patterns: a name holding them is not searched for.
-_GLOB_SPECIAL = re.compile(r"[*?\[\]{}!\\]")
 _FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
 _FILE_PATH: tuple[str, ...] = ("file_path",)
 
@@ -99,45 +97,6 @@ def _capped_diff(diff: str) -> str:
         return "\n".join(lines)
     rest = len(lines) - DIFF_LINES
     return "\n".join([*lines[:DIFF_LINES], f"… ({rest:,} more diff lines not shown)"])
-
-
-def _missing(path: Path, candidates: Sequence[Path] = ()) -> str:
-    """Say that ``path`` does not exist, naming the ``candidates`` the model may have meant."""
-    text = f"{path} does not exist"
-    if not path.parent.is_dir():
-        text += f", nor does its directory {path.parent}"
-    if candidates:
-        return f"{text}. Did you mean: {', '.join(str(c) for c in candidates)}?"
-    return f"{text}."
-
-
-def _near_names(path: Path) -> list[Path]:
-    """Files beside ``path`` whose names are close to its name."""
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return []
-    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
-    return [path.parent / name for name in close]
-
-
-async def _same_name_in_project(path: Path, ctx: ToolContext) -> list[Path]:
-    """Files of the project (not ignored) named exactly like ``path``, shallowest first.
-
-    Weaker models often get the folder wrong (``auth.py`` for ``src/auth.py``).
-    """
-    if _GLOB_SPECIAL.search(path.name):
-        return []
-    try:
-        # A hint is not worth a long wait in a huge tree.
-        async with asyncio.timeout(SUGGESTION_SECONDS):
-            found = await list_files(ctx.project_root, f"**/{path.name}", find_rg())
-    except (SearchError, TimeoutError):
-        return []
-    # A file kept from reading by a rule is not named either.
-    visible = (Path(p) for p in found if ctx.visible("Glob", Path(p)))
-    ranked = sorted(visible, key=lambda p: (len(p.parts), str(p)))
-    return ranked[:3]
 
 
 def _binary_kind(path: Path, head: bytes) -> str | None:
@@ -201,8 +160,8 @@ class Read(Tool):
         except OSError as error:  # a name too long for the file system, say
             return _os_error("read", path, error)
         if not exists:
-            candidates = _near_names(path) or await _same_name_in_project(path, ctx)
-            return ToolResult(_missing(path, candidates), is_error=True)
+            candidates = near_names(path) or await same_name_in_project(path, ctx)
+            return ToolResult(missing_message(path, candidates), is_error=True)
         try:
             return await asyncio.to_thread(_read, path, offset, limit, ctx)
         except OSError as error:
@@ -374,7 +333,7 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Fo
     if path.is_dir():
         return f"{path} is a directory; {doing} needs a file path."
     if not path.exists():
-        return f"{_missing(path, _near_names(path))} To create a new file, use Write."
+        return f"{missing_message(path, near_names(path))} To create a new file, use Write."
     record = ctx.read_files.get(path)
     if record is None:
         return (

@@ -29,6 +29,7 @@ from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
+from openclaude_tui.ui.unreachable import is_unreachable, unreachable_help
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import (
@@ -215,7 +216,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         try:
             await self.session.start()
         except ProviderError as error:
-            self.post_message(messages.AgentFailed(str(error), _unreachable(str(error))))
+            self.post_message(messages.AgentFailed(str(error), is_unreachable(str(error))))
 
     def submit(self, text: str) -> None:
         """Handle what the user sent: a command, a shell command, or a prompt."""
@@ -465,8 +466,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
     def on_agent_failed(self, message: messages.AgentFailed) -> None:
         self._finish_answer()
         if message.unreachable:
-            from openclaude_tui.ui.bridge import unreachable_help
-
             body = unreachable_help(self.config, message.message)
             self.chat.add_item(PanelItem("Cannot reach the model server", body, "error"))
         else:
@@ -485,12 +484,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
 
     def on_session_ready(self, message: messages.SessionReady) -> None:
         self.status.set(model=message.model, window=message.window, host=message.host)
-
-
-def _unreachable(message: str) -> bool:
-    from openclaude_tui.ui.bridge import UNREACHABLE_PREFIX
-
-    return message.startswith(UNREACHABLE_PREFIX)
 
 
 def _load_agent_modules() -> None:
