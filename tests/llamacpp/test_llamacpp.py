@@ -27,7 +27,7 @@ import pytest
 
 from tests.llamacpp.server import LlamaServer
 
-pytestmark = pytest.mark.llamacpp
+pytestmark = [pytest.mark.llamacpp, pytest.mark.xdist_group("llamacpp")]
 
 PROMPT = "Read the file README.md and tell me what it says."
 OFFERED_TOOLS = {"Read", "Edit", "Write", "Bash", "Grep", "Glob", "TodoWrite"}
