@@ -13,6 +13,8 @@ program (``Bash(sed:*)``, ``Bash(git log:*)``, ``Bash(sort:*)``) run it without 
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,7 +27,9 @@ from openclaude_tui.core.rules import RuleSet
 from openclaude_tui.core.tools.shell import Bash
 
 MARKER = "/tmp/openclaude-property-marker"
+# Module-wide, as hypothesis draws many examples per test; nothing is written into it.
 PROJECT = Path(tempfile.mkdtemp(prefix="openclaude-property-"))
+atexit.register(shutil.rmtree, PROJECT, ignore_errors=True)
 ALLOW = ("Bash(sed:*)", "Bash(git log:*)", "Bash(git diff:*)", "Bash(sort:*)", "Bash(cat:*)")
 
 
