@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.trust_project:
             trust.trust_project(config.project_root)
         if args.list_models:
-            _say_withheld(config)
+            _say_unapplied_settings(config)
             return asyncio.run(_list_models(config))
         if args.print_mode:
             prompt = args.prompt
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_USAGE
             from openclaude_tui.print_mode import run_print
 
-            _say_withheld(config)
+            _say_unapplied_settings(config)
             return asyncio.run(until_exit_signal(run_print(config, prompt, args.output_format)))
         from openclaude_tui.ui.app import run_app
 
@@ -195,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         restore_streams()
 
 
-def _say_withheld(config: Config) -> None:
-    """One line on stderr naming the project settings an untrusted project could not set."""
+def _say_unapplied_settings(config: Config) -> None:
+    """Lines on stderr for settings not applied: unknown keys, and what an untrusted project
+    could not set."""
+    for warning in config.warnings:
+        sys.stderr.write(f"openclaude: warning: {warning}\n")
     if config.withheld:
         sys.stderr.write(
             "openclaude: ignored settings of this untrusted project: "

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui import config_values as check
 from openclaude_tui import paths
+from openclaude_tui.config_table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.config_values import ConfigError
 from openclaude_tui.core import trust
 from openclaude_tui.core.rules import LOCAL_SETTINGS, Mode, RuleError, RuleSet
@@ -73,6 +73,8 @@ class Config:
     withheld: list[str] = field(default_factory=list)
     # What each of them asks for (a URL, a mode, the rules), for the trust question.
     withheld_values: dict[str, str] = field(default_factory=dict)
+    # Keys of settings files that name no setting, each with its file and line.
+    warnings: list[str] = field(default_factory=list)
     # The same configuration with the project trusted (set by ``load_config``).
     reload_trusted: Callable[[], Config] | None = field(default=None, repr=False)
 
@@ -121,7 +123,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
     config = Config(cwd=cwd, project_root=root)
     config.project_trusted = overrides.trust_project or trust.is_trusted(root)
     user_file = user_config_file()
-    _apply_file(config, read_toml(user_file), str(user_file))
+    _apply_file(config, read_toml(user_file), str(user_file), user_file)
     for relative in (PROJECT_SETTINGS, LOCAL_SETTINGS):
         data = read_toml(root / relative)
         # A rule that cannot match is a config error even where it would be held back.
@@ -133,7 +135,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
                 config.withheld.append(f"{relative}: {key}")
                 config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
             data = trust.narrowed(data)
-        _apply_file(config, data, str(relative))
+        _apply_file(config, data, str(relative), root / relative)
     _apply_env(config, env)
     _apply_overrides(config, overrides)
     if config.withheld:
@@ -147,92 +149,50 @@ def secret_values(config: Config) -> tuple[str, ...]:
     return () if config.api_key == DEFAULT_API_KEY else (config.api_key,)
 
 
-def _apply_file(config: Config, data: dict[str, Any], source: str) -> None:
-    def where(key: str) -> str:
-        return f"{source}: {key}"
-
-    if "base_url" in data:
-        config.base_url = check.url(data["base_url"], where("base_url"))
-        config.base_url_source = source
-    if "api_key" in data:
-        config.api_key = check.text(data["api_key"], where("api_key"), secret=True)
-    if "model" in data:
-        config.model = check.text(data["model"], where("model"))
-    if "context_window" in data:
-        config.context_window = check.whole(data["context_window"], where("context_window"))
-        config.context_window_source = source
-    if "auto_compact" in data:
-        config.auto_compact = check.flag(data["auto_compact"], where("auto_compact"))
-    if "compact_threshold" in data:
-        config.compact_threshold = check.share(
-            data["compact_threshold"], where("compact_threshold")
-        )
-    if "max_turns" in data:
-        config.max_turns = check.whole(data["max_turns"], where("max_turns"))
-    if "permission_mode" in data:
-        config.permission_mode = check.mode(data["permission_mode"], where("permission_mode"))
-    for key in ("first_token_timeout", "request_timeout", "stall_timeout"):
-        if key in data:
-            setattr(config, key, check.seconds(data[key], where(key)))
-    if "scrub_env" in data:
-        config.scrub_env += check.names(data["scrub_env"], where("scrub_env"))
-    if "theme" in data:
-        config.theme = check.text(data["theme"], where("theme"))
+def _apply_file(
+    config: Config, data: dict[str, Any], source: str, path: Path | None = None
+) -> None:
+    config.warnings += unknown_keys(data, path, source)
+    for setting in SETTINGS:
+        if setting.key in data:
+            _set(config, setting, data[setting.key], f"{source}: {setting.key}", source)
     _load_rules(config.rules, data, source)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:
-    if env.get("OPENAI_BASE_URL"):
-        config.base_url = check.url(env["OPENAI_BASE_URL"], f"{ENVIRONMENT}: OPENAI_BASE_URL")
-        config.base_url_source = "OPENAI_BASE_URL"
-    if env.get("OPENAI_API_KEY"):
-        config.api_key = env["OPENAI_API_KEY"]
-    if env.get("MODEL"):
-        config.model = env["MODEL"]
-    if env.get("CONTEXT_WINDOW"):
-        config.context_window = check.whole(env["CONTEXT_WINDOW"], f"{ENVIRONMENT}: CONTEXT_WINDOW")
-        config.context_window_source = "CONTEXT_WINDOW"
+    for setting in SETTINGS:
+        if setting.env and env.get(setting.env):
+            where = f"{ENVIRONMENT}: {setting.env}"
+            _set(config, setting, env[setting.env], where, setting.env)
 
 
 def _apply_overrides(config: Config, flags: Overrides) -> None:
-    def where(flag: str) -> str:
-        return f"{COMMAND_LINE}: {flag}"
-
-    if flags.base_url:
-        config.base_url = check.url(flags.base_url, where("--base-url"))
-        config.base_url_source = "--base-url"
-    if flags.api_key:
-        config.api_key = flags.api_key
-    if flags.model:
-        config.model = flags.model
-    if flags.context_window is not None:
-        config.context_window = check.whole(flags.context_window, where("--context-window"))
-        config.context_window_source = "--context-window"
+    for setting in SETTINGS:
+        value = getattr(flags, setting.key) if setting.flag else None
+        if value is not None and value != "":
+            assert setting.flag is not None
+            _set(config, setting, value, f"{COMMAND_LINE}: {setting.flag}", setting.flag)
     if flags.no_auto_compact:
         config.auto_compact = False
-    if flags.max_turns is not None:
-        config.max_turns = check.whole(flags.max_turns, where("--max-turns"))
-    if flags.permission_mode:
-        config.permission_mode = check.mode(flags.permission_mode, where("--permission-mode"))
     if flags.dangerously_skip_permissions:
         config.permission_mode = "bypassPermissions"
     config.bypass_available = config.permission_mode == "bypassPermissions"
     for kind, texts in (("allow", flags.allow), ("deny", flags.deny)):
         for text in texts:
             _add_rule(config.rules, kind, text, f"--{kind}", repr(text))
-    if flags.temperature is not None:
-        config.temperature = check.number(flags.temperature, where("--temperature"))
-    if flags.max_tokens is not None:
-        config.max_tokens = check.whole(flags.max_tokens, where("--max-tokens"))
-    for key in ("first_token_timeout", "request_timeout", "stall_timeout"):
-        value = getattr(flags, key)
-        if value is not None:
-            setattr(config, key, check.seconds(value, where("--" + key.replace("_", "-"))))
-    if flags.theme:
-        config.theme = flags.theme
     config.quiet = flags.quiet
     config.debug = flags.debug
     config.base_url = config.base_url.rstrip("/")
+
+
+def _set(config: Config, setting: Setting, value: Any, where: str, source: str) -> None:
+    """Check ``value`` and set it, remembering where it came from when the setting says so."""
+    checked = setting.check(value, where)
+    if setting.adds:
+        checked = getattr(config, setting.key) + checked
+    setattr(config, setting.key, checked)
+    if setting.sourced:
+        setattr(config, f"{setting.key}_source", source)
 
 
 def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:

@@ -170,6 +170,8 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
 
     def on_mount(self) -> None:
         self._welcome()
+        for warning in self.config.warnings:
+            self.chat.add_item(NoticeItem(warning, "warning", "!"))
         self._show_mode(self.config.permission_mode)
         self.prompt_input.focus()
         self._turn_timer = self.set_interval(1.0, self._tick, pause=True)
