@@ -7,7 +7,8 @@ program runs on its own (not the Bash tool's, which go through the permission ga
 here, so that those settings are switched off in one place:
 
 - fixed overrides: ``core.fsmonitor=false``, ``core.hooksPath=/dev/null`` (``checkout --
-  path`` runs post-checkout), ``core.pager=cat``, ``log.showSignature=false`` (gpg);
+  path`` runs post-checkout), ``core.pager=cat``, ``log.showSignature=false`` (gpg), no
+  recursion into submodules;
 - every setting from the repository's own config (scope ``local`` or ``worktree``, included
   files too) that names a program is blanked, and a filter driver defined there gets
   ``required=false`` so that blanking it does not make git fail;
@@ -56,6 +57,9 @@ FIXED_OVERRIDES: tuple[tuple[str, str], ...] = (
     ("core.hooksPath", os.devnull),
     ("core.pager", "cat"),
     ("log.showSignature", "false"),
+    # Git run inside a submodule reads that submodule's settings, which are not blanked here.
+    ("submodule.recurse", "false"),
+    ("status.submoduleSummary", "false"),
 )
 _FIXED_NAMES = frozenset(name.lower() for name, _ in FIXED_OVERRIDES)
 # Scopes whose files come with the repository rather than from the user.
