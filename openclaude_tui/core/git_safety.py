@@ -21,8 +21,9 @@ here, so that those settings are switched off in one place:
 
 The user's own global and system settings are left alone. The overrides travel in
 ``GIT_CONFIG_COUNT``/``GIT_CONFIG_KEY_<n>`` variables rather than ``-c``, which cannot carry a
-driver name containing ``=``; they outrank repository settings and reach the git processes
-git itself starts.
+driver name containing ``=`` (git 2.31 or later reads them); they outrank repository
+settings and reach the git processes git itself starts. Settings the user passes that way
+are kept: ours are numbered after them.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ import pytest
 
 from openclaude_tui.core.context import build_system_prompt, gather_environment, read_git_state
 from openclaude_tui.core.danger_git import repository_runs_programs
+from openclaude_tui.core.git_safety import run_git
 from openclaude_tui.core.gitdiff import RangeSource, ReviewError, ReviewFile, WorktreeSource
 from openclaude_tui.core.review import Reviewer
 from openclaude_tui.ui.project_files import list_project_files
@@ -265,6 +266,18 @@ def test_print_mode_in_a_hostile_repository_runs_none_of_its_programs(tmp_path: 
     assert markers(marks) == []
     system = requests[0].messages[0]["content"]
     assert "main" in system and "notes.txt" in system and "First notes" in system
+
+
+def test_settings_the_user_passes_in_the_environment_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, marks = make_project(tmp_path, filters)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.name")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "From The Environment")
+    assert run_git(project, "config", "user.name").stdout == b"From The Environment\n"
+    assert run_git(project, "diff").returncode == 0
+    assert markers(marks) == []
 
 
 def test_a_normal_repository_still_shows_its_branch_changes_and_diffs(tmp_path: Path) -> None:
