@@ -13,12 +13,13 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openclaude_tui.core.git_safety import GitSettingsError, run_git, safe_variables
 from openclaude_tui.core.memory import MemoryFile, load_project_memory
 
 __all__ = [
@@ -155,13 +156,19 @@ def read_git_state(path: Path) -> GitState | None:
     except (git.exc.GitError, OSError, ValueError) as error:
         return GitState(root=path, problems=(f"the repository could not be read: {error}",))
     with repo:
-        return _read_repo(repo)
+        root = Path(repo.working_tree_dir or repo.git_dir)
+        try:
+            variables = safe_variables(root)
+        except (GitSettingsError, OSError) as error:
+            return GitState(root=root, problems=(f"the repository could not be read: {error}",))
+        # gitpython runs git itself (cat-file, to check HEAD): with the same protection.
+        repo.git.update_environment(**variables)
+        return _read_repo(repo, root, variables)
 
 
-def _read_repo(repo: git.Repo) -> GitState:
+def _read_repo(repo: git.Repo, root: Path, variables: Mapping[str, str]) -> GitState:
     import git
 
-    root = Path(repo.working_tree_dir or repo.git_dir)
     problems: list[str] = []
     branch = head = None
     try:
@@ -176,7 +183,7 @@ def _read_repo(repo: git.Repo) -> GitState:
     more = 0
     if repo.working_tree_dir is not None:
         try:
-            status, more = _status(root)
+            status, more = _status(root, variables)
         except _GitFailed as error:
             status = None
             problems.append(f"git status failed: {error}")
@@ -185,7 +192,12 @@ def _read_repo(repo: git.Repo) -> GitState:
     if head is not None:
         try:
             log = _run_git(
-                root, "log", f"-{RECENT_COMMIT_COUNT}", "--no-show-signature", "--format=%h %s"
+                root,
+                variables,
+                "log",
+                f"-{RECENT_COMMIT_COUNT}",
+                "--no-show-signature",
+                "--format=%h %s",
             )
             commits = log.splitlines()
         except _GitFailed as error:
@@ -219,11 +231,11 @@ def _default_branch(repo: git.Repo) -> str | None:
     return None
 
 
-def _status(root: Path) -> tuple[tuple[str, ...], int]:
+def _status(root: Path, variables: Mapping[str, str]) -> tuple[tuple[str, ...], int]:
     """The first status lines and how many more there are."""
     # --untracked-files=normal lists an untracked directory as one line instead of every
     # file in it; the whole output is still counted so the prompt can say how much is left.
-    output = _run_git(root, "status", "--porcelain", "--untracked-files=normal")
+    output = _run_git(root, variables, "status", "--porcelain", "--untracked-files=normal")
     lines = output.splitlines()
     return tuple(lines[:STATUS_LINE_LIMIT]), max(0, len(lines) - STATUS_LINE_LIMIT)
 
@@ -232,9 +244,9 @@ class _GitFailed(Exception):
     """A git command failed, timed out or could not start."""
 
 
-def _run_git(root: Path, *args: str) -> str:
-    command = [
-        "git",
+def _run_git(root: Path, variables: Mapping[str, str], *args: str) -> str:
+    """Git's output at ``root``, run with the repository's programs switched off."""
+    options = (
         # Status would otherwise refresh the index and take its lock, which can make a
         # git command the user or the agent runs at the same moment fail.
         "--no-optional-locks",
@@ -243,27 +255,20 @@ def _run_git(root: Path, *args: str) -> str:
         "core.quotePath=false",
         "-c",
         "color.ui=false",
-        *args,
-    ]
+    )
     try:
-        completed = subprocess.run(
-            command,
-            cwd=root,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=GIT_TIMEOUT_SECONDS,
-            stdin=subprocess.DEVNULL,
+        completed = run_git(
+            root, *args, options=options, timeout=GIT_TIMEOUT_SECONDS, variables=variables
         )
     except subprocess.TimeoutExpired:
         raise _GitFailed(f"no answer within {GIT_TIMEOUT_SECONDS:g} s") from None
     except OSError as error:
         raise _GitFailed(str(error)) from None
+    stderr = completed.stderr.decode("utf-8", "replace")
     if completed.returncode != 0:
-        message = completed.stderr.strip().splitlines()
+        message = stderr.strip().splitlines()
         raise _GitFailed(message[-1] if message else f"exit status {completed.returncode}")
-    return completed.stdout
+    return completed.stdout.decode("utf-8", "replace")
 
 
 # --- prompt text -----------------------------------------------------------------------------

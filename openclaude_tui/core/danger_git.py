@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import subprocess
+from pathlib import Path
 
+from openclaude_tui.core.git_safety import RUNS_PROGRAM, GitSettingsError, run_git
 from openclaude_tui.core.shell_levels import Finding
 from openclaude_tui.core.shell_programs import Context
 from openclaude_tui.core.shell_syntax import Word, operands, short_flags
@@ -51,17 +52,6 @@ _GLOBAL_FLAGS = names(
 _GLOBAL_PLACES = frozenset({"-C", "--git-dir", "--work-tree"})
 
 
-# Repository settings that make git run a program (or read settings from elsewhere). A
-# repository that arrives with its .git/ folder (an archive, a shared disk) can set them,
-# and then even `git status` runs what they name.
-_RUNS_PROGRAM = re.compile(
-    r"core\.(fsmonitor|pager|editor|sshcommand|askpass|hookspath|gitproxy|alternaterefscommand)"
-    r"|(diff|merge|filter)\..*\.(textconv|command|driver|clean|smudge|process)"
-    r"|diff\.external|pager\..*|sequence\.editor|gpg\..*program|credential\..*helper"
-    r"|include\.path|includeif\..*|remote\..*\.(uploadpack|receivepack)|uploadpack\..*hook",
-)
-
-
 def repository_runs_programs(directory: str) -> str | None:
     """The first setting of the repository at ``directory`` that makes git run a program."""
     config = _config_file(directory)
@@ -96,13 +86,12 @@ def _risky_setting(config: str, stamp: int) -> str | None:
     """Read the file with git itself (its syntax has subsections, quoting and includes)."""
     del stamp  # part of the cache key: a changed file is read again
     try:
-        listed = subprocess.run(
-            ["git", "config", "--file", config, "--list", "--name-only"],
-            capture_output=True, text=True, timeout=10, check=False,
-        ).stdout  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+        listed = run_git(
+            Path(config).parent, "config", "--file", config, "--list", "--name-only"
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError, GitSettingsError):
         return "its settings could not be read"
-    return next((key for key in listed.split() if _RUNS_PROGRAM.fullmatch(key.lower())), None)
+    return next((key for key in listed.split() if RUNS_PROGRAM.fullmatch(key.lower())), None)
 
 
 def split_git(args: list[Word], ctx: Context) -> tuple[int, list[Finding]]:

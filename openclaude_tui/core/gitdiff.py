@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from openclaude_tui.core.diff import DiffParseError, FileDiff, diff_texts, parse_diff
+from openclaude_tui.core.git_safety import GitSettingsError, git_argv, safe_variables
 from openclaude_tui.core.tools.base import FileChange
 from openclaude_tui.core.tools.files import _decode
 
@@ -40,10 +41,9 @@ ORIGIN_LABELS: dict[Origin, str] = {
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Bytes read to decide whether an untracked file is binary, as git does.
 _SNIFF = 8000
+# git_safety adds --no-ext-diff and --no-textconv: the repository's programs never run.
 _DIFF_OPTIONS = (
     "--no-color",
-    "--no-ext-diff",
-    "--no-textconv",
     "--src-prefix=a/",
     "--dst-prefix=b/",
     "-M",
@@ -101,7 +101,11 @@ class GitRepo:
         """
         import git
 
-        command = ["git", "--literal-pathspecs", "-c", "core.quotePath=false", *args]
+        command = git_argv(args, options=("--literal-pathspecs", "-c", "core.quotePath=false"))
+        try:
+            variables = safe_variables(self.root)
+        except (GitSettingsError, OSError) as error:
+            raise ReviewError(f"git {args[0]} was not run: {error}") from None
         try:
             with tempfile.TemporaryFile() as feed:
                 if stdin is not None:
@@ -109,6 +113,7 @@ class GitRepo:
                     feed.seek(0)
                 return self._repo.git.execute(
                     command,
+                    env=variables,
                     istream=feed if stdin is not None else None,
                     stdout_as_string=False,
                     strip_newline_in_stdout=False,

@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from openclaude_tui.core.git_safety import GitSettingsError, git_argv, safe_environment
 from openclaude_tui.core.rules import LOCAL_SETTINGS
 
 MAX_FILES = 20_000
@@ -23,14 +24,17 @@ _NOT_OFFERED = frozenset({LOCAL_SETTINGS.as_posix()})
 async def list_project_files(root: Path) -> list[str]:
     """Relative paths of the project's files (tracked and untracked, not ignored)."""
     try:
+        # With the repository's own programs (fsmonitor, hooks…) switched off.
+        environment = await asyncio.to_thread(safe_environment, root)
         process = await asyncio.create_subprocess_exec(
-            "git", "ls-files", "--cached", "--others", "--exclude-standard", "-z",
+            *git_argv(["ls-files", "--cached", "--others", "--exclude-standard", "-z"]),
             cwd=root,
+            env=environment,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
-        )  # fmt: skip
+        )
         output, _ = await process.communicate()
-    except OSError:
+    except (OSError, GitSettingsError):
         output, process = b"", None
     if process is not None and process.returncode == 0:
         names = [name for name in output.decode("utf-8", "replace").split("\0") if name]
