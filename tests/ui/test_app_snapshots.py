@@ -181,7 +181,9 @@ def test_an_applied_edit_card_with_its_diff(snap_compare: object, project: Path)
 def test_edit_modal_with_its_diff(snap_compare: object, auth_project: Path) -> None:
     """The permission modal for an Edit of src/auth.py: title, target and reason; the diff
     (is_active → active) in the diff view with its hunk check box; options 1 Allow once,
-    2 Always allow edits in this project for this session, 3 Deny; the keys hint."""
+    2 Always allow edits in this project for this session, 3 Deny; the keys hint. Around
+    the modal the app is dimmed and nothing of it (not the sidebar's edge) crosses the
+    modal's border."""
 
     async def request() -> object:
         tool = Edit()

@@ -206,8 +206,9 @@ async def test_the_sidebar_shows_its_focus_and_keys_and_gives_typing_to_the_prom
         await send(pilot, "/help")
         panel = screen.chat.items[-1]
         assert isinstance(panel, PanelItem)
-        assert "from the prompt to the sidebar (when shown), the chat pane, the prompt" in (
-            panel.body
+        assert (
+            "from the prompt to the sidebar (when shown), the chat pane, the plan offer "
+            "(when open), the prompt again" in panel.body
         )
         await pilot.press("tab")
         assert sidebar.has_focus_within

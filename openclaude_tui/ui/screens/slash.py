@@ -19,11 +19,15 @@ KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
-    ("Esc", "interrupt the agent; in the chat pane, back to the prompt"),
+    ("Esc", "interrupt the agent; in the chat pane or the sidebar, back to the prompt"),
     ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),
     ("Ctrl+Q", "quit"),
     ("Shift+Tab", "next permission mode"),
-    ("Tab", "from the prompt to the sidebar (when shown), the chat pane, the prompt again"),
+    (
+        "Tab",
+        "from the prompt to the sidebar (when shown), the chat pane, the plan offer (when "
+        "open), the prompt again",
+    ),
     ("Up / Down, Enter, c", "in the chat pane: move, expand a tool card, copy"),
     ("Up / Down, Enter", "in the sidebar: move, show the call's card; typing goes to the prompt"),
     ("End", 'jump to the end of the chat and follow it ("↓ new output" shows it is there)'),
@@ -31,6 +35,11 @@ KEYS = (
     ("Ctrl+F", "search the conversation (Enter: next match)"),
     ("Ctrl+R", "review the agent's changes (/diff)"),
     ("Ctrl+P", "command palette"),
+    (
+        "Alt+1 / Alt+2 / Alt+3",
+        "answer the plan offer: carry the plan out / carry it out accepting edits / keep "
+        "planning (or click the offer, then 1 / 2 / 3)",
+    ),
 )
 
 
