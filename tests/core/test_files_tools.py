@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -502,3 +503,35 @@ async def test_os_errors_are_results_not_exceptions(ctx: ToolContext, tmp_path: 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     assert "not a regular file" in (await read(ctx, fifo)).text
+
+
+class _ThreadRecordingEdit(Edit):
+    """Edit that notes the thread each plan is worked out in."""
+
+    def __init__(self) -> None:
+        self.threads: list[int] = []
+
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> Any:
+        self.threads.append(threading.get_ident())
+        return super().plan(args, ctx)
+
+
+async def test_edit_and_write_work_out_their_change_off_the_event_loop(
+    ctx: ToolContext, tmp_path: Path
+) -> None:
+    """Reading, matching and diffing a large file must not stop the app from drawing."""
+    target = tmp_path / "big.py"
+    target.write_text(numbered(50))
+    await read(ctx, target)
+    tool = _ThreadRecordingEdit()
+    args, _ = tool.validate(
+        {"file_path": str(target), "old_string": "line 7\n", "new_string": "line seven\n"}
+    )
+    preview = await tool.preview(args, ctx)
+    assert isinstance(preview, FileChange)
+    result = await tool.run(args, ctx, "c1")
+    assert not result.is_error, result.text
+    assert "line seven" in target.read_text()
+    loop_thread = threading.get_ident()
+    assert len(tool.threads) == 2
+    assert loop_thread not in tool.threads

@@ -235,14 +235,16 @@ class _FileChangeTool(Tool):
 
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
         """Make the planned change and describe it for the model."""
-        plan = self.plan(args, ctx)
+        # Reading, matching, diffing and writing a large file take long: in a thread, so
+        # the app keeps drawing and answering keys meanwhile.
+        plan = await asyncio.to_thread(self.plan, args, ctx)
         if isinstance(plan, str):
             return ToolResult(plan, is_error=True)
-        return _commit(plan, ctx)
+        return await asyncio.to_thread(_commit, plan, ctx)
 
     async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:
         """The change this call would make, or why it would fail."""
-        plan = self.plan(args, ctx)
+        plan = await asyncio.to_thread(self.plan, args, ctx)
         return plan if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
 
 
