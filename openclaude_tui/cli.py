@@ -139,7 +139,10 @@ def _setup_logging(debug: bool) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.setLevel(logging.WARNING)
+    # --debug: this program's own records (libraries stay at warnings, which keeps the
+    # HTTP stack's request dumps out of the file).
+    logging.getLogger("openclaude_tui").setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ from openclaude_tui.core.tools.base import (
     ToolResult,
 )
 
+_log = logging.getLogger(__name__)
+
 INTERRUPTED = "Interrupted by user"
 DENIED_INTERRUPT = (
     "The user denied this call and interrupted the turn; wait for their next message."
@@ -66,6 +69,8 @@ ASKED_BEFORE = (
     "The user already denied this exact call in this turn and was not asked again; "
     "do not send it again"
 )
+
+
 DEFAULT_MAX_TURNS = 30
 
 
@@ -181,6 +186,9 @@ class Agent:
                         f"stopped after {self.max_turns} model requests (--max-turns)",
                     )
                 requests += 1
+                _log.debug(
+                    "model request %d of the turn (%d messages)", requests, len(self.messages)
+                )
                 response = await self._ask_model()
                 final_text = response.text
                 calls = response.tool_calls
@@ -417,6 +425,9 @@ class Agent:
         if item.error is not None or item.tool is None:
             return _Outcome(f"Error: {item.error}", "failed")
         verdict = self.policy.check(item.tool, item.args, self.context.cwd)
+        _log.debug(
+            "gate: %s %s → %s (%s)", item.tool.name, item.call.id, verdict.action, verdict.reason
+        )
         if verdict.action == "allow":
             return None
         if verdict.action == "deny":
@@ -463,6 +474,7 @@ class Agent:
             result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)
         duration = self.clock() - started
         status = "failed" if result.is_error or result.exit_code else "done"
+        _log.debug("tool %s %s %s in %.2f s", item.tool.name, item.call.id, status, duration)
         text = _with_notes(item, result.text)
         return _Outcome(text, status, result.diff, result.exit_code), duration
 

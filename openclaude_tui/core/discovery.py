@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from openclaude_tui.core.http_json import entries, get_json, server_root
+
+_log = logging.getLogger(__name__)
 
 ServerKind = Literal["ollama", "lmstudio", "llama.cpp", "vllm", "llama-cpp-python", "openai"]
 
@@ -101,6 +104,8 @@ async def discover_local_server(
     with nothing listening is refused at once.
     """
     found = await asyncio.gather(*(_probe(c, timeout) for c in candidates))
+    for candidate, server in zip(candidates, found, strict=True):
+        _log.debug("probe %s: %s", candidate.root, server.label if server else "no server")
     return next((server for server in found if server is not None), None)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import shlex
@@ -28,6 +29,8 @@ from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.shell_env import WRAPPER_PREFIX
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 from openclaude_tui.core.tools.shell_output import CommandOutput
+
+_log = logging.getLogger(__name__)
 
 STATE_KEY = "shell"
 DEFAULT_TIMEOUT_MS = 120_000
@@ -301,6 +304,7 @@ class _Run:
                 f"that {cwd} is a readable directory.",
                 is_error=True,
             )
+        _log.debug("bash pid %d started in %s", process.pid, cwd)
         assert process.stdout is not None
         reader = asyncio.create_task(self.output.pump(process.stdout))
         try:
@@ -309,6 +313,7 @@ class _Run:
             await self._stop(process, reader)
             raise
         if not finished:
+            _log.debug("bash pid %d timed out after %d ms; stopping", process.pid, self.timeout_ms)
             await self._stop(process, reader)
             return ToolResult(self._timed_out(), is_error=True)
         return await self._result(process, reader, state_path)
@@ -374,6 +379,13 @@ class _Run:
             still = process if process.returncode is None else None
             self.session.jobs.append(_Job(process.pid, still))
         self.session.keep_draining(reader)
+        _log.debug(
+            "bash pid %d ended: status %s, %d bytes of output%s",
+            process.pid,
+            status,
+            self.output.total_bytes,
+            ", background jobs left" if background else "",
+        )
         return ToolResult(self._text(status, pids if background else None), exit_code=status)
 
     def _text(self, status: int | None, pids: list[int] | None) -> str:
