@@ -13,10 +13,8 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from openclaude_tui.core.call_input import PreparedCall, prepare_call
 from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.compact import (
     Compactor,
@@ -26,69 +24,32 @@ from openclaude_tui.core.compact import (
     model_summariser,
 )
 from openclaude_tui.core.context_window import truncation_warning
+from openclaude_tui.core.dispatch import INTERRUPTED, Dispatcher, StopTurn
 from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,
     Event,
     EventSink,
     Notice,
-    PermissionAnswered,
-    PermissionAsked,
     Retrying,
     TextDelta,
     ToolCallFinished,
-    ToolCallRunning,
-    ToolCallStarted,
-    ToolStatus,
     TurnFinished,
     Usage,
 )
-from openclaude_tui.core.hunk_approval import apply_approved_hunks
 from openclaude_tui.core.json_repair import repair_arguments
-from openclaude_tui.core.permissions import Approver, Decision, PermissionPolicy
+from openclaude_tui.core.permissions import Approver, PermissionPolicy
 from openclaude_tui.core.provider import ModelResponse, Provider, ProviderError
-from openclaude_tui.core.provider_errors import error_reason
 from openclaude_tui.core.textcalls import extract_tool_calls
 from openclaude_tui.core.tools.base import (
     ToolContext,
     ToolRegistry,
-    ToolResult,
 )
 
 _log = logging.getLogger(__name__)
 
-INTERRUPTED = "Interrupted by user"
-DENIED_INTERRUPT = (
-    "The user denied this call and interrupted the turn; wait for their next message."
-)
-REPEATED_FAILURE = (
-    "\n\n(This exact call has now failed {count} times in this turn. Do not send it again "
-    "unchanged: fix its arguments, or take another approach.)"
-)
-ASKED_BEFORE = (
-    "The user already denied this exact call in this turn and was not asked again; "
-    "do not send it again"
-)
-
 
 DEFAULT_MAX_TURNS = 30
-
-
-@dataclass
-class _Outcome:
-    """The result of one tool call, with the status the UI shows."""
-
-    text: str
-    status: ToolStatus
-    # What a file tool changed, as diff text for showing.
-    diff: str = ""
-    # A command's exit status: a command that fails is shown as failed, but is not a
-    # failed call that the model would be warned about repeating (tests fail until fixed).
-    exit_code: int | None = None
-
-
-class _StopTurn(Exception):
-    """The user denied a call and asked to stop the turn."""
 
 
 class Agent:
@@ -123,15 +84,12 @@ class Agent:
         self.compactor = compactor
         # Times each tool call; a fixed clock makes the durations shown reproducible.
         self.clock = clock
+        self.dispatcher = Dispatcher(
+            tools, policy, approver, context, self.emit, self._add_result, clock
+        )
         self._warned_truncation = False
         # The text streamed so far by the current request (kept if the turn is interrupted).
         self._partial: list[str] = []
-        # How often each exact call (name, arguments) failed in this turn: weaker models
-        # repeat a failing call unchanged, and are told so.
-        self._failures: dict[tuple[str, str], int] = {}
-        # What the model was told of each exact call the user denied in this turn: the
-        # same call again is answered so without asking the user twice.
-        self._denials: dict[tuple[str, str], str] = {}
         context.emit = self.emit
 
     def emit(self, event: Event) -> None:
@@ -170,8 +128,7 @@ class Agent:
         turn); re-raises ``asyncio.CancelledError`` after leaving a valid history.
         """
         self.messages.append({"role": "user", "content": prompt})
-        self._failures.clear()
-        self._denials.clear()
+        self.dispatcher.new_turn()
         requests = 0
         final_text = ""
         called: list[str] = []
@@ -204,8 +161,8 @@ class Agent:
                     return self._finish("end_turn", final_text, requests, called)
                 called.extend(call.name for call in calls)
                 try:
-                    await self._run_calls(calls)
-                except _StopTurn:
+                    await self.dispatcher.run_calls(calls)
+                except StopTurn:
                     return self._finish(
                         "interrupted", final_text, requests, called, "denied by the user"
                     )
@@ -344,29 +301,12 @@ class Agent:
                 }
             )
 
-    async def _run_calls(self, calls: list[ToolCall]) -> None:
-        """Run one assistant message's calls; read-only neighbours run concurrently."""
-        prepared = [self._prepare(call) for call in calls]
-        for item in prepared:
-            self.emit(ToolCallStarted(item.call.id, item.name, item.args or {}, item.summary))
-        index = 0
-        try:
-            while index < len(prepared):
-                group = [prepared[index]]
-                if prepared[index].read_only:
-                    while (
-                        index + len(group) < len(prepared)
-                        and prepared[index + len(group)].read_only
-                    ):
-                        group.append(prepared[index + len(group)])
-                index += len(group)
-                await self._run_group(group)
-        except _StopTurn:
-            answered = self._answered_ids()
-            for item in prepared:
-                if item.call.id not in answered:
-                    self._record(item, _Outcome(INTERRUPTED, "interrupted"), 0.0)
-            raise
+    async def run_user_call(self, name: str, arguments: dict[str, Any], call_id: str) -> str:
+        """Run the user's own call (``!command``) through the gate; its status."""
+        return await self.dispatcher.run_user_call(name, arguments, call_id)
+
+    def _add_result(self, call_id: str, text: str) -> None:
+        self.messages.append({"role": "tool", "tool_call_id": call_id, "content": text})
 
     def _answered_ids(self) -> set[str]:
         """Ids of the tool calls of the last assistant message that have a result."""
@@ -376,120 +316,3 @@ class Agent:
                 break
             answered.add(message["tool_call_id"])
         return answered
-
-    async def _run_group(self, group: list[PreparedCall]) -> None:
-        # Permission requests come one at a time, in the model's order.
-        gated: list[tuple[PreparedCall, _Outcome | None]] = []
-        for item in group:
-            try:
-                refusal = await self._gate(item)
-            except _StopTurn:
-                raise
-            except Exception as error:  # a call the gate cannot judge never runs
-                why = f"{type(error).__name__}: {error_reason(error)}"
-                text = f"Error: this call could not be checked, so it was not run ({why})."
-                refusal = _Outcome(text, "failed")
-            gated.append((item, refusal))
-        runnable = [item for item, refusal in gated if refusal is None]
-        for item in runnable:
-            self.emit(ToolCallRunning(item.call.id))
-        results = await asyncio.gather(*(self._execute(item) for item in runnable))
-        by_id = {item.call.id: result for item, result in zip(runnable, results, strict=True)}
-        for item, refusal in gated:
-            outcome, duration = by_id.get(item.call.id, (refusal, 0.0))
-            assert outcome is not None
-            self._record(item, outcome, duration)
-
-    def _record(self, item: PreparedCall, outcome: _Outcome, duration: float) -> None:
-        call = item.call
-        text = outcome.text
-        if outcome.status == "failed" and not outcome.exit_code:
-            failed = self._failures[item.key] = self._failures.get(item.key, 0) + 1
-            if failed > 1:
-                text += REPEATED_FAILURE.format(count=failed)
-        self.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
-        self.emit(
-            ToolCallFinished(
-                call.id, item.name, text, outcome.status, duration, outcome.diff, outcome.exit_code
-            )
-        )
-
-    def _prepare(self, call: ToolCall) -> PreparedCall:
-        def read_only(command: str) -> bool:
-            return self.policy.classify(command, self.context.cwd).level == "read_only"
-
-        return prepare_call(call, self.tools, read_only)
-
-    async def _gate(self, item: PreparedCall) -> _Outcome | None:
-        """None when the call may run, else the outcome that stands in for running it."""
-        if item.error is not None or item.tool is None:
-            return _Outcome(f"Error: {item.error}", "failed")
-        verdict = self.policy.check(item.tool, item.args, self.context.cwd)
-        _log.debug(
-            "gate: %s %s → %s (%s)", item.tool.name, item.call.id, verdict.action, verdict.reason
-        )
-        if verdict.action == "allow":
-            return None
-        if verdict.action == "deny":
-            self.emit(PermissionAnswered(item.call.id, False, reason=verdict.reason))
-            return _Outcome(f"Permission denied: {verdict.reason}", "denied")
-        denied_before = self._denials.get(item.key)
-        if denied_before is not None:
-            self.emit(PermissionAnswered(item.call.id, False, reason=ASKED_BEFORE))
-            return _Outcome(f"{denied_before}\n\n({ASKED_BEFORE}.)", "denied")
-        preview = await item.tool.preview(item.args, self.context)
-        if isinstance(preview, str):
-            # It would fail: the model hears why, and the user is not asked about it.
-            return _Outcome(_with_notes(item, preview), "failed")
-        request = self.policy.request_for(
-            item.call.id, item.tool, item.args, self.context.cwd, verdict.reason
-        )
-        request.change = preview
-        self.emit(PermissionAsked(item.call.id, item.tool.name, request.target))
-        decision = await self.approver(request)
-        remembered = self.policy.remember(request) if decision.kind == "allow_always" else None
-        self.emit(PermissionAnswered(item.call.id, decision.allowed, remembered, decision.reason))
-        if decision.interrupt:
-            self._record(item, _Outcome(DENIED_INTERRUPT, "denied"), 0.0)
-            raise _StopTurn()
-        if not decision.allowed:
-            self._denials[item.key] = _denial(decision)
-            return _Outcome(self._denials[item.key], "denied")
-        if decision.hunks is not None and request.change is not None:
-            partial = await apply_approved_hunks(
-                request.change, decision.hunks, self.context, item.call.id
-            )
-            if partial is not None:
-                return _Outcome(*partial)
-        return None
-
-    async def _execute(self, item: PreparedCall) -> tuple[_Outcome, float]:
-        assert item.tool is not None
-        started = self.clock()
-        try:
-            result = await item.tool.run(item.args, self.context, item.call.id)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # a tool must not raise; if one does, the model hears of it
-            result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)
-        duration = self.clock() - started
-        status = "failed" if result.is_error or result.exit_code else "done"
-        _log.debug("tool %s %s %s in %.2f s", item.tool.name, item.call.id, status, duration)
-        text = _with_notes(item, result.text)
-        return _Outcome(text, status, result.diff, result.exit_code), duration
-
-
-def _with_notes(item: PreparedCall, text: str) -> str:
-    """A tool result led by what was corrected in the call's arguments, if anything."""
-    if item.notes:
-        return f"(Note: {'; '.join(item.notes)}.)\n{text}"
-    return text
-
-
-def _denial(decision: Decision) -> str:
-    """What the model is told of a call that was denied."""
-    if decision.unasked:
-        return decision.unasked
-    if decision.reason:
-        return f"The user denied this call. Their reason: {decision.reason}"
-    return "The user denied this call. Ask them how to proceed if it is unclear why."

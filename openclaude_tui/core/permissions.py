@@ -80,6 +80,8 @@ class PermissionRequest:
     # (``("Edit",)``: edits for the rest of the session); empty when no rule would.
     always_rules: tuple[str, ...] = ()
     always_label: str = ""
+    # The user's own call (``!command``), not the model's: no reason is asked of a denial.
+    by_user: bool = False
 
     @property
     def always_rule(self) -> str | None:

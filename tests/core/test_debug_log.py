@@ -26,10 +26,10 @@ def _run(tmp_path: Path, *flags: str) -> str:
 def test_debug_logs_the_gate_the_tools_the_shell_and_the_requests(tmp_path: Path) -> None:
     log = _run(tmp_path, "--debug")
     assert "openclaude_tui.core.agent: model request 1 of the turn" in log
-    assert "openclaude_tui.core.agent: gate: Bash" in log and "→ allow (read-only)" in log
+    assert "openclaude_tui.core.dispatch: gate: Bash" in log and "→ allow (read-only)" in log
     assert "openclaude_tui.core.tools.shell: bash pid" in log
     assert "ended: status 0" in log
-    assert "openclaude_tui.core.agent: tool Bash" in log
+    assert "openclaude_tui.core.dispatch: tool Bash" in log
     # Libraries stay quiet: no HTTP dumps.
     assert "httpcore" not in log and "openai._base_client" not in log
 
