@@ -29,7 +29,7 @@ from openclaude_tui.core.events import (
 )
 from openclaude_tui.core.permissions import Approver, Decision, PermissionRequest
 from openclaude_tui.core.provider import ProviderError
-from openclaude_tui.runtime import start_agent
+from openclaude_tui.core.session import Session
 
 OutputFormat = Literal["text", "json", "stream-json"]
 
@@ -157,12 +157,13 @@ async def run_print(
     reporter = PrintReporter(output_format, config.quiet, stdout, stderr)
     started = time.monotonic()
     loop = asyncio.get_running_loop()
+    session = Session(config, make_print_approver(), reporter)
     # Ctrl+C while the server is probed (a slow model list, say) ends the run as cleanly
     # as during the turn.
-    starting = asyncio.ensure_future(start_agent(config, make_print_approver(), reporter))
+    starting = asyncio.ensure_future(session.start())
     loop.add_signal_handler(signal.SIGINT, starting.cancel)
     try:
-        session = await starting
+        notes = await starting
     except ProviderError as error:
         stderr.write(f"openclaude: {error}\n")
         return EXIT_ERROR
@@ -172,10 +173,9 @@ async def run_print(
     finally:
         loop.remove_signal_handler(signal.SIGINT)
     if not config.quiet:
-        for note in session.notes:
+        for note in notes:
             stderr.write(f"openclaude: {note}\n")
-    agent = session.agent
-    task = asyncio.ensure_future(agent.run_turn(prompt))
+    task = asyncio.ensure_future(session.run_turn(prompt))
     loop.add_signal_handler(signal.SIGINT, task.cancel)
     try:
         finished = await task
@@ -183,7 +183,8 @@ async def run_print(
         finished = TurnFinished("interrupted", "", 0, "interrupted by the user")
     finally:
         loop.remove_signal_handler(signal.SIGINT)
-        await agent.close()
+        await session.close()
+    _, prompt_tokens, completion_tokens = session.usage
     duration_ms = round((time.monotonic() - started) * 1000)
     code = _exit_code(finished)
     if output_format == "text":
@@ -199,8 +200,8 @@ async def run_print(
             "num_turns": finished.num_requests,
             "duration_ms": duration_ms,
             "usage": {
-                "prompt_tokens": agent.total_prompt_tokens,
-                "completion_tokens": agent.total_completion_tokens,
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
             },
             "stop_reason": finished.reason,
             "detail": finished.detail,

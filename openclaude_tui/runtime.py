@@ -103,6 +103,17 @@ async def resolve_model(provider: Provider, config: Config) -> str:
     )
 
 
+def make_policy(config: Config) -> PermissionPolicy:
+    """The permission gate for ``config`` (its rules include the project's local answers)."""
+    return PermissionPolicy(
+        config.project_root,
+        config.permission_mode,
+        config.rules,
+        bypass_available=config.bypass_available,
+        read_local_rules=False,
+    )
+
+
 def build_agent(
     config: Config,
     provider: Provider,
@@ -111,18 +122,16 @@ def build_agent(
     now: datetime | None = None,
     compactor: Compactor | None = None,
     clock: Callable[[], float] = time.monotonic,
+    policy: PermissionPolicy | None = None,
 ) -> Agent:
-    """An agent for ``config``; ``provider.settings.model`` must already be resolved."""
+    """An agent for ``config``; ``provider.settings.model`` must already be resolved.
+
+    ``policy``: the gate to use (a session keeps its own from before the server answers).
+    """
     from openclaude_tui.core.context import PromptEnvironment, build_system_prompt
 
     tools = default_tools()
-    policy = PermissionPolicy(
-        config.project_root,
-        config.permission_mode,
-        config.rules,
-        bypass_available=config.bypass_available,
-        read_local_rules=False,
-    )
+    policy = policy or make_policy(config)
     context = ToolContext(
         project_root=config.project_root,
         cwd=config.cwd,
@@ -175,6 +184,7 @@ async def start_agent(
     sink: EventSink | None = None,
     now: datetime | None = None,
     clock: Callable[[], float] = time.monotonic,
+    policy: PermissionPolicy | None = None,
 ) -> StartedAgent:
     """Find the server, settle the model and the context window, and build the agent.
 
@@ -195,5 +205,7 @@ async def start_agent(
     if window.note:
         notes.append(window.note)
     compactor = make_compactor(config, window)
-    agent = build_agent(config, provider, approver, sink, now, compactor=compactor, clock=clock)
+    agent = build_agent(
+        config, provider, approver, sink, now, compactor=compactor, clock=clock, policy=policy
+    )
     return StartedAgent(agent, window, notes)

@@ -168,7 +168,7 @@ class Agent:
                     )
         except ProviderError as error:
             error = await self.provider.explain_missing_model(error)
-            self.emit(AgentError(str(error)))
+            self.emit(AgentError(str(error), error.kind))
             return self._finish("error", final_text, requests, called, str(error))
         except asyncio.CancelledError:
             self._repair_history()

@@ -152,6 +152,8 @@ class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
     message: str
+    # The provider's ``ErrorKind`` ("unreachable": no connection could be made).
+    kind: str = "other"
 
 
 @dataclass(frozen=True)

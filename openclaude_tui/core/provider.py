@@ -423,7 +423,7 @@ class Provider:
         except ProviderError:
             return error
         offered = ", ".join(models) if models else "no models"
-        return ProviderError(f"{error}; the server offers: {offered}", status=404)
+        return ProviderError(f"{error}; the server offers: {offered}", status=404, kind="not_found")
 
 
 def _is_plain_json(content_type: str) -> bool:

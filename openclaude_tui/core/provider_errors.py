@@ -6,7 +6,7 @@ not (with the server's ``Retry-After``, read defensively).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from openclaude_tui.core.deadlines import retry_after_seconds
@@ -15,14 +15,28 @@ from openclaude_tui.core.secret_env import mask_known
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 
 
+# What went wrong, for code that acts on it (the app shows how to reach a server).
+ErrorKind = Literal[
+    "unreachable", "timeout", "auth", "not_found", "server", "rejected", "malformed", "other"
+]
+
+
 class ProviderError(Exception):
     """A request failed for good; ``str(error)`` is one sentence for the user."""
 
-    def __init__(self, message: str, *, retryable: bool = False, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = False,
+        status: int | None = None,
+        kind: ErrorKind = "other",
+    ):
         # A server may repeat the key in its error: the user's screen never shows it.
         super().__init__(mask_known(message))
         self.retryable = retryable
         self.status = status
+        self.kind: ErrorKind = kind
         self.retry_after: float | None = None
 
 
@@ -32,15 +46,16 @@ def translate_error(error: Exception, base_url: str, model: str) -> ProviderErro
 
     url = base_url
     if isinstance(error, openai.APITimeoutError):
-        return ProviderError(f"the request to {url} timed out", retryable=True)
+        return ProviderError(f"the request to {url} timed out", retryable=True, kind="timeout")
     if isinstance(error, openai.APIConnectionError):
         cause = error.__cause__ or error
-        return ProviderError(f"cannot reach {url} ({error_reason(cause)})", retryable=True)
+        reason = error_reason(cause)
+        return ProviderError(f"cannot reach {url} ({reason})", retryable=True, kind="unreachable")
     if isinstance(error, openai.APIStatusError):
         return _status_error(error, base_url, model)
     if isinstance(error, ValueError | RecursionError):  # not JSON, or nested too deep
         host = urlsplit(url).netloc or url
-        return ProviderError(f"{host} sent a malformed answer", retryable=True)
+        return ProviderError(f"{host} sent a malformed answer", retryable=True, kind="malformed")
     return ProviderError(f"the request to {url} failed: {error_reason(error)}")
 
 
@@ -59,9 +74,15 @@ def _status_error(error: Any, base_url: str, model: str) -> ProviderError:
             f"server returned {status}{': ' + detail if detail else ''}",
             retryable=True,
             status=status,
+            kind="server",
         )
         result.retry_after = retry_after_seconds(error.response.headers.get("retry-after"))
         return result
+    kind: ErrorKind = "rejected"
+    if status in (401, 403):
+        kind = "auth"
+    elif status == 404:
+        kind = "not_found"
     if status == 401:
         message = (
             f"{url} refused the API key (401{': ' + detail if detail else ''}); "
@@ -75,7 +96,7 @@ def _status_error(error: Any, base_url: str, model: str) -> ProviderError:
         message = f"{url} answered 404 ({detail}); check --base-url (it usually ends in /v1)"
     else:
         message = f"{url} rejected the request ({status}): {detail or 'no reason given'}"
-    return ProviderError(message, status=status)
+    return ProviderError(message, status=status, kind=kind)
 
 
 def _server_message(error: Any) -> str:

@@ -199,3 +199,15 @@ class RuleSet:
         if all(existing != rule for existing, _ in bucket):
             bucket.append((rule, source))
         return rule
+
+
+RuleKind = Literal["allow", "ask", "deny"]
+
+
+@dataclass(frozen=True)
+class RuleInEffect:
+    """A permission rule in effect, and where it comes from (a file, a flag, the session)."""
+
+    kind: RuleKind
+    text: str
+    source: str

@@ -7,14 +7,6 @@ from pathlib import Path
 from openclaude_tui.config import Config, user_config_file
 from openclaude_tui.core.discovery import DEFAULT_CANDIDATES, describe_candidates
 
-# The provider says "cannot reach <url> (<reason>)" when no connection could be made.
-UNREACHABLE_PREFIX = "cannot reach "
-
-
-def is_unreachable(error: str) -> bool:
-    """Whether a provider's error says that no connection could be made."""
-    return error.startswith(UNREACHABLE_PREFIX)
-
 
 def unreachable_help(config: Config, error: str) -> str:
     """The body (Markdown) of the panel shown when the server cannot be reached."""

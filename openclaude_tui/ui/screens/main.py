@@ -29,7 +29,7 @@ from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
-from openclaude_tui.ui.unreachable import is_unreachable, unreachable_help
+from openclaude_tui.ui.unreachable import unreachable_help
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import (
@@ -218,7 +218,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         try:
             await self.session.start()
         except ProviderError as error:
-            self.post_message(messages.AgentFailed(str(error), is_unreachable(str(error))))
+            self.post_message(messages.AgentFailed(str(error), error.kind == "unreachable"))
 
     def submit(self, text: str) -> None:
         """Handle what the user sent: a command, a shell command, or a prompt."""
@@ -240,9 +240,9 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         session = self.session
         assert session is not None
         if shell:
-            self._agent_worker(lambda: session.run_shell(text[1:].strip()))
+            self._agent_worker(lambda: session.shell(text[1:].strip()))
         else:
-            self._agent_worker(lambda: session.run_turn(text))
+            self._agent_worker(lambda: session.turn(text))
 
     @work(exclusive=True, group="agent", exit_on_error=False)
     async def _agent_worker(self, job: Callable[[], Awaitable[str | None]]) -> None:

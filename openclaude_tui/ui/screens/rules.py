@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -14,16 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from openclaude_tui.core.rules import RuleInEffect
+
 KIND_STYLES = {"allow": "$success", "ask": "$warning", "deny": "$error"}
-
-
-@dataclass(frozen=True)
-class RuleRow:
-    """A permission rule: allow, ask or deny; its text; the file or flag it comes from."""
-
-    kind: str
-    text: str
-    source: str
 
 
 class RulesScreen(ModalScreen[None]):
@@ -41,7 +33,7 @@ class RulesScreen(ModalScreen[None]):
         Binding("escape,q", "close", "Close"),
     ]
 
-    def __init__(self, rows: list[RuleRow], remove: Callable[[RuleRow], bool]) -> None:
+    def __init__(self, rows: list[RuleInEffect], remove: Callable[[RuleInEffect], bool]) -> None:
         super().__init__()
         self.rows = list(rows)
         self.remove_rule = remove

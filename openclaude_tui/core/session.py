@@ -1,0 +1,308 @@
+"""One conversation, without any UI: the agent, its gate, its provider and its settings.
+
+The app and print mode both drive a ``Session``: they send prompts and the user's own
+``!commands``, change the mode, the model and the rules, and compact; everything that
+happens comes back as events (``core.events``) through the sink, and every question as a
+``PermissionRequest`` to the approver. The gate exists from the start, so the mode and the
+rules can be changed before the server has answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from openclaude_tui.config import Config
+from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.compact import CompactResult
+from openclaude_tui.core.discovery import list_models as list_server_models
+from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
+from openclaude_tui.core.permissions import Approver, PermissionPolicy
+from openclaude_tui.core.plan import presents_plan
+from openclaude_tui.core.provider import ProviderError
+from openclaude_tui.core.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
+from openclaude_tui.core.tools.base import FileChange
+from openclaude_tui.runtime import (
+    make_compactor,
+    make_policy,
+    make_provider,
+    resolve_window,
+    start_agent,
+)
+
+# Where the session's own "always allow edits" answer is said to come from.
+THIS_SESSION = "this session"
+USER_SHELL_DESCRIPTION = "Run by the user with !"
+
+
+class Session:
+    """The operations the app and print mode need on one conversation.
+
+    Args:
+        config: The settings (the session changes its model and mode as the user does).
+        approver: Answers the gate's questions (the modal, or print mode's refusal).
+        sink: Receives every event.
+        now: The date the system prompt is written with (fixed in tests).
+        clock: Monotonic seconds that time each tool call.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        approver: Approver,
+        sink: EventSink,
+        *,
+        now: datetime | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config
+        self.approver = approver
+        self.policy: PermissionPolicy = make_policy(config)
+        self.agent: Agent | None = None
+        self.window: int | None = config.context_window
+        # Whether the last turn ended by presenting a plan (see core.plan).
+        self.presented_plan = False
+        self._sink = sink
+        self._now = now
+        self._clock = clock
+        self._start_lock = asyncio.Lock()
+        self._shell_notes: list[str] = []
+        self._shell_calls = 0
+        self._shell_output = ""
+        self._refused = 0
+
+    # What the status bar shows
+
+    @property
+    def model(self) -> str:
+        """The model's name ("" until it is known)."""
+        if self.agent is not None:
+            return self.agent.provider.settings.model
+        return self.config.model or ""
+
+    @property
+    def mode(self) -> Mode:
+        """The permission mode."""
+        return self.policy.mode
+
+    @property
+    def usage(self) -> tuple[int | None, int, int]:
+        """Prompt tokens of the last request, and the session's tokens in and out."""
+        if self.agent is None:
+            return None, 0, 0
+        agent = self.agent
+        return agent.last_prompt_tokens, agent.total_prompt_tokens, agent.total_completion_tokens
+
+    @property
+    def changes(self) -> list[FileChange]:
+        """The changes the agent's file tools made in this conversation, oldest first."""
+        return self.agent.context.changes if self.agent is not None else []
+
+    # Starting and running
+
+    async def start(self) -> list[str]:
+        """Find the server, settle the model and the window, build the agent (once).
+
+        Returns:
+            What the user should be told (the server found, a window note); [] when the
+            agent was already started.
+
+        Raises:
+            ProviderError: the server cannot be reached or the model cannot be chosen.
+        """
+        async with self._start_lock:
+            if self.agent is not None:
+                return []
+            started = await start_agent(
+                self.config, self.approver, self._emit, self._now, self._clock, self.policy
+            )
+            self.agent = started.agent
+            self.window = started.window.tokens
+            return started.notes
+
+    async def run_turn(self, prompt: str) -> TurnFinished:
+        """Run one turn (the user's shell commands since the last one go with the prompt).
+
+        Raises:
+            ProviderError: the agent could not be started.
+            asyncio.CancelledError: the turn was interrupted (the history is left valid).
+        """
+        agent = await self._started()
+        self.presented_plan = False
+        self._refused = 0
+        if self._shell_notes:
+            prompt = "\n\n".join([*self._shell_notes, prompt])
+            self._shell_notes.clear()
+        return await agent.run_turn(prompt)
+
+    async def run_user_shell(self, command: str) -> str:
+        """Run a command the user typed after ``!``, through the permission gate.
+
+        Its output is given to the model with the next prompt.
+
+        Returns:
+            The call's status: done, failed, denied or interrupted.
+
+        Raises:
+            ProviderError: the agent could not be started.
+        """
+        agent = await self._started()
+        self.presented_plan = False
+        if agent.tools.get("Bash") is None:
+            self._emit(Notice("this session has no shell tool", "warning"))
+            return "failed"
+        self._shell_calls += 1
+        call_id = f"user-shell-{self._shell_calls}"
+        status = await agent.run_user_call(
+            "Bash", {"command": command, "description": USER_SHELL_DESCRIPTION}, call_id
+        )
+        if status in ("done", "failed"):
+            self._shell_notes.append(
+                f"(I ran `{command}` in the shell myself. Its output:\n```\n"
+                f"{self._shell_output.rstrip()}\n```)"
+            )
+        return status
+
+    async def compact(self, focus: str | None = None) -> CompactResult | None:
+        """Summarise older work now; None when there was nothing to gain (a notice says why).
+
+        Raises:
+            ProviderError: the summary could not be made.
+        """
+        if self.agent is None:
+            self._emit(Notice("nothing to compact yet"))
+            return None
+        result = await self.agent.compact(focus, requested=True)
+        if result is None:
+            compactor = self.agent.compactor
+            why = compactor.reason if compactor is not None else "compaction is turned off"
+            self._emit(Notice(f"not compacted: {why or 'nothing to gain'}"))
+        return result
+
+    def clear(self) -> None:
+        """Forget the conversation."""
+        self._shell_notes.clear()
+        if self.agent is not None:
+            self.agent.clear()
+
+    async def close(self) -> None:
+        """End background jobs and close the connection."""
+        if self.agent is not None:
+            await self.agent.close()
+
+    # Modes
+
+    def available_modes(self) -> list[Mode]:
+        """The modes Shift+Tab cycles through (bypass only when started in it)."""
+        return [m for m in MODES if m != "bypassPermissions" or self.policy.bypass_available]
+
+    def cycle_mode(self) -> Mode:
+        """Switch to the next permission mode."""
+        return self.policy.cycle_mode()
+
+    def set_mode(self, mode: str) -> Mode:
+        """Switch to ``mode``.
+
+        Raises:
+            ValueError: an unknown mode, or bypass when the session was not started with it.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        if mode not in self.available_modes():
+            raise ValueError(
+                "bypassPermissions is only available when started with "
+                "--permission-mode bypassPermissions or --dangerously-skip-permissions"
+            )
+        self.policy.mode = mode  # type: ignore[assignment]
+        return self.policy.mode
+
+    # Models
+
+    async def list_models(self) -> list[str]:
+        """The models the server offers.
+
+        Raises:
+            ProviderError: the server cannot be reached.
+        """
+        # /v1/models, and Ollama's own list of pulled models too.
+        models = await list_server_models(self.config.base_url, self.config.api_key)
+        if models is not None:
+            return models
+        if self.agent is not None:
+            return await self.agent.provider.list_models()
+        provider = make_provider(self.config)
+        try:
+            return await provider.list_models()
+        finally:
+            await provider.close()
+
+    async def set_model(self, name: str) -> None:
+        """Use another model from the next request on (and learn its context window)."""
+        self.config.model = name
+        if self.agent is None:
+            return
+        provider = self.agent.provider
+        provider.settings.model = name
+        try:
+            window = await resolve_window(self.config, provider)
+        except ProviderError:
+            return
+        self.window = window.tokens
+        if self.agent.compactor is not None:
+            self.agent.compactor = make_compactor(self.config, window)
+        if window.note:
+            self._emit(Notice(window.note, "warning"))
+
+    # Rules
+
+    def rules(self) -> list[RuleInEffect]:
+        """The permission rules in effect, with where each comes from."""
+        rows = [
+            RuleInEffect(kind, str(rule), source)
+            for kind in ("allow", "ask", "deny")
+            for rule, source in getattr(self.policy.rules, kind)
+        ]
+        if self.policy.allow_edits_this_session:
+            rows.insert(0, RuleInEffect("allow", "Edit", THIS_SESSION))
+        return rows
+
+    def add_rule(self, kind: RuleKind, text: str) -> Rule:
+        """Add a rule for this session.
+
+        Raises:
+            RuleError: the rule cannot match (the message says why).
+        """
+        self.policy.rules.add(kind, text, THIS_SESSION)
+        return Rule.parse(text)
+
+    def remove_rule(self, row: RuleInEffect) -> bool:
+        """Forget a rule (a remembered one is dropped from the project's local settings)."""
+        if row.source == THIS_SESSION and row.kind == "allow" and row.text == "Edit":
+            removed = self.policy.allow_edits_this_session
+            self.policy.allow_edits_this_session = False
+            return removed
+        return self.policy.remove_rule(row.kind, Rule.parse(row.text))
+
+    # Events
+
+    async def _started(self) -> Agent:
+        await self.start()
+        assert self.agent is not None
+        return self.agent
+
+    def _emit(self, event: Event) -> None:
+        self._watch(event)
+        self._sink(event)
+
+    def _watch(self, event: Event) -> None:
+        """Keep what the session itself needs from the events that pass."""
+        if isinstance(event, ToolCallFinished):
+            self._refused += event.status == "denied"
+            if event.call_id.startswith("user-shell-"):
+                self._shell_output = event.result
+        elif isinstance(event, TurnFinished):
+            self.presented_plan = event.reason == "end_turn" and presents_plan(
+                event.text, self._refused
+            )
