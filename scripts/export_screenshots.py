@@ -25,9 +25,9 @@ from openclaude_tui.core.review import Reviewer  # noqa: E402
 from openclaude_tui.ui.app import OpenClaudeApp  # noqa: E402
 from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
 from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402
-from tests.core.test_print_mode import WALKTHROUGH, make_auth_repo  # noqa: E402
+from tests.helpers.app import idle, make_config, send, wait_for  # noqa: E402
+from tests.helpers.repos import WALKTHROUGH, make_auth_repo  # noqa: E402
 from tests.scripted_server import ScriptedServer  # noqa: E402
-from tests.ui.app_helpers import idle, make_config, send, wait_for  # noqa: E402
 
 SIZE = (120, 36)
 
@@ -49,7 +49,7 @@ async def conversation(out: Path, repo: Path, base_url: str) -> None:
 
 
 def _chat_text(app: object) -> str:
-    from tests.ui.app_helpers import screen_text
+    from tests.helpers.app import screen_text
 
     return screen_text(app)
 

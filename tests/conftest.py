@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.e2e.tmux import Tmux
+from tests.helpers.tmux import Tmux
 from tests.scripted_server import ScriptedServer
 
 # No per-example deadline: this machine is shared, and speed is measured by benchmarks,

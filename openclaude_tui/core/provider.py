@@ -11,7 +11,7 @@ import contextlib
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,8 +93,15 @@ class ModelResponse:
 class Provider:
     """Streams chat completions from one OpenAI-compatible endpoint."""
 
-    def __init__(self, settings: ProviderSettings) -> None:
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """A provider for ``settings``; ``sleep`` waits out the pause before a retry (a test
+        passes one that records the pauses asked for instead of waiting)."""
         self.settings = settings
+        self._sleep = sleep
         self._client: Any = None
         # What the server turned out to accept; learned once per session.
         self.sends_usage_option = True
@@ -178,7 +185,7 @@ class Provider:
                     ) from None
                 delay = self._delay(attempt, error.retry_after)
                 emit(Retrying(attempt + 1, attempts, delay, str(error)))
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
                 attempt += 1
 
     def _tools(self, tools: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:

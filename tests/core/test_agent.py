@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from openclaude_tui.config import Overrides, load_config
-from openclaude_tui.core.agent import INTERRUPTED, Agent
+from openclaude_tui.core.agent import INTERRUPTED
 from openclaude_tui.core.compact import estimate_tokens
 from openclaude_tui.core.events import (
     AgentError,
-    Event,
     PermissionAsked,
     TextDelta,
     ToolCallFinished,
@@ -24,52 +20,9 @@ from openclaude_tui.core.events import (
     TurnFinished,
     Usage,
 )
-from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, Decision, PermissionRequest
-from openclaude_tui.runtime import build_agent, make_provider
+from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, Decision
+from tests.helpers.agent import Answers, call, finished, make_agent
 from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
-
-
-@pytest.fixture(autouse=True)
-def _hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
-
-
-class Answers:
-    """An approver that answers from a list and records what it was asked."""
-
-    def __init__(self, *decisions: Decision) -> None:
-        self.decisions = list(decisions)
-        self.requests: list[PermissionRequest] = []
-
-    async def __call__(self, request: PermissionRequest) -> Decision:
-        self.requests.append(request)
-        return self.decisions.pop(0)
-
-
-def make_agent(
-    server: ScriptedServer,
-    project: Path,
-    approver: Callable[[PermissionRequest], Any] | None = None,
-    **overrides: Any,
-) -> tuple[Agent, list[Event]]:
-    events: list[Event] = []
-    config = load_config(
-        project,
-        Overrides(base_url=server.base_url, model="scripted-model", **overrides),
-        env={},
-    )
-    provider = make_provider(config)
-    provider.settings.retry_base_delay = 0.01
-    agent = build_agent(config, provider, approver or Answers(), events.append)
-    return agent, events
-
-
-def call(name: str, call_id: str | None = None, **arguments: Any) -> ToolCallSpec:
-    return ToolCallSpec(name, arguments, id=call_id)
-
-
-def finished(events: list[Event]) -> list[ToolCallFinished]:
-    return [e for e in events if isinstance(e, ToolCallFinished)]
 
 
 async def test_conversation_is_kept_across_prompts(

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from openclaude_tui.config import Overrides, load_config
 from openclaude_tui.core.compact import SUMMARY_PREFIX, Compactor
 from openclaude_tui.core.events import Notice, ReasoningDelta, ToolCallFinished
 from openclaude_tui.runtime import start_agent
-from tests.core.test_agent import Answers, call, make_agent
+from tests.helpers.agent import Answers, call, make_agent
 from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
-
-
-@pytest.fixture(autouse=True)
-def _hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
 
 
 async def test_a_call_written_as_text_runs_and_is_recorded_as_a_real_call(

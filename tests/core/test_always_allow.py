@@ -10,8 +10,9 @@ from typing import Any
 from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.ui.project_files import list_project_files
-from tests.core.test_permissions import _check, _policy
-from tests.core.test_print_mode import make_auth_repo, openclaude
+from tests.helpers.policy import check_action, make_policy
+from tests.helpers.print_mode import openclaude
+from tests.helpers.repos import make_auth_repo
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 TOOLS = default_tools()
@@ -34,12 +35,12 @@ def _request(policy: PermissionPolicy, tool: str, **args: Any) -> PermissionRequ
 
 
 def _action(policy: PermissionPolicy, tool: str, **args: Any) -> str:
-    return _check(policy, tool, policy.project_root, **args)
+    return check_action(policy, tool, policy.project_root, **args)
 
 
 def test_always_allow_for_a_compound_command_saves_a_rule_for_every_part(tmp_path: Path) -> None:
     command = "npm run test && make build && git status"
-    policy = _policy(tmp_path)
+    policy = make_policy(tmp_path)
     request = _request(policy, "Bash", command=command)
     assert request.always_rules == ("Bash(npm run test:*)", "Bash(make:*)")
     assert request.always_label == (
@@ -48,11 +49,11 @@ def test_always_allow_for_a_compound_command_saves_a_rule_for_every_part(tmp_pat
     policy.remember(request)
     assert _action(policy, "Bash", command=command) == "allow"
     # Saved for the next session too.
-    assert _action(_policy(tmp_path), "Bash", command=command) == "allow"
+    assert _action(make_policy(tmp_path), "Bash", command=command) == "allow"
 
 
 def test_no_always_offer_when_no_rule_would_allow_the_call(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, ask=["Bash(make:*)"])
+    policy = make_policy(tmp_path, ask=["Bash(make:*)"])
     # An ask rule wins over any allow rule, so offering Bash(make:*) would be a lie.
     assert _request(policy, "Bash", command="make build").always_rules == ()
     assert _request(policy, "Bash", command="npm test && git push --force").always_rules == ()
@@ -68,7 +69,7 @@ def test_the_local_settings_file_is_git_ignored_when_it_is_written(tmp_path: Pat
     repo = _git_repo(tmp_path / "repo")
     (repo / ".openclaude").mkdir()
     (repo / ".openclaude" / ".gitignore").write_text("cache/\n")
-    policy = _policy(repo)
+    policy = make_policy(repo)
     policy.remember(_request(policy, "Bash", command="make build"))
     policy.remember(_request(policy, "Bash", command="npm run lint"))
     assert (repo / LOCAL).exists()

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from openclaude_tui.core.diff import diff_change
 from openclaude_tui.core.permissions import Decision
-from tests.core.test_agent import Answers, call, finished, make_agent
+from tests.helpers.agent import Answers, call, finished, make_agent
 from tests.scripted_server import ScriptedServer, Turn
-
-
-@pytest.fixture(autouse=True)
-def _hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
 
 
 def _lines(count: int, newline: str = "\n") -> str:

@@ -14,7 +14,7 @@ from openclaude_tui.core.pathgate import protection
 from openclaude_tui.core.permissions import PermissionPolicy
 from openclaude_tui.core.rules import RULE_TOOLS, Rule, RuleError
 from openclaude_tui.core.tools import default_tools
-from tests.core.test_permissions import _policy
+from tests.helpers.policy import make_policy
 
 TOOLS = default_tools()
 
@@ -133,7 +133,7 @@ def _gate(policy: PermissionPolicy, tool: str, **args: Any) -> tuple[str, str]:
 
 
 def test_a_read_rule_covers_grep_and_glob(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, deny=["Read(./.env)"])
+    policy = make_policy(tmp_path, deny=["Read(./.env)"])
     assert _gate(policy, "Grep", pattern="x", path=".env")[0] == "deny"
     assert _gate(policy, "Glob", pattern=".env")[0] == "allow"  # its root is the project
     assert not policy.shows("Grep", tmp_path / ".env")
@@ -189,18 +189,18 @@ def test_ordinary_files_are_not_protected(relative: str) -> None:
 def test_writing_a_protected_file_asks_in_every_mode_but_bypass(tmp_path: Path) -> None:
     hook = {"file_path": ".git/hooks/pre-commit", "content": "#!/bin/sh\n"}
     for mode in ("default", "acceptEdits"):
-        policy = _policy(tmp_path, mode, allow=["Edit(**)", "Write"])
+        policy = make_policy(tmp_path, mode, allow=["Edit(**)", "Write"])
         action, reason = _gate(policy, "Write", **hook)
         assert (action, reason) == (
             "ask",
             "writing .git/hooks/pre-commit changes what runs: git hooks and config",
         )
-    assert _gate(_policy(tmp_path, "plan"), "Write", **hook)[0] == "deny"
-    assert _gate(_policy(tmp_path, "bypassPermissions"), "Write", **hook)[0] == "allow"
+    assert _gate(make_policy(tmp_path, "plan"), "Write", **hook)[0] == "deny"
+    assert _gate(make_policy(tmp_path, "bypassPermissions"), "Write", **hook)[0] == "allow"
     # Reading it is reading a file of the project.
-    assert _gate(_policy(tmp_path), "Read", file_path=".git/config")[0] == "allow"
+    assert _gate(make_policy(tmp_path), "Read", file_path=".git/config")[0] == "allow"
     # Through a link, the file written is the hook.
     (tmp_path / ".git" / "hooks").mkdir(parents=True)
     (tmp_path / "h").symlink_to(tmp_path / ".git" / "hooks")
-    policy = _policy(tmp_path, "acceptEdits")
+    policy = make_policy(tmp_path, "acceptEdits")
     assert _gate(policy, "Write", file_path="h/pre-push", content="")[0] == "ask"

@@ -8,30 +8,9 @@ from typing import Any
 import pytest
 
 from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, PermissionPolicy
-from openclaude_tui.core.rules import Rule, RuleError, RuleSet, glob_matches
+from openclaude_tui.core.rules import Rule, RuleError, glob_matches
 from openclaude_tui.core.tomlfile import read_toml
-from openclaude_tui.core.tools import default_tools
-
-TOOLS = default_tools()
-
-
-def _tool(name: str) -> Any:
-    tool = TOOLS.get(name)
-    assert tool is not None
-    return tool
-
-
-def _check(policy: PermissionPolicy, tool: str, cwd: Path, **args: Any) -> str:
-    validated, _ = _tool(tool).validate(args)
-    return policy.check(_tool(tool), validated, cwd).action
-
-
-def _policy(root: Path, mode: str = "default", **rules: list[str]) -> PermissionPolicy:
-    rule_set = RuleSet()
-    for kind, texts in rules.items():
-        for text in texts:
-            rule_set.add(kind, text, "test")  # type: ignore[arg-type]
-    return PermissionPolicy(root, mode, rule_set)  # type: ignore[arg-type]
+from tests.helpers.policy import check_action, make_policy, tool_named
 
 
 def test_rule_parsing() -> None:
@@ -78,22 +57,22 @@ def test_gitignore_style_globs(pattern: str, path: str, expected: bool) -> None:
 
 
 def test_default_mode(tmp_path: Path) -> None:
-    policy = _policy(tmp_path)
-    assert _check(policy, "Read", tmp_path, file_path="a.py") == "allow"
-    assert _check(policy, "Grep", tmp_path, pattern="x") == "allow"
+    policy = make_policy(tmp_path)
+    assert check_action(policy, "Read", tmp_path, file_path="a.py") == "allow"
+    assert check_action(policy, "Grep", tmp_path, pattern="x") == "allow"
     edit = {"old_string": "a", "new_string": "b"}
-    assert _check(policy, "Edit", tmp_path, file_path="a.py", **edit) == "ask"
-    assert _check(policy, "Write", tmp_path, file_path="a.py", content="") == "ask"
-    assert _check(policy, "Bash", tmp_path, command="git status") == "allow"
-    assert _check(policy, "Bash", tmp_path, command="touch x") == "ask"
+    assert check_action(policy, "Edit", tmp_path, file_path="a.py", **edit) == "ask"
+    assert check_action(policy, "Write", tmp_path, file_path="a.py", content="") == "ask"
+    assert check_action(policy, "Bash", tmp_path, command="git status") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="touch x") == "ask"
 
 
 def test_asking_says_why(tmp_path: Path) -> None:
-    policy = _policy(tmp_path)
+    policy = make_policy(tmp_path)
 
     def reason(tool: str, **args: Any) -> str:
-        validated, _ = _tool(tool).validate(args)
-        return policy.check(_tool(tool), validated, tmp_path).reason
+        validated, _ = tool_named(tool).validate(args)
+        return policy.check(tool_named(tool), validated, tmp_path).reason
 
     edit = {"file_path": "a.py", "old_string": "a", "new_string": "b"}
     assert reason("Edit", **edit) == "default mode asks before each change to a file"
@@ -104,74 +83,77 @@ def test_asking_says_why(tmp_path: Path) -> None:
 def test_accept_edits_mode_allows_edits_inside_the_project_only(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
-    policy = _policy(project, "acceptEdits")
-    assert _check(policy, "Write", project, file_path="new.py", content="x") == "allow"
+    policy = make_policy(project, "acceptEdits")
+    assert check_action(policy, "Write", project, file_path="new.py", content="x") == "allow"
     outside = tmp_path / "elsewhere.py"
-    assert _check(policy, "Write", project, file_path=str(outside), content="x") == "ask"
-    assert _check(policy, "Read", project, file_path=str(outside)) == "ask"
-    assert _check(policy, "Bash", project, command="touch x") == "ask"
+    assert check_action(policy, "Write", project, file_path=str(outside), content="x") == "ask"
+    assert check_action(policy, "Read", project, file_path=str(outside)) == "ask"
+    assert check_action(policy, "Bash", project, command="touch x") == "ask"
 
 
 def test_plan_mode_refuses_everything_mutating(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, "plan", allow=["Bash(touch:*)", "Edit"])
+    policy = make_policy(tmp_path, "plan", allow=["Bash(touch:*)", "Edit"])
     args = {"file_path": "a.py", "old_string": "a", "new_string": "b"}
-    validated, _ = _tool("Edit").validate(args)
-    result = policy.check(_tool("Edit"), validated, tmp_path)
+    validated, _ = tool_named("Edit").validate(args)
+    result = policy.check(tool_named("Edit"), validated, tmp_path)
     assert result.action == "deny"
     assert result.reason == PLAN_MODE_REFUSAL
-    assert _check(policy, "Bash", tmp_path, command="touch x") == "deny"
-    assert _check(policy, "Bash", tmp_path, command="ls -la") == "allow"
-    assert _check(policy, "Read", tmp_path, file_path="a.py") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="touch x") == "deny"
+    assert check_action(policy, "Bash", tmp_path, command="ls -la") == "allow"
+    assert check_action(policy, "Read", tmp_path, file_path="a.py") == "allow"
 
 
 def test_bypass_allows_everything_but_deny_rules(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, "bypassPermissions", deny=["Bash(curl:*)"])
-    assert _check(policy, "Bash", tmp_path, command="rm -rf /tmp/x") == "allow"
-    assert _check(policy, "Write", tmp_path, file_path="/etc/x", content="") == "allow"
-    assert _check(policy, "Bash", tmp_path, command="curl http://example.test") == "deny"
+    policy = make_policy(tmp_path, "bypassPermissions", deny=["Bash(curl:*)"])
+    assert check_action(policy, "Bash", tmp_path, command="rm -rf /tmp/x") == "allow"
+    assert check_action(policy, "Write", tmp_path, file_path="/etc/x", content="") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="curl http://example.test") == "deny"
 
 
 def test_rule_precedence_deny_over_ask_over_allow(tmp_path: Path) -> None:
-    policy = _policy(
+    policy = make_policy(
         tmp_path,
         allow=["Bash(npm:*)", "Edit(src/**)"],
         ask=["Bash(npm publish:*)"],
         deny=["Bash(npm unpublish:*)", "Edit(src/secret.py)"],
     )
-    assert _check(policy, "Bash", tmp_path, command="npm install") == "allow"
-    assert _check(policy, "Bash", tmp_path, command="npm publish") == "ask"
-    assert _check(policy, "Bash", tmp_path, command="npm unpublish x") == "deny"
+    assert check_action(policy, "Bash", tmp_path, command="npm install") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="npm publish") == "ask"
+    assert check_action(policy, "Bash", tmp_path, command="npm unpublish x") == "deny"
     edit = {"old_string": "a", "new_string": "b"}
-    assert _check(policy, "Edit", tmp_path, file_path="src/ok.py", **edit) == "allow"
-    assert _check(policy, "Write", tmp_path, file_path="src/ok.py", content="x") == "allow"
-    assert _check(policy, "Edit", tmp_path, file_path="src/secret.py", **edit) == "deny"
-    assert _check(policy, "Edit", tmp_path, file_path="lib/other.py", **edit) == "ask"
+    assert check_action(policy, "Edit", tmp_path, file_path="src/ok.py", **edit) == "allow"
+    assert check_action(policy, "Write", tmp_path, file_path="src/ok.py", content="x") == "allow"
+    assert check_action(policy, "Edit", tmp_path, file_path="src/secret.py", **edit) == "deny"
+    assert check_action(policy, "Edit", tmp_path, file_path="lib/other.py", **edit) == "ask"
 
 
 def test_an_allow_rule_does_not_approve_a_chained_command(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, allow=["Bash(npm run test:*)"])
-    assert _check(policy, "Bash", tmp_path, command="npm run test") == "allow"
-    assert _check(policy, "Bash", tmp_path, command="npm run test && touch x") == "ask"
-    assert _check(policy, "Bash", tmp_path, command="npm run test; rm -rf build") == "ask"
-    assert _check(policy, "Bash", tmp_path, command="echo $(touch x)") == "ask"
+    policy = make_policy(tmp_path, allow=["Bash(npm run test:*)"])
+    assert check_action(policy, "Bash", tmp_path, command="npm run test") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="npm run test && touch x") == "ask"
+    assert check_action(policy, "Bash", tmp_path, command="npm run test; rm -rf build") == "ask"
+    assert check_action(policy, "Bash", tmp_path, command="echo $(touch x)") == "ask"
     # A read-only neighbour needs no rule of its own.
-    assert _check(policy, "Bash", tmp_path, command="npm run test | tail -5") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="npm run test | tail -5") == "allow"
 
 
 def test_a_deny_rule_catches_a_command_hidden_in_a_chain(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, "bypassPermissions", deny=["Bash(git push:*)"])
-    assert _check(policy, "Bash", tmp_path, command="git add . && git push origin main") == "deny"
+    policy = make_policy(tmp_path, "bypassPermissions", deny=["Bash(git push:*)"])
+    assert (
+        check_action(policy, "Bash", tmp_path, command="git add . && git push origin main")
+        == "deny"
+    )
 
 
 def test_destructive_commands_ask_even_when_allowed(tmp_path: Path) -> None:
-    policy = _policy(tmp_path, allow=["Bash(rm:*)"])
-    assert _check(policy, "Bash", tmp_path, command="rm build.log") == "allow"
-    assert _check(policy, "Bash", tmp_path, command="rm -rf /") == "ask"
+    policy = make_policy(tmp_path, allow=["Bash(rm:*)"])
+    assert check_action(policy, "Bash", tmp_path, command="rm build.log") == "allow"
+    assert check_action(policy, "Bash", tmp_path, command="rm -rf /") == "ask"
 
 
 def test_always_allow_for_bash_is_kept_in_the_project(tmp_path: Path) -> None:
-    policy = _policy(tmp_path)
-    bash = _tool("Bash")
+    policy = make_policy(tmp_path)
+    bash = tool_named("Bash")
     args, _ = bash.validate({"command": "python -m pytest -q tests"})
     assert policy.check(bash, args, tmp_path).action == "ask"
     request = policy.request_for("c1", bash, args, tmp_path, "needs approval")
@@ -182,7 +164,7 @@ def test_always_allow_for_bash_is_kept_in_the_project(tmp_path: Path) -> None:
     stored = read_toml(tmp_path / ".openclaude" / "settings.local.toml")
     assert stored == {"permissions": {"allow": ["Bash(python -m pytest:*)"]}}
     # A new session reads the answer back.
-    again = _policy(tmp_path)
+    again = make_policy(tmp_path)
     assert again.check(bash, args, tmp_path).action == "allow"
     assert again.remove_rule("allow", Rule.parse("Bash(python -m pytest:*)"))
     assert read_toml(tmp_path / ".openclaude" / "settings.local.toml")["permissions"] == {
@@ -191,19 +173,19 @@ def test_always_allow_for_bash_is_kept_in_the_project(tmp_path: Path) -> None:
 
 
 def test_always_allow_for_edits_lasts_for_the_session_only(tmp_path: Path) -> None:
-    policy = _policy(tmp_path)
-    write = _tool("Write")
+    policy = make_policy(tmp_path)
+    write = tool_named("Write")
     args, _ = write.validate({"file_path": "a.py", "content": "x"})
     request = policy.request_for("c1", write, args, tmp_path, "needs approval")
     assert request.always_label == "Always allow edits in this project for this session"
     policy.remember(request)
     assert policy.check(write, args, tmp_path).action == "allow"
     assert not (tmp_path / ".openclaude" / "settings.local.toml").exists()
-    assert _policy(tmp_path).check(write, args, tmp_path).action == "ask"
+    assert make_policy(tmp_path).check(write, args, tmp_path).action == "ask"
 
 
 def test_mode_cycle_includes_bypass_only_when_enabled(tmp_path: Path) -> None:
-    policy = _policy(tmp_path)
+    policy = make_policy(tmp_path)
     assert [policy.cycle_mode() for _ in range(3)] == ["acceptEdits", "plan", "default"]
     policy = PermissionPolicy(tmp_path, "default", bypass_available=True)
     assert [policy.cycle_mode() for _ in range(4)] == [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,84 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.print_mode import openclaude, openclaude_env
+from tests.helpers.repos import EDIT_AUTH, PYTEST, WALKTHROUGH, make_auth_repo
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-
-PYTEST = "python -m pytest -q tests"
-EDIT_AUTH = ToolCallSpec(
-    "Edit",
-    {
-        "file_path": "src/auth.py",
-        "old_string": "return user.is_active",
-        "new_string": "return user.active",
-    },
-)
-GREP_ACTIVE = ToolCallSpec(
-    "Grep", {"pattern": "active", "path": "src", "output_mode": "content", "-n": True}
-)
-WALKTHROUGH = [
-    Turn(
-        text="Let me run the tests first.", tool_calls=[ToolCallSpec("Bash", {"command": PYTEST})]
-    ),
-    Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "src/auth.py"})]),
-    Turn(tool_calls=[GREP_ACTIVE]),
-    Turn(text="`User` defines `active`, not `is_active`.", tool_calls=[EDIT_AUTH]),
-    Turn(tool_calls=[ToolCallSpec("Bash", {"command": PYTEST, "description": "Re-run tests"})]),
-    Turn(text="Fixed: `src/auth.py` now reads `user.active`, and the tests pass."),
-]
-
-
-def make_auth_repo(root: Path) -> Path:
-    """The walkthrough's project: auth.py reads an attribute models.py does not define."""
-    (root / "src").mkdir(parents=True)
-    (root / "tests").mkdir()
-    (root / "src" / "models.py").write_text(
-        "class User:\n"
-        "    def __init__(self, name: str, active: bool = True) -> None:\n"
-        "        self.name = name\n"
-        "        self.active = active\n"
-    )
-    (root / "src" / "auth.py").write_text(
-        "from src.models import User\n\n\n"
-        "def can_login(user: User) -> bool:\n"
-        "    return user.is_active\n"
-    )
-    (root / "tests" / "test_auth.py").write_text(
-        "from src.auth import can_login\nfrom src.models import User\n\n\n"
-        "def test_active_user_can_login():\n    assert can_login(User('ada'))\n\n\n"
-        "def test_inactive_user_cannot_login():\n"
-        "    assert not can_login(User('bob', active=False))\n"
-    )
-    for command in (
-        ["git", "init", "-q", "-b", "main"],
-        ["git", "config", "user.email", "dev@example.test"],
-        ["git", "config", "user.name", "Dev"],
-        ["git", "add", "."],
-        ["git", "commit", "-qm", "Add login check"],
-    ):
-        subprocess.run(command, cwd=root, check=True)
-    return root
-
-
-def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("MODEL", "OPENAI_BASE_URL")}
-    env["OPENCLAUDE_HOME"] = str(home)
-    # The agent's `python` must be the one that has pytest.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    return env
-
-
-def openclaude(
-    cwd: Path, home: Path, *args: str, stdin: str | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "openclaude_tui", *args],
-        cwd=cwd,
-        env=_env(home),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_the_walkthrough_fixes_the_failing_test(tmp_path: Path) -> None:
@@ -272,7 +196,7 @@ def test_ctrl_c_interrupts_with_exit_130(tmp_path: Path) -> None:
                 "--base-url", server.base_url, "--dangerously-skip-permissions",
             ],
             cwd=tmp_path,
-            env=_env(tmp_path / "home"),
+            env=openclaude_env(tmp_path / "home"),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -36,15 +37,37 @@ def answered_read(prompt: str, result: str, **assistant: Any) -> list[dict[str, 
     ]
 
 
-def _provider(server: ScriptedServer, **overrides: Any) -> Provider:
+class Pauses:
+    """The provider's sleep in the retry tests: it waits for nothing and records the pauses
+    asked for, so a test checks the backoff without spending it."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+        await asyncio.sleep(0)  # still gives the loop its turn, as a real pause would
+
+
+def _provider(server: ScriptedServer, pauses: Pauses | None = None, **overrides: Any) -> Provider:
+    """A provider for ``server``; with ``pauses``, retries record their backoff (the default
+    one, 1 s doubling) instead of waiting for it."""
     values: dict[str, Any] = {
         "base_url": server.base_url,
         "api_key": "test-key",
         "model": "scripted-model",
-        "retry_base_delay": 0.01,
+        # Without a recorder, a retry really waits: briefly.
+        "retry_base_delay": ProviderSettings.retry_base_delay if pauses is not None else 0.01,
     }
     values.update(overrides)
-    return Provider(ProviderSettings(**values))
+    settings = ProviderSettings(**values)
+    return Provider(settings) if pauses is None else Provider(settings, sleep=pauses)
+
+
+def _is_backoff(pauses: list[float]) -> bool:
+    """Whether ``pauses`` are the default backoff: the n-th between half and all of 2**(n-1) s
+    (the jitter), and so each longer than the one before it can have been."""
+    return all(2 ** (n - 1) / 2 <= pause <= 2 ** (n - 1) for n, pause in enumerate(pauses, 1))
 
 
 async def _complete(provider: Provider, tools: list[dict[str, Any]] | None = TOOLS):
@@ -173,24 +196,29 @@ async def test_streamed_tool_calls_with_repeated_ids_are_assembled(
 
 async def test_retries_a_500_and_reports_the_retry(scripted_server: ScriptedServer) -> None:
     scripted_server.script(Turn(status=500, error_message="boom"), Turn(text="recovered"))
-    response, events = await _complete(_provider(scripted_server))
+    pauses = Pauses()
+    response, events = await _complete(_provider(scripted_server, pauses))
     assert response.text == "recovered"
     retries = [e for e in events if isinstance(e, Retrying)]
     assert len(retries) == 1
     assert retries[0].attempt == 2 and retries[0].max_attempts == 4
     assert "500" in retries[0].reason
+    assert len(pauses.asked) == 1 and _is_backoff(pauses.asked)
+    assert retries[0].delay == pauses.asked[0], "the notice says the pause really taken"
 
 
 async def test_retry_after_is_honoured(scripted_server: ScriptedServer) -> None:
     scripted_server.script(
-        Turn(status=429, error_message="slow down", headers={"Retry-After": "1"}),
+        Turn(status=429, error_message="slow down", headers={"Retry-After": "2"}),
         Turn(text="ok"),
     )
-    response, events = await _complete(_provider(scripted_server))
+    pauses = Pauses()
+    response, events = await _complete(_provider(scripted_server, pauses))
     assert response.text == "ok"
     (retry,) = [e for e in events if isinstance(e, Retrying)]
-    assert retry.delay == 1.0
+    assert retry.delay == 2.0
     assert "429" in retry.reason
+    assert pauses.asked == [2.0], "the server's two seconds, not the provider's own backoff"
 
 
 async def test_a_dropped_stream_is_retried_and_the_partial_answer_discarded(
@@ -200,7 +228,9 @@ async def test_a_dropped_stream_is_retried_and_the_partial_answer_discarded(
         Turn(text="this answer will be cut off in the middle", chunk_size=3, drop_after=4),
         Turn(text="complete answer"),
     )
-    response, events = await _complete(_provider(scripted_server))
+    pauses = Pauses()
+    response, events = await _complete(_provider(scripted_server, pauses))
+    assert len(pauses.asked) == 1 and _is_backoff(pauses.asked)
     assert response.text == "complete answer"
     kinds = [type(e).__name__ for e in events]
     retry_at = kinds.index("Retrying")
@@ -214,14 +244,17 @@ async def test_a_dropped_chunked_stream_is_retried(scripted_server: ScriptedServ
         Turn(text="partial words here", chunk_size=3, drop_after=3, chunked=True),
         Turn(text="whole"),
     )
-    response, events = await _complete(_provider(scripted_server))
+    pauses = Pauses()
+    response, events = await _complete(_provider(scripted_server, pauses))
     assert response.text == "whole"
     assert any(isinstance(e, Retrying) for e in events)
+    assert len(pauses.asked) == 1 and _is_backoff(pauses.asked)
 
 
 async def test_gives_up_after_four_attempts(scripted_server: ScriptedServer) -> None:
     scripted_server.script(*[Turn(status=503, error_message="overloaded")] * 4)
-    provider = _provider(scripted_server)
+    pauses = Pauses()
+    provider = _provider(scripted_server, pauses)
     events: list[Event] = []
     try:
         await provider.complete(MESSAGES, TOOLS, events.append)
@@ -233,6 +266,8 @@ async def test_gives_up_after_four_attempts(scripted_server: ScriptedServer) -> 
         await provider.close()
     assert len([e for e in events if isinstance(e, Retrying)]) == 3
     assert len(scripted_server.chat_requests) == 4
+    # Three pauses of about 1, 2 and 4 s between the four attempts; none after the last.
+    assert len(pauses.asked) == 3 and _is_backoff(pauses.asked)
 
 
 async def test_wrong_api_key_is_one_clear_sentence() -> None:
@@ -266,9 +301,8 @@ async def test_unknown_model_names_what_the_server_offers() -> None:
 async def test_unreachable_server_is_retried_then_explained() -> None:
     with ScriptedServer() as server:
         url = server.base_url
-    provider = Provider(
-        ProviderSettings(base_url=url, api_key="x", model="m", retry_base_delay=0.01)
-    )
+    pauses = Pauses()
+    provider = Provider(ProviderSettings(base_url=url, api_key="x", model="m"), sleep=pauses)
     events: list[Event] = []
     try:
         await provider.complete(MESSAGES, TOOLS, events.append)
@@ -278,6 +312,7 @@ async def test_unreachable_server_is_retried_then_explained() -> None:
         await provider.close()
     assert message.startswith(f"cannot reach {url}")
     assert len([e for e in events if isinstance(e, Retrying)]) == 3
+    assert len(pauses.asked) == 3 and _is_backoff(pauses.asked)
 
 
 async def test_a_server_that_rejects_stream_options_is_asked_again_without(
@@ -455,9 +490,11 @@ async def test_tools_that_cannot_stream_are_asked_for_without_streaming(
 
 async def test_an_ordinary_500_is_still_retried(scripted_server: ScriptedServer) -> None:
     scripted_server.script(Turn(status=500, error_message="out of memory"), Turn(text="Fine."))
-    response, events = await _complete(_provider(scripted_server))
+    pauses = Pauses()
+    response, events = await _complete(_provider(scripted_server, pauses))
     assert response.text == "Fine."
     assert any(isinstance(e, Retrying) for e in events)
+    assert len(pauses.asked) == 1
     assert scripted_server.last_request.body["tools"]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Tmux
+from tests.helpers.tmux import Tmux
 from tests.scripted_server import ScriptedServer, Turn
 
 pytestmark = pytest.mark.e2e

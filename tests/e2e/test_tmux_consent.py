@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_print_mode import EDIT_AUTH, make_auth_repo
-from tests.e2e.tmux import Tmux, app_environment
+from tests.helpers.repos import EDIT_AUTH, make_auth_repo
+from tests.helpers.tmux import Tmux, app_environment
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.e2e

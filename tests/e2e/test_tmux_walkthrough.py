@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_print_mode import WALKTHROUGH, make_auth_repo
-from tests.e2e.tmux import Tmux, app_environment
+from tests.helpers.repos import WALKTHROUGH, make_auth_repo
+from tests.helpers.tmux import Tmux, app_environment
 from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.e2e

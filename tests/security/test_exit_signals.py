@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.tmux import Tmux
+from tests.helpers.tmux import Tmux
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 from tests.security.harness import Attempt, Sandbox, run_attempt

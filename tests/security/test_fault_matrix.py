@@ -13,61 +13,18 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.core.test_print_mode import _env
+from tests.helpers.faults import DEADLINES, FAULTS, LASTING, Fault
+from tests.helpers.print_mode import openclaude_env
 from tests.route_server import Endless, RouteServer
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
-# Small, but not so small that a loaded machine trips them on a healthy answer.
-DEADLINES = "first_token_timeout = 4\nrequest_timeout = 5\nstall_timeout = 1.5\n"
 # Far above every deadline and retry above: only a hang reaches it.
 HANG = 90.0
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A misbehaving answer, repeated for every attempt, and what the user must read."""
-
-    id: str
-    turn: Turn
-    message: str
-
-
-FAULTS = [
-    Fault("500", Turn(status=500), "server returned 500"),
-    Fault("429-nan", Turn(status=429, headers={"Retry-After": "nan"}), "server returned 429"),
-    Fault(
-        "429-garbage",
-        Turn(status=429, headers={"Retry-After": "soon, maybe"}),
-        "server returned 429",
-    ),
-    Fault("429-negative", Turn(status=429, headers={"Retry-After": "-5"}), "server returned 429"),
-    Fault(
-        "429-huge",
-        Turn(status=429, headers={"Retry-After": "99999999"}),
-        "the server asks to wait",
-    ),
-    Fault(
-        "429-http-date",
-        Turn(status=429, headers={"Retry-After": "Fri, 31 Dec 2999 23:59:59 GMT"}),
-        "the server asks to wait",
-    ),
-    Fault("dropped", Turn(text="one two three four five six", drop_after=2), "before the answer"),
-    Fault(
-        "malformed-json",
-        Turn(text="hello there", raw_event='{"choices": [{"delta": '),
-        "sent a malformed answer",
-    ),
-    Fault("10mb-line", Turn(text="hi", long_line=10 * 1024 * 1024), "more than 8 MB"),
-    Fault("endless-body", Turn(keep_alive_forever=True), "sent nothing within 4 s"),
-    Fault("stall", Turn(text="one two three four", stall_after=2), "stopped sending for 1.5 s"),
-    Fault("never-ending", Turn(text="start", endless=True), "still sending after 5 s"),
-]
 
 
 def _start(tmp_path: Path, server: ScriptedServer) -> subprocess.Popen[str]:
@@ -78,7 +35,7 @@ def _start(tmp_path: Path, server: ScriptedServer) -> subprocess.Popen[str]:
         [sys.executable, "-m", "openclaude_tui", "-p", "hi", "--base-url", server.base_url,
          "--model", "scripted-model"],
         cwd=tmp_path,
-        env=_env(home),
+        env=openclaude_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -118,10 +75,6 @@ def _wait_for_request(server: ScriptedServer) -> None:
 
 # Faults that last (a retry's wait, a deadline's wait) long enough to be interrupted; the
 # others end at once, before a signal could arrive.
-LASTING = [f for f in FAULTS if f.id not in {"429-negative", "429-huge", "429-http-date",
-                                              "10mb-line"}]  # fmt: skip
-
-
 @pytest.mark.parametrize("fault", LASTING, ids=lambda f: f.id)
 def test_ctrl_c_ends_each_fault(tmp_path: Path, fault: Fault) -> None:
     with ScriptedServer([fault.turn] * 4) as server:
@@ -158,7 +111,7 @@ def _start_listing(tmp_path: Path, url: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "openclaude_tui", "-p", "hi", "--base-url", f"{url}/v1"],
         cwd=tmp_path,
-        env=_env(home),
+        env=openclaude_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,10 +1,9 @@
-"""Fixtures of the app's tests: a hermetic home directory, a git project, and snapshots that
-say what changed when they fail."""
+"""Fixtures of the app's tests: a hermetic or a fixed home directory, a git project, and
+snapshots that say what changed when they fail."""
 
 from __future__ import annotations
 
 import pickle
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 import pytest
 from pytest_textual_snapshot import node_to_report_path
 
+from tests.helpers.repos import git
 from tests.ui.snapshot_text import screen_difference
 
 
@@ -35,19 +35,31 @@ def snap_compare(
     return compare
 
 
+def _forget_the_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No server, key, model or window from the environment of whoever runs the tests."""
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL", "CONTEXT_WINDOW"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """OPENCLAUDE_HOME in a temporary directory, and no endpoint from the environment."""
     path = tmp_path / "home"
     monkeypatch.setenv("OPENCLAUDE_HOME", str(path))
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL", "CONTEXT_WINDOW"):
-        monkeypatch.delenv(name, raising=False)
+    _forget_the_endpoint(monkeypatch)
     return path
 
 
-def git(root: Path, *args: str) -> None:
-    """Run git in ``root`` (quietly; failures raise)."""
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+# Read only; never created (the unreachable-server panel shows the user's config path).
+FIXED_HOME = "/nonexistent/openclaude-home"
+
+
+@pytest.fixture
+def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENCLAUDE_HOME at a fixed path that does not exist, and no endpoint from the
+    environment: what snapshots show of the home is the same on every machine."""
+    monkeypatch.setenv("OPENCLAUDE_HOME", FIXED_HOME)
+    _forget_the_endpoint(monkeypatch)
 
 
 @pytest.fixture

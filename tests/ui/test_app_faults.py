@@ -1,8 +1,8 @@
 """The app against a server that misbehaves: each fault ends the turn with a clear message,
 the app stays open and usable, and the interrupt key works while the fault goes on.
 
-The faults are those of the print-mode matrix (``tests/security/test_fault_matrix.py``),
-with the same small deadlines: first token 4 s, stall 1.5 s, whole request 5 s.
+The faults are those of the print-mode matrix (``tests/helpers/faults.py``), with the same
+small deadlines: first token 4 s, stall 1.5 s, whole request 5 s.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from textual.pilot import Pilot
 
 from openclaude_tui.config import Config
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.security.test_fault_matrix import FAULTS, LASTING, Fault
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     ask_for_approval,
     converse,
     idle,
@@ -29,6 +27,15 @@ from tests.ui.app_helpers import (
     send,
     wait_for,
 )
+from tests.helpers.faults import (
+    FAULTS,
+    FIRST_TOKEN_TIMEOUT,
+    LASTING,
+    REQUEST_TIMEOUT,
+    STALL_TIMEOUT,
+    Fault,
+)
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 # Only a hang reaches this: the slowest fault (retries of a 500) ends within ten seconds.
@@ -37,7 +44,9 @@ HANG = 60.0
 
 def _config(project: Path, server: ScriptedServer) -> Config:
     config = make_config(project, server.base_url)
-    config.first_token_timeout, config.stall_timeout, config.request_timeout = 4.0, 1.5, 5.0
+    config.first_token_timeout = FIRST_TOKEN_TIMEOUT
+    config.stall_timeout = STALL_TIMEOUT
+    config.request_timeout = REQUEST_TIMEOUT
     return config
 
 

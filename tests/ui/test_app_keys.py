@@ -13,8 +13,7 @@ from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem, ReasoningItem, UserItem
 from openclaude_tui.ui.widgets.prompt import PromptArea
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     converse,
     idle,
@@ -26,6 +25,7 @@ from tests.ui.app_helpers import (
     wait_for,
     wait_to_show,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 
@@ -159,7 +159,7 @@ async def test_at_completes_file_paths(project: Path, scripted_server: ScriptedS
 
 
 async def test_ctrl_c_twice_on_an_idle_app_quits(project: Path) -> None:
-    from tests.ui.app_helpers import CLOSED_URL
+    from tests.helpers.app import CLOSED_URL
 
     clock = [100.0]
     config = make_config(project, CLOSED_URL)
@@ -179,7 +179,7 @@ async def test_ctrl_c_twice_on_an_idle_app_quits(project: Path) -> None:
 
 
 async def test_ctrl_q_quits(project: Path) -> None:
-    from tests.ui.app_helpers import CLOSED_URL
+    from tests.helpers.app import CLOSED_URL
 
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(120, 40)) as pilot:

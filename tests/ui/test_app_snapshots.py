@@ -21,10 +21,9 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.widgets.chat_items import UserItem
-from tests.ui.app_helpers import CLOSED_URL, idle, main_screen, make_app, make_config
+from tests.helpers.app import CLOSED_URL, idle, main_screen, make_app, make_config
 
-# Read only; never created (the unreachable-server panel shows the user's config path).
-FIXED_HOME = "/nonexistent/openclaude-home"
+pytestmark = pytest.mark.usefixtures("fixed_home")
 
 ANSWER = """I found the problem. `src/auth.py` checks **`user.is_active`**, but the model
 defines the field as `active`:
@@ -49,13 +48,6 @@ AUTH_PY = """from models import User
 def can_login(user: User) -> bool:
     return user.is_active
 """
-
-
-@pytest.fixture(autouse=True)
-def fixed_home(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENCLAUDE_HOME", FIXED_HOME)
-    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "MODEL", "CONTEXT_WINDOW"):
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

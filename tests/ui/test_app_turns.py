@@ -10,9 +10,10 @@ from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.widgets.assistant_message import CodeItem, MarkdownItem
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
+    EDIT,
+    READ,
     ask_for_approval,
     converse,
     idle,
@@ -24,13 +25,9 @@ from tests.ui.app_helpers import (
     wait_for,
     wait_to_show,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
-
-READ = ToolCallSpec("Read", {"file_path": "app.py"})
-EDIT = ToolCallSpec(
-    "Edit", {"file_path": "app.py", "old_string": "LIMIT = 10", "new_string": "LIMIT = 20"}
-)
 
 
 def edit_script() -> list[Turn]:

@@ -10,8 +10,7 @@ from textual.pilot import Pilot
 
 from openclaude_tui.ui.widgets.assistant_message import CodeItem
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     chat_lines,
     converse,
     idle,
@@ -22,6 +21,7 @@ from tests.ui.app_helpers import (
     send,
     wait_for,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -15,8 +15,7 @@ from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import PanelItem
 from openclaude_tui.ui.widgets.chat_lines import NEW_OUTPUT_LABEL
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     chat_lines,
     converse,
@@ -29,6 +28,7 @@ from tests.ui.app_helpers import (
     wait_for,
     wait_to_show,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -11,8 +11,7 @@ from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ReviewScreen
 from openclaude_tui.ui.widgets.diff_view import DiffView
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     ask_for_approval,
     idle,
@@ -24,6 +23,7 @@ from tests.ui.app_helpers import (
     wait_for,
     wait_to_show,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 

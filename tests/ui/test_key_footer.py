@@ -13,7 +13,7 @@ from openclaude_tui.core.gitdiff import WorktreeSource
 from openclaude_tui.core.review import Reviewer
 from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen
 from openclaude_tui.ui.widgets.key_footer import key_width
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     idle,
     main_screen,

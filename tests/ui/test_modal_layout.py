@@ -15,7 +15,7 @@ from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
-from tests.ui.app_helpers import CLOSED_URL, idle, main_screen, make_app, make_config, screen_text
+from tests.helpers.app import CLOSED_URL, idle, main_screen, make_app, make_config, screen_text
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -12,8 +12,7 @@ from openclaude_tui.ui.screens.permission import PermissionScreen, allow_once_la
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from openclaude_tui.ui.widgets.diff_view import DiffView
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     ask_for_approval,
     idle,
     main_screen,
@@ -23,6 +22,7 @@ from tests.ui.app_helpers import (
     send,
     wait_for,
 )
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.ui.app import OpenClaudeApp
+from tests.helpers.app import (
+    EDIT,
+    READ,
+    converse,
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    screen_text,
+)
 from tests.scripted_server import ScriptedServer, Turn
-from tests.ui.app_helpers import converse, idle, main_screen, make_app, make_config, screen_text
-from tests.ui.test_app_turns import EDIT, READ
 
 pytestmark = pytest.mark.usefixtures("home")
 

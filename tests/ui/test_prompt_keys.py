@@ -10,8 +10,7 @@ import pytest
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
-from tests.scripted_server import ScriptedServer
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     burst,
     idle,
@@ -20,6 +19,7 @@ from tests.ui.app_helpers import (
     make_config,
     wait_for,
 )
+from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.ui.screens.permission import PermissionScreen
+from tests.helpers.app import idle, make_app, make_config, send, wait_for
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import idle, make_app, make_config, send, wait_for
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from openclaude_tui.core.gitdiff import WorktreeSource
 from openclaude_tui.core.review import Reviewer, ReviewFile
 from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
     CLOSED_URL,
     idle,
     make_app,
@@ -22,7 +22,7 @@ from tests.ui.app_helpers import (
     open_review,
     screen_text,
 )
-from tests.ui.conftest import git
+from tests.helpers.repos import git
 
 pytestmark = pytest.mark.usefixtures("home")
 

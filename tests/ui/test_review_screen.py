@@ -15,7 +15,7 @@ from openclaude_tui.core.review import Reviewer
 from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen, fit_path
 from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
-from tests.ui.app_helpers import unhurried
+from tests.helpers.app import unhurried
 
 BEFORE = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(30))
 AFTER = BEFORE.replace("return 3\n", "return 33\n").replace("return 25\n", "return 250\n")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.app import converse, make_app, make_config, wait_for, wait_to_show
 from tests.scripted_server import ScriptedServer, Turn
-from tests.ui.app_helpers import converse, make_app, make_config, wait_for, wait_to_show
 
 KEY = "sk-user-key-never-for-commands-5"
 

@@ -61,7 +61,7 @@ def test_the_name_defaults_to_the_file_name(tmp_path: Path) -> None:
 async def test_the_app_uses_a_configured_theme_and_warns_of_an_unknown_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.ui.app_helpers import CLOSED_URL, make_app, make_config
+    from tests.helpers.app import CLOSED_URL, make_app, make_config
 
     monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
     app = make_app(make_config(tmp_path, CLOSED_URL, theme="openclaude-paper"))

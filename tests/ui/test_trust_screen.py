@@ -14,8 +14,8 @@ from openclaude_tui.core import trust
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.trust import TrustScreen
+from tests.helpers.app import idle, main_screen, make_app, make_config, screen_text, wait_for
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-from tests.ui.app_helpers import idle, main_screen, make_app, make_config, screen_text, wait_for
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from openclaude_tui.ui.screens.trust import TrustScreen
-from tests.ui.app_helpers import CLOSED_URL, main_screen, make_app, make_config, wait_for
-from tests.ui.test_app_snapshots import fixed_home  # noqa: F401 (autouse: a fixed home)
+from tests.helpers.app import CLOSED_URL, main_screen, make_app, make_config, wait_for
+
+pytestmark = pytest.mark.usefixtures("fixed_home")
 
 SETTINGS = """\
 base_url = "http://models.example.com/v1"

@@ -15,8 +15,9 @@ from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen
 from openclaude_tui.ui.type_ahead import PAUSE, TypingTracker
-from tests.scripted_server import ScriptedServer, Turn
-from tests.ui.app_helpers import (
+from tests.helpers.app import (
+    EDIT,
+    READ,
     ask_for_approval,
     idle,
     main_screen,
@@ -24,7 +25,7 @@ from tests.ui.app_helpers import (
     make_config,
     wait_for,
 )
-from tests.ui.test_app_turns import EDIT, READ
+from tests.scripted_server import ScriptedServer, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 

@@ -1,4 +1,5 @@
-"""Helpers of the app's tests: building the app, waiting for it, reading the screen."""
+"""Helpers of the app's tests: building the app, waiting for it, reading the screen, and the
+calls the app's tests script on the `project` fixture."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ReviewScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
+from tests.scripted_server import ToolCallSpec
+
+READ = ToolCallSpec("Read", {"file_path": "app.py"})
+"""A scripted read of the `project` fixture's app.py."""
+EDIT = ToolCallSpec(
+    "Edit", {"file_path": "app.py", "old_string": "LIMIT = 10", "new_string": "LIMIT = 20"}
+)
+"""A scripted edit of the `project` fixture's app.py (LIMIT 10 becomes 20)."""
 
 FIXED_NOW = datetime(2026, 1, 15, 9, 30)
 # A port where nothing listens (discard): connecting is refused at once.
