@@ -11,8 +11,8 @@ from textual.binding import Binding
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.widgets.chat_items import PanelItem
+from tests.helpers.app import idle, main_screen, make_app, make_config, send
 from tests.scripted_server import ScriptedServer
-from tests.ui.app_helpers import idle, main_screen, make_app, make_config, send
 
 pytestmark = pytest.mark.usefixtures("home")
 # How /help writes a key that Textual names otherwise.
