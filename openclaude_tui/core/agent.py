@@ -462,7 +462,7 @@ class Agent:
         except Exception as error:  # a tool must not raise; if one does, the model hears of it
             result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)
         duration = self.clock() - started
-        status = "failed" if result.is_error or result.exit_code else "done"
+        status: ToolStatus = "failed" if result.is_error or result.exit_code else "done"
         text = _with_notes(item, result.text)
         return _Outcome(text, status, result.diff, result.exit_code), duration
 
