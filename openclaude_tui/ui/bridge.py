@@ -35,6 +35,7 @@ from openclaude_tui.core.events import (
     ToolCallRunning,
     ToolCallStarted,
     ToolOutput,
+    ToolStatus,
     TurnFinished,
     Usage,
 )
@@ -198,7 +199,7 @@ class AgentSession:
             self._emit(ToolCallFinished(call_id, tool.name, "Interrupted", "interrupted", 0.0))
             raise
         duration = self.clock() - started
-        status = "failed" if result.is_error or result.exit_code else "done"
+        status: ToolStatus = "failed" if result.is_error or result.exit_code else "done"
         finished = ToolCallFinished(
             call_id, tool.name, result.text, status, duration, exit_code=result.exit_code
         )
@@ -262,9 +263,9 @@ class AgentSession:
                 "--permission-mode bypassPermissions or --dangerously-skip-permissions"
             )
         if self.agent is None:
-            self.config.permission_mode = mode  # type: ignore[assignment]
+            self.config.permission_mode = mode
         else:
-            self.agent.policy.mode = mode  # type: ignore[assignment]
+            self.agent.policy.mode = mode
         return mode
 
     def available_modes(self) -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -33,6 +33,7 @@ from openclaude_tui.ui.unreachable import is_unreachable, unreachable_help
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import (
+    Level,
     NoticeItem,
     PanelItem,
     ReasoningItem,
@@ -63,7 +64,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         now: The date the agent's system prompt is written with.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "interrupt", "Interrupt", id="interrupt"),
         Binding("shift+tab", "cycle_mode", "Mode", priority=True, id="cycle_mode"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
@@ -460,7 +461,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         self.chat.add_item(NoticeItem(text, "warning", "↻"))
 
     def on_notice_posted(self, message: messages.NoticePosted) -> None:
-        level = "warning" if message.level == "warning" else "muted"
+        level: Level = "warning" if message.level == "warning" else "muted"
         self.chat.add_item(NoticeItem(message.text, level, "!" if level == "warning" else "·"))
 
     def on_agent_failed(self, message: messages.AgentFailed) -> None:
