@@ -10,20 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from openclaude_tui.config import Config
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
-from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
@@ -40,28 +36,17 @@ from openclaude_tui.ui.widgets.chat_items import (
     UserItem,
     WelcomeItem,
 )
-from openclaude_tui.ui.widgets.key_footer import KeyFooter
-from openclaude_tui.ui.widgets.plan_checklist import PlanChecklist
-from openclaude_tui.ui.widgets.plan_offer import PlanOffer
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
-
-if TYPE_CHECKING:
-    from openclaude_tui.ui.bridge import AgentSession
 
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen[None]):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
-    Args:
-        config: The session's configuration.
-        prompt: Sent as soon as the app starts, when given.
-        clock: Monotonic seconds, for turn times and running tool calls.
-        now: The date the agent's system prompt is written with.
+    Its state, widgets and constructor (config, prompt, clock, now) are in ``MainScreenBase``.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -89,35 +74,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         "toggle_sidebar",
     )
 
-    def __init__(
-        self,
-        config: Config,
-        prompt: str | None = None,
-        *,
-        clock: Callable[[], float],
-        now: datetime | None = None,
-    ) -> None:
-        super().__init__()
-        self.config = config
-        self.initial_prompt = prompt
-        self.clock = clock
-        self.now = now
-        self.session: AgentSession | None = None
-        self.running = False
-        self.turn_started: float | None = None
-        self.queued: list[tuple[str, UserItem]] = []
-        self.answer: AnswerStream | None = None
-        self.reasoning: ReasoningItem | None = None
-        self.cards: dict[str, ToolCardItem] = {}
-        self.sidebar_choice: bool | None = None
-        # Mounted after the first frame (or when first needed), which is drawn sooner then.
-        self._sidebar = ToolSidebar(id="sidebar")
-        self._footer = KeyFooter()
-        self._search = Input(placeholder="Search the conversation", id="search")
-        self._plan_offer = PlanOffer(id="plan-offer")
-        self._plan_list = PlanChecklist(id="plan-list")
-        self.history = PromptHistory(history_file(config.project_root))
-
     # Layout
 
     def compose(self) -> ComposeResult:
@@ -143,31 +99,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
             window=self.config.context_window,
             branch=git_branch(self.config.project_root),
         )
-
-    @property
-    def chat(self) -> ChatView:
-        """The chat pane."""
-        return self.query_one(ChatView)
-
-    @property
-    def sidebar(self) -> ToolSidebar:
-        """The tool-activity sidebar."""
-        return self._sidebar
-
-    @property
-    def plan_offer(self) -> PlanOffer:
-        """The offer to carry out a plan (mounted when first shown)."""
-        return self._plan_offer
-
-    @property
-    def status(self) -> StatusBar:
-        """The status bar."""
-        return self.query_one(StatusBar)
-
-    @property
-    def prompt_input(self) -> PromptInput:
-        """The prompt's text area."""
-        return self.query_one(PromptInput)
 
     def on_mount(self) -> None:
         self._welcome()
@@ -338,12 +269,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         if self.session is None:
             return
         self._show_mode(self.session.cycle_mode())
-
-    def _show_mode(self, mode: str) -> None:
-        self.status.set(mode=mode)
-        badge = self.query_one("#mode-badge", Static)
-        badge.update(f" {mode} ")
-        badge.set_classes(f"-{mode}")
 
     # Messages from widgets
 
