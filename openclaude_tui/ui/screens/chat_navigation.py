@@ -11,6 +11,7 @@ from openclaude_tui.ui.screens.main_base import MainScreenBase
 
 if TYPE_CHECKING:
     from openclaude_tui.ui.widgets.chat import ChatView
+    from openclaude_tui.ui.widgets.chat_item import ChatItem
 
 
 class ChatNavigation(MainScreenBase):
@@ -49,9 +50,9 @@ class ChatNavigation(MainScreenBase):
         if event.input is self._search:
             self._find(event.value, after=self.chat.selected)
 
-    def _find(self, query: str, after: object) -> None:
+    def _find(self, query: str, after: ChatItem | None) -> None:
         chat = self.chat
-        found = chat.find(query, after=after)  # type: ignore[arg-type]
+        found = chat.find(query, after=after)
         self._search.set_class(bool(query) and found is None, "-missing")
         if found is not None:
             chat.search = query

@@ -38,7 +38,7 @@ from openclaude_tui.ui.widgets.chat_items import (
 )
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
-from openclaude_tui.ui.widgets.tool_card import ToolCardItem
+from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 
 _log = logging.getLogger(__name__)
 
@@ -158,8 +158,9 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             self.run_slash_command(text.strip())
             return
         if self.running or self.session is None:
-            item = self.chat.add_item(UserItem(text, queued=True))
-            self.queued.append((text, item))  # type: ignore[arg-type]
+            item = UserItem(text, queued=True)
+            self.chat.add_item(item)
+            self.queued.append((text, item))
             return
         self._start_turn(text)
 
@@ -319,10 +320,10 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         self.chat.add_item(card)
         self.sidebar.add_call(message.call_id, message.name, message.summary)
 
-    def _card_state(self, call_id: str, state: str) -> ToolCardItem | None:
+    def _card_state(self, call_id: str, state: CardState) -> ToolCardItem | None:
         card = self.cards.get(call_id)
         if card is not None:
-            card.set_state(state)  # type: ignore[arg-type]
+            card.set_state(state)
             self.chat.update_item(card)
             self.sidebar.set_state(call_id, state)
         return card
@@ -359,7 +360,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         card = self.cards.get(message.call_id)
         if card is None:
             return
-        card.finish(message.status, message.result, message.duration, message.diff)  # type: ignore[arg-type]
+        card.finish(message.status, message.result, message.duration, message.diff)
         card.exit_code = message.exit_code
         self.chat.update_item(card)
         self.sidebar.set_state(message.call_id, message.status, message.duration)
