@@ -90,7 +90,7 @@ class ToolCardItem(ChatItem):
         self.exit_code: int | None = None
 
     @property
-    def animated(self) -> bool:  # type: ignore[override]
+    def animated(self) -> bool:
         return self.state == "running"
 
     def set_state(self, state: CardState) -> None:
