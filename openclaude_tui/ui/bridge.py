@@ -42,7 +42,7 @@ from openclaude_tui.core.events import (
 from openclaude_tui.core.permissions import Decision, PermissionRequest
 from openclaude_tui.core.plan import presents_plan
 from openclaude_tui.core.provider import ProviderError
-from openclaude_tui.core.rules import MODES, Rule
+from openclaude_tui.core.rules import MODES, RULE_KINDS, Rule
 from openclaude_tui.core.tools.base import FileChange
 from openclaude_tui.runtime import make_compactor, make_provider, resolve_window, start_agent
 from openclaude_tui.ui import messages
@@ -317,7 +317,7 @@ class AgentSession:
         rules = self.agent.policy.rules if self.agent is not None else self.config.rules
         rows = [
             RuleRow(kind, str(rule), source)
-            for kind in ("allow", "ask", "deny")
+            for kind in RULE_KINDS
             for rule, source in getattr(rules, kind)
         ]
         if self.agent is not None and self.agent.policy.allow_edits_this_session:
@@ -335,7 +335,7 @@ class AgentSession:
         if row.source == "this session":
             self.agent.policy.allow_edits_this_session = False
             return True
-        return self.agent.policy.remove_rule(row.kind, Rule.parse(row.text))  # type: ignore[arg-type]
+        return self.agent.policy.remove_rule(row.kind, Rule.parse(row.text))
 
     # Events → messages
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+if TYPE_CHECKING:
+    from openclaude_tui.core.rules import RuleKind
+
 KIND_STYLES = {"allow": "$success", "ask": "$warning", "deny": "$error"}
 
 
@@ -21,7 +24,7 @@ KIND_STYLES = {"allow": "$success", "ask": "$warning", "deny": "$error"}
 class RuleRow:
     """A permission rule: allow, ask or deny; its text; the file or flag it comes from."""
 
-    kind: str
+    kind: RuleKind
     text: str
     source: str
 
