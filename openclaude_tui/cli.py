@@ -10,6 +10,7 @@ import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from openclaude_tui import __version__, paths
 from openclaude_tui.config import Config, ConfigError, Overrides, load_config
@@ -23,7 +24,7 @@ EXIT_USAGE = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"openclaude: {message}\nTry 'openclaude --help'.\n")
 
 

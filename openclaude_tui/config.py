@@ -19,7 +19,14 @@ from openclaude_tui import paths
 from openclaude_tui.config_table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.config_values import ConfigError
 from openclaude_tui.core import trust
-from openclaude_tui.core.rules import LOCAL_SETTINGS, Mode, RuleError, RuleSet
+from openclaude_tui.core.rules import (
+    LOCAL_SETTINGS,
+    RULE_KINDS,
+    Mode,
+    RuleError,
+    RuleKind,
+    RuleSet,
+)
 from openclaude_tui.core.tomlfile import read_toml
 
 __all__ = [
@@ -177,7 +184,8 @@ def _apply_overrides(config: Config, flags: Overrides) -> None:
     if flags.dangerously_skip_permissions:
         config.permission_mode = "bypassPermissions"
     config.bypass_available = config.permission_mode == "bypassPermissions"
-    for kind, texts in (("allow", flags.allow), ("deny", flags.deny)):
+    flag_rules: list[tuple[RuleKind, list[str]]] = [("allow", flags.allow), ("deny", flags.deny)]
+    for kind, texts in flag_rules:
         for text in texts:
             _add_rule(config.rules, kind, text, f"--{kind}", repr(text))
     config.quiet = flags.quiet
@@ -210,7 +218,7 @@ def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:
         )
     for kind, texts in permissions.items():
         key = f"permissions.{kind}"
-        if kind not in ("allow", "ask", "deny"):
+        if kind not in RULE_KINDS:
             raise ConfigError(f"{source}: {key}: unknown key; use allow, ask or deny")
         if not isinstance(texts, list):
             raise ConfigError(
@@ -220,10 +228,10 @@ def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:
             _add_rule(rules, kind, text, source, f"{key}[{index}]")
 
 
-def _add_rule(rules: RuleSet, kind: str, text: Any, source: str, key: str) -> None:
+def _add_rule(rules: RuleSet, kind: RuleKind, text: Any, source: str, key: str) -> None:
     if not isinstance(text, str):
         raise ConfigError(f"{source}: {key}: expected a rule as a string, got {text!r}")
     try:
-        rules.add(kind, text, source)  # type: ignore[arg-type]
+        rules.add(kind, text, source)
     except RuleError as error:
         raise ConfigError(f"{source}: {key}: {error}") from None

@@ -90,7 +90,7 @@ def mode(value: Any, where: str) -> Mode:
     """A permission mode."""
     if value not in MODES:
         raise fail(where, f"expected one of {', '.join(MODES)}", value)
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def url(value: Any, where: str) -> str:

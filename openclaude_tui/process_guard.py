@@ -71,8 +71,8 @@ def guard_secrets(config: Config, *, headless: bool) -> Callable[[], None]:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter(hidden))
     if headless:
-        sys.stdout = RedactingStream(sys.stdout, hidden)  # type: ignore[assignment]
-        sys.stderr = RedactingStream(sys.stderr, hidden)  # type: ignore[assignment]
+        sys.stdout = RedactingStream(sys.stdout, hidden)
+        sys.stderr = RedactingStream(sys.stderr, hidden)
     return restore
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from openclaude_tui.core.call_input import without_surrogates
 from openclaude_tui.core.calls import ToolCall
 from openclaude_tui.core.events import Event, ReasoningDelta, TextDelta
-from openclaude_tui.core.reasoning import ThinkStreamSplitter, split_reasoning
+from openclaude_tui.core.reasoning import Kind, ThinkStreamSplitter, split_reasoning
 
 
 @dataclass
@@ -115,7 +115,7 @@ class AnswerText:
             return text, "".join(self._reasoning) + inline
         return "".join(self._text), "".join(self._reasoning)
 
-    def _route(self, parts: list[tuple[str, str]]) -> None:
+    def _route(self, parts: list[tuple[Kind, str]]) -> None:
         for kind, part in parts:
             if kind == "reasoning":
                 self.add_reasoning(part)

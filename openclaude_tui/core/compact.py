@@ -472,7 +472,8 @@ def _cut(text: str, limit: int) -> str:
 
 def _drop_middle(rendered: list[str], max_chars: int) -> str:
     """Keep the first entry (the task) and as many of the last ones as fit."""
-    head, tail = rendered[0], []
+    head = rendered[0]
+    tail: list[str] = []
     if len(rendered) == 1:
         return head[:max_chars]
     room = max_chars - len(head) - 60

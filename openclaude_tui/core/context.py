@@ -414,7 +414,7 @@ def _git_section(state: GitState | None) -> str:
         lines.append(f"- Default branch: {state.default_branch}")
     if state.status or state.more_changes:
         lines.append("- Status (git status --porcelain):")
-        lines += [f"    {line}" for line in state.status]
+        lines += [f"    {line}" for line in state.status or ()]
         if state.more_changes:
             lines.append(f"    … and {state.more_changes:,} more")
     elif state.status is not None:

@@ -151,6 +151,7 @@ def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time)
     """
     if not value or not value.strip():
         return None
+    seconds: float | None
     try:
         seconds = float(value)
     except ValueError:

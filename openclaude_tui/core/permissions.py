@@ -30,6 +30,7 @@ from openclaude_tui.core.rules import (
     Mode,
     Rule,
     RuleError,
+    RuleKind,
     RuleSet,
 )
 from openclaude_tui.core.tomlfile import read_toml, write_toml
@@ -285,7 +286,7 @@ class PermissionPolicy:
                 return False
         return True
 
-    def remove_rule(self, kind: Literal["allow", "ask", "deny"], rule: Rule) -> bool:
+    def remove_rule(self, kind: RuleKind, rule: Rule) -> bool:
         """Forget a rule (and drop it from the local settings file if it lives there)."""
         bucket: list[tuple[Rule, str]] = getattr(self.rules, kind)
         kept = [(r, s) for r, s in bucket if r != rule]

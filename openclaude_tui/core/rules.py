@@ -17,6 +17,8 @@ LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
 Mode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
 MODES: tuple[Mode, ...] = ("default", "acceptEdits", "plan", "bypassPermissions")
+RuleKind = Literal["allow", "ask", "deny"]
+RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
 EDIT_TOOLS = frozenset({"Edit", "Write"})
 
 
@@ -192,16 +194,13 @@ class RuleSet:
     ask: list[tuple[Rule, str]] = field(default_factory=list)
     deny: list[tuple[Rule, str]] = field(default_factory=list)
 
-    def add(self, kind: Literal["allow", "ask", "deny"], text: str, source: str) -> Rule:
+    def add(self, kind: RuleKind, text: str, source: str) -> Rule:
         """Parse ``text`` and add it (no duplicates)."""
         rule = Rule.parse(text)
         bucket: list[tuple[Rule, str]] = getattr(self, kind)
         if all(existing != rule for existing, _ in bucket):
             bucket.append((rule, source))
         return rule
-
-
-RuleKind = Literal["allow", "ask", "deny"]
 
 
 @dataclass(frozen=True)

@@ -215,7 +215,7 @@ class Session:
                 "bypassPermissions is only available when started with "
                 "--permission-mode bypassPermissions or --dangerously-skip-permissions"
             )
-        self.policy.mode = mode  # type: ignore[assignment]
+        self.policy.mode = mode
         return self.policy.mode
 
     # Models

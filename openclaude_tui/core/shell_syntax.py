@@ -162,6 +162,7 @@ class _Parser:
             char = self._peek()
             if not char or char == "\n" or (closer is not None and char == closer and not in_test):
                 break
+            word: Word | None
             if in_test and char in "&|<>()":
                 # Inside `[[ … ]]` these are operators of the test, not of the shell.
                 start = self.pos

@@ -158,10 +158,10 @@ class _Finder:
         stripped = body.lstrip()
         if stripped.startswith("<function="):
             functions = list(_functions(body))
-            calls = [self._function_call(name, params) for _, _, name, params in functions]
-            if not calls or None in calls:
+            found = [self._function_call(name, params) for _, _, name, params in functions]
+            if not found or None in found:
                 return None
-            return [call for call in calls if call is not None], len(body)
+            return [call for call in found if call is not None], len(body)
         try:
             value, used = loads_lenient(body), len(body)
         except ValueError:

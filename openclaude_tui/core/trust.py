@@ -40,7 +40,7 @@ def trust_file() -> Path:
 
 def widening_keys(data: dict[str, Any]) -> list[str]:
     """The keys of a settings table that widen access (``permissions.allow`` dotted)."""
-    keys = [key for key in ("base_url", "api_key") if key in data]
+    keys: list[str] = [key for key in ("base_url", "api_key") if key in data]
     mode = data.get("permission_mode")
     # An unknown mode is not held back: the configuration reports it as an error.
     if mode in MODES and mode not in NARROW_MODES:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import PurePath
 from typing import ClassVar
 
 from textual import events
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import TextArea
 
@@ -36,10 +37,10 @@ class OpenClaudeApp(TypeAheadApp):
 
     # The main screen's CSS is listed here: Textual loads a screen's CSS_PATH when the
     # screen is pushed or installed, never for the default screen.
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/main.tcss"]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     TITLE = "OpenClaude"
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
         Binding("ctrl+c", "interrupt_or_quit", "Quit", show=False, priority=True, id="ctrl_c"),
     ]

@@ -9,8 +9,13 @@ turn of the event loop, not one per token.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    # A set of plain strings; the message carries the string.
+    from openclaude_tui.core.events import ToolStatus
 
 
 class AgentUpdate(Message):
@@ -90,7 +95,7 @@ class ToolFinished(AgentUpdate):
         call_id: str,
         name: str,
         result: str,
-        status: str,
+        status: ToolStatus,
         duration: float,
         diff: str = "",
         exit_code: int | None = None,

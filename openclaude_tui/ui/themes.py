@@ -11,6 +11,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
@@ -77,7 +78,9 @@ def read_theme(path: Path) -> Theme:
     name = data.get("name") or path.stem
     if "primary" not in data:
         raise ValueError(f"theme {path.name} skipped: it needs at least a primary colour")
-    colours: dict[str, str] = {}
+    # Any: these become keywords of Theme, whose other keywords (dark, variables…) are not
+    # strings; every key here is one of COLOUR_KEYS, all of which take a string.
+    colours: dict[str, Any] = {}
     for key in COLOUR_KEYS:
         if key not in data:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -101,7 +101,7 @@ class Tool(ABC):
 
     name: str
     description: str
-    parameters: dict[str, Any]
+    parameters: ClassVar[dict[str, Any]]
     read_only: bool = False
     # Argument names weaker models send instead of the real ones.
     aliases: ClassVar[dict[str, str]] = {}
@@ -331,5 +331,5 @@ class ToolRegistry:
         """The OpenAI ``tools`` list."""
         return [tool.schema() for tool in self._tools.values()]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Tool]:
         return iter(self._tools.values())

@@ -153,7 +153,7 @@ class GrepTool(_SearchTool):
         "Hidden and gitignored files are skipped unless a glob selects them. Always use this "
         "tool to search file contents instead of grep or rg in Bash."
     )
-    parameters: dict[str, Any] = {  # noqa: RUF012
+    parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {
             "pattern": {
@@ -339,7 +339,7 @@ class GlobTool(_SearchTool):
         "- Hidden and gitignored files are not listed.\n"
         "Use it to find files by name; use Grep to search their contents."
     )
-    parameters: dict[str, Any] = {  # noqa: RUF012
+    parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {
             "pattern": {"type": "string", "description": "The glob to match file paths against."},

@@ -23,7 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.shell_env import WRAPPER_PREFIX
@@ -205,7 +205,7 @@ class Bash(Tool):
         "reading, changing and searching files. Quote paths that contain spaces.\n"
         "- description: a few words saying what the command does, shown to the user."
     )
-    parameters: dict[str, Any] = {  # noqa: RUF012
+    parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {
             "command": {"type": "string", "description": "The command to run."},

@@ -7,7 +7,7 @@ announced with a ``TodosUpdated`` event, which the UI shows as a checklist.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from openclaude_tui.core.events import TodoItem, TodosUpdated
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult, validate_arguments
@@ -53,7 +53,7 @@ class TodoWriteTool(Tool):
         "- content says what to do ('Run the tests'); activeForm says it in progress "
         "('Running the tests')."
     )
-    parameters: dict[str, Any] = {  # noqa: RUF012
+    parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
         "properties": {
             "todos": {

@@ -10,20 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
-from openclaude_tui.config import Config
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
-from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.project_files import list_project_files
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
@@ -33,37 +29,27 @@ from openclaude_tui.ui.unreachable import unreachable_help
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
 from openclaude_tui.ui.widgets.chat_items import (
+    Level,
     NoticeItem,
     PanelItem,
     ReasoningItem,
     UserItem,
     WelcomeItem,
 )
-from openclaude_tui.ui.widgets.key_footer import KeyFooter
-from openclaude_tui.ui.widgets.plan_checklist import PlanChecklist
-from openclaude_tui.ui.widgets.plan_offer import PlanOffer
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
 from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
-from openclaude_tui.ui.widgets.tool_card import ToolCardItem
-from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
-
-if TYPE_CHECKING:
-    from openclaude_tui.ui.bridge import AgentSession
+from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen[None]):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
-    Args:
-        config: The session's configuration.
-        prompt: Sent as soon as the app starts, when given.
-        clock: Monotonic seconds, for turn times and running tool calls.
-        now: The date the agent's system prompt is written with.
+    Its state, widgets and constructor (config, prompt, clock, now) are in ``MainScreenBase``.
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "interrupt", "Interrupt", id="interrupt"),
         Binding("shift+tab", "cycle_mode", "Mode", priority=True, id="cycle_mode"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle_sidebar"),
@@ -87,35 +73,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         "search",
         "toggle_sidebar",
     )
-
-    def __init__(
-        self,
-        config: Config,
-        prompt: str | None = None,
-        *,
-        clock: Callable[[], float],
-        now: datetime | None = None,
-    ) -> None:
-        super().__init__()
-        self.config = config
-        self.initial_prompt = prompt
-        self.clock = clock
-        self.now = now
-        self.session: AgentSession | None = None
-        self.running = False
-        self.turn_started: float | None = None
-        self.queued: list[tuple[str, UserItem]] = []
-        self.answer: AnswerStream | None = None
-        self.reasoning: ReasoningItem | None = None
-        self.cards: dict[str, ToolCardItem] = {}
-        self.sidebar_choice: bool | None = None
-        # Mounted after the first frame (or when first needed), which is drawn sooner then.
-        self._sidebar = ToolSidebar(id="sidebar")
-        self._footer = KeyFooter()
-        self._search = Input(placeholder="Search the conversation", id="search")
-        self._plan_offer = PlanOffer(id="plan-offer")
-        self._plan_list = PlanChecklist(id="plan-list")
-        self.history = PromptHistory(history_file(config.project_root))
 
     # Layout
 
@@ -142,31 +99,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
             window=self.config.context_window,
             branch=git_branch(self.config.project_root),
         )
-
-    @property
-    def chat(self) -> ChatView:
-        """The chat pane."""
-        return self.query_one(ChatView)
-
-    @property
-    def sidebar(self) -> ToolSidebar:
-        """The tool-activity sidebar."""
-        return self._sidebar
-
-    @property
-    def plan_offer(self) -> PlanOffer:
-        """The offer to carry out a plan (mounted when first shown)."""
-        return self._plan_offer
-
-    @property
-    def status(self) -> StatusBar:
-        """The status bar."""
-        return self.query_one(StatusBar)
-
-    @property
-    def prompt_input(self) -> PromptInput:
-        """The prompt's text area."""
-        return self.query_one(PromptInput)
 
     def on_mount(self) -> None:
         self._welcome()
@@ -228,8 +160,9 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
             self.run_slash_command(text.strip())
             return
         if self.running or self.session is None:
-            item = self.chat.add_item(UserItem(text, queued=True))
-            self.queued.append((text, item))  # type: ignore[arg-type]
+            item = UserItem(text, queued=True)
+            self.chat.add_item(item)
+            self.queued.append((text, item))
             return
         self._start_turn(text)
 
@@ -340,12 +273,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
             return
         self._show_mode(self.session.cycle_mode())
 
-    def _show_mode(self, mode: str) -> None:
-        self.status.set(mode=mode)
-        badge = self.query_one("#mode-badge", Static)
-        badge.update(f" {mode} ")
-        badge.set_classes(f"-{mode}")
-
     # Messages from widgets
 
     @on(PromptInput.Submitted)
@@ -395,10 +322,10 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         self.chat.add_item(card)
         self.sidebar.add_call(message.call_id, message.name, message.summary)
 
-    def _card_state(self, call_id: str, state: str) -> ToolCardItem | None:
+    def _card_state(self, call_id: str, state: CardState) -> ToolCardItem | None:
         card = self.cards.get(call_id)
         if card is not None:
-            card.set_state(state)  # type: ignore[arg-type]
+            card.set_state(state)
             self.chat.update_item(card)
             self.sidebar.set_state(call_id, state)
         return card
@@ -435,7 +362,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         card = self.cards.get(message.call_id)
         if card is None:
             return
-        card.finish(message.status, message.result, message.duration, message.diff)  # type: ignore[arg-type]
+        card.finish(message.status, message.result, message.duration, message.diff)
         card.exit_code = message.exit_code
         self.chat.update_item(card)
         self.sidebar.set_state(message.call_id, message.status, message.duration)
@@ -462,7 +389,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands, Screen
         self.chat.add_item(NoticeItem(text, "warning", "↻"))
 
     def on_notice_posted(self, message: messages.NoticePosted) -> None:
-        level = "warning" if message.level == "warning" else "muted"
+        level: Level = "warning" if message.level == "warning" else "muted"
         self.chat.add_item(NoticeItem(message.text, level, "!" if level == "warning" else "·"))
 
     def on_agent_failed(self, message: messages.AgentFailed) -> None:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -23,7 +23,7 @@ class ModelScreen(ModalScreen[str | None]):
 
     CSS_PATH = "rules.tcss"
 
-    BINDINGS: ClassVar[list[Binding]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, models: list[str], current: str) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -116,7 +116,7 @@ class PermissionScreen(GuardedChoice, ModalScreen[PermissionAnswer]):
 
     CSS_PATH = "permission.tcss"
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1,y", "choose('allow_once')", "Allow once", priority=True),
         Binding("2,a", "choose('allow_always')", "Always", priority=True),
         Binding("3,n", "choose('deny')", "Deny", priority=True),

@@ -7,37 +7,33 @@ and then 1/2/3. ``core.plan.presents_plan`` decides whether the turn presented a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.widgets.plan_offer import PlanChoice, PlanOffer
-
-if TYPE_CHECKING:
-    from openclaude_tui.ui.screens.main import MainScreen
 
 PLAN_ACCEPTED = "The plan is approved. Carry it out now."
 
 
-class PlanOffering:
+class PlanOffering(MainScreenBase):
     """Shows the offer when a plan was presented, and carries out the user's choice."""
 
-    def plan_presented(self: MainScreen) -> bool:
+    def plan_presented(self) -> bool:
         """Whether the turn that just ended presented a plan in plan mode."""
         session = self.session
         return session is not None and session.mode == "plan" and session.presented_plan
 
-    async def offer_plan(self: MainScreen) -> None:
+    async def offer_plan(self) -> None:
         """Show the offer above the prompt (the focus stays where it is)."""
         offer = self.plan_offer
         if not offer.is_mounted:
             await self.query_one("#main").mount(offer, before="#prompt")
         offer.open()
 
-    def action_plan(self: MainScreen, choice: PlanChoice) -> None:
+    def action_plan(self, choice: PlanChoice) -> None:
         """Alt+1/2/3: answer the open offer."""
         if self.plan_offer.is_open:
             self.plan_offer.action_choose(choice)
 
-    def on_plan_offer_chosen(self: MainScreen, event: PlanOffer.Chosen) -> None:
+    def on_plan_offer_chosen(self, event: PlanOffer.Chosen) -> None:
         """Switch the mode and send the approval, or keep planning."""
         self.prompt_input.focus()
         if event.choice == "keep" or self.session is None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -28,7 +28,7 @@ class RulesScreen(ModalScreen[None]):
 
     CSS_PATH = "rules.tcss"
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("delete,d", "remove", "Remove rule"),
         Binding("escape,q", "close", "Close"),
     ]

@@ -2,50 +2,46 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.events import Resize
 
 from openclaude_tui.ui import messages
+from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.widgets.tool_sidebar import ToolSidebar
-
-if TYPE_CHECKING:
-    from openclaude_tui.ui.screens.main import MainScreen
 
 # Below this width the sidebar hides itself (Ctrl+B still shows it).
 SIDEBAR_MIN_WIDTH = 100
 
 
-class SidePanels:
+class SidePanels(MainScreenBase):
     """Where the sidebar shows, what its rows do, and the plan when it is hidden."""
 
-    def on_resize(self: MainScreen, event: Resize) -> None:
+    def on_resize(self, event: Resize) -> None:
         self._place_sidebar()
 
-    def _place_sidebar(self: MainScreen) -> None:
+    def _place_sidebar(self) -> None:
         wide = self.size.width >= SIDEBAR_MIN_WIDTH
         shown = self.sidebar_choice if self.sidebar_choice is not None else wide
         self.sidebar.display = shown
         self._show_plan()
 
-    def _show_plan(self: MainScreen) -> None:
+    def _show_plan(self) -> None:
         """The plan above the prompt while the sidebar, which shows it, is hidden."""
         todos = self.sidebar.todos
         if todos != self._plan_list.todos:
             self._plan_list.set_todos(todos)
         self._plan_list.display = bool(todos) and not self.sidebar.display
 
-    def action_toggle_sidebar(self: MainScreen) -> None:
+    def action_toggle_sidebar(self) -> None:
         """Show or hide the tool sidebar."""
         self.sidebar_choice = not self.sidebar.display
         self._place_sidebar()
 
-    def on_tool_sidebar_leave(self: MainScreen, event: ToolSidebar.Leave) -> None:
+    def on_tool_sidebar_leave(self, event: ToolSidebar.Leave) -> None:
         self.prompt_input.focus()
         if event.text:
             self.prompt_input.insert(event.text)
 
-    def on_tool_sidebar_call_selected(self: MainScreen, event: ToolSidebar.CallSelected) -> None:
+    def on_tool_sidebar_call_selected(self, event: ToolSidebar.CallSelected) -> None:
         card = self.cards.get(event.call_id)
         if card is None or self.chat.index_of(card) < 0:
             self.notify("That call is no longer in the chat pane", severity="warning")
@@ -53,6 +49,6 @@ class SidePanels:
         self.chat.select(card)
         self.chat.scroll_to_item(card, top=True)
 
-    def on_todos_changed(self: MainScreen, message: messages.TodosChanged) -> None:
+    def on_todos_changed(self, message: messages.TodosChanged) -> None:
         self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
         self._show_plan()

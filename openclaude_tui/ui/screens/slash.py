@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 
 from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
+from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.screens.rules import RulesScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
-
-if TYPE_CHECKING:
-    from openclaude_tui.ui.screens.main import MainScreen
 
 KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
@@ -48,11 +46,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-class SlashCommands:
+class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
     ``/quit``."""
 
-    def run_slash_command(self: MainScreen, line: str) -> None:
+    def run_slash_command(self, line: str) -> None:
         """Run a command typed in the prompt."""
         command, name, argument = parse(line)
         if command is None:
@@ -63,7 +61,7 @@ class SlashCommands:
         handler = getattr(self, f"command_{command.name}")
         handler(argument)
 
-    def command_help(self: MainScreen, argument: str = "") -> None:
+    def command_help(self, argument: str = "") -> None:
         """Show the keys and the commands."""
         keys = "\n".join(f"| {_cell(key)} | {_cell(what)} |" for key, what in KEYS)
         commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in COMMANDS)
@@ -75,7 +73,7 @@ class SlashCommands:
         )
         self.chat.add_item(PanelItem("Keys and commands", body, "info"))
 
-    def command_clear(self: MainScreen, argument: str = "") -> None:
+    def command_clear(self, argument: str = "") -> None:
         """Start a new conversation."""
         if self.running:
             self.chat.add_item(NoticeItem("interrupt the agent (Esc) before /clear", "warning"))
@@ -89,7 +87,7 @@ class SlashCommands:
         self.status.set(context_tokens=None, turn_seconds=None)
         self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
 
-    def command_compact(self: MainScreen, argument: str = "") -> None:
+    def command_compact(self, argument: str = "") -> None:
         """Summarise older work now."""
         if self.running or self.session is None:
             self.chat.add_item(NoticeItem("/compact works between turns", "warning"))
@@ -98,7 +96,7 @@ class SlashCommands:
         self._compact(argument or None)
 
     @work(exclusive=True, group="agent", exit_on_error=False)
-    async def _compact(self: MainScreen, focus: str | None) -> None:
+    async def _compact(self, focus: str | None) -> None:
         assert self.session is not None
         self._set_running(True)
         try:
@@ -106,7 +104,7 @@ class SlashCommands:
         finally:
             self._set_running(False)
 
-    def command_model(self: MainScreen, argument: str = "") -> None:
+    def command_model(self, argument: str = "") -> None:
         """Switch model; without a name, pick one from the server's list."""
         if argument:
             self._switch_model(argument)
@@ -114,7 +112,7 @@ class SlashCommands:
             self._pick_model()
 
     @work(group="model", exit_on_error=False)
-    async def _pick_model(self: MainScreen) -> None:
+    async def _pick_model(self) -> None:
         from openclaude_tui.core.provider import ProviderError
 
         assert self.session is not None
@@ -131,7 +129,7 @@ class SlashCommands:
             await self._set_model(choice)
 
     @work(group="model", exit_on_error=False)
-    async def _switch_model(self: MainScreen, name: str) -> None:
+    async def _switch_model(self, name: str) -> None:
         """Switch to ``name`` if the server offers it; else say what it offers like it."""
         from openclaude_tui.core.provider import ProviderError
 
@@ -158,13 +156,13 @@ class SlashCommands:
             return
         await self._set_model(found)
 
-    async def _set_model(self: MainScreen, name: str) -> None:
+    async def _set_model(self, name: str) -> None:
         assert self.session is not None
         await self.session.set_model(name)
         self.status.set(model=name, window=self.session.window)
         self.chat.add_item(NoticeItem(f"Model: {name}", "muted", "·"))
 
-    def command_mode(self: MainScreen, argument: str = "") -> None:
+    def command_mode(self, argument: str = "") -> None:
         """Switch permission mode (the next one when no name is given)."""
         if self.session is None:
             return
@@ -178,13 +176,13 @@ class SlashCommands:
             return
         self._show_mode(mode)
 
-    def command_permissions(self: MainScreen, argument: str = "") -> None:
+    def command_permissions(self, argument: str = "") -> None:
         """List the permission rules; one can be removed."""
         if self.session is None:
             return
         self.app.push_screen(RulesScreen(self.session.rules(), self.session.remove_rule))
 
-    def command_diff(self: MainScreen, argument: str = "") -> None:
+    def command_diff(self, argument: str = "") -> None:
         """Open the review screen on the agent's changes, the working tree, or a range."""
         from openclaude_tui.core.gitdiff import (
             RangeSource,
@@ -219,16 +217,16 @@ class SlashCommands:
             return
         self.app.push_screen(ReviewScreen(Reviewer(source)))
 
-    def action_review(self: MainScreen) -> None:
+    def action_review(self) -> None:
         """Review the agent's changes (Ctrl+R)."""
         self.chat.follow_end()
         self.command_diff()
 
-    def command_quit(self: MainScreen, argument: str = "") -> None:
+    def command_quit(self, argument: str = "") -> None:
         """Leave the app."""
         self.app.exit(0)
 
-    def palette_commands(self: MainScreen) -> list[tuple[str, str, Any]]:
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""
         # Run as if typed, so their output shows as a typed command's does.
         typed = [

@@ -15,7 +15,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -34,7 +34,7 @@ class TrustScreen(ModalScreen[bool]):
     """
 
     CSS_PATH = "trust.tcss"
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "ignore", "Ignore its settings"),
         Binding("left,right", "app.focus_previous", show=False),
     ]

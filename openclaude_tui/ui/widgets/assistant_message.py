@@ -29,7 +29,7 @@ class MarkdownItem(ChatItem):
         self.open_code: Block | None = None
 
     @property
-    def gap(self) -> int:  # type: ignore[override]
+    def gap(self) -> int:
         return 1 if self.text.strip() else 0
 
     def render(self, context: RenderContext) -> list[Strip]:
@@ -72,7 +72,7 @@ class CodeItem(ChatItem):
         self.ends = ends
 
     @property
-    def gap(self) -> int:  # type: ignore[override]
+    def gap(self) -> int:
         return 1 if self.ends else 0
 
     def render(self, context: RenderContext) -> list[Strip]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from openclaude_tui.ui.widgets.chat_item import STYLE_NAMES, ChatItem
@@ -55,7 +55,7 @@ class ChatView(TranscriptView, can_focus=True):
         "chat--new-output",
     }
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(-1)", "Previous", show=False),
         Binding("down,j", "move(1)", "Next", show=False),
         Binding("enter", "activate", "Expand"),

@@ -116,15 +116,23 @@ class ChatItem:
     """
 
     selectable: ClassVar[bool] = True
-    # Blank lines after the entry.
-    gap: int = 1
-    # Whether the entry changes with time (a spinner): redrawn ten times a second.
-    animated: bool = False
 
     def __init__(self) -> None:
         self._version = 0
         self._key: tuple[int, int, int] | None = None
         self._lines: list[Strip] = []
+
+    # Properties, not class attributes, so subclasses can work them out from their state.
+
+    @property
+    def gap(self) -> int:
+        """Blank lines after the entry."""
+        return 1
+
+    @property
+    def animated(self) -> bool:
+        """Whether the entry changes with time (a spinner): redrawn ten times a second."""
+        return False
 
     def touch(self) -> None:
         """Mark the entry as changed: it renders again at the next frame."""

@@ -5,6 +5,8 @@ Pure functions on ``Strip``s, so the pane (``widgets.chat``) keeps to layout and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -17,7 +19,7 @@ NEW_OUTPUT_LABEL = " ↓ new output · End "
 
 
 def first_difference(
-    old: list[tuple[object, int, list[Strip]]],
+    old: Sequence[tuple[object, int, list[Strip]]],
     position: int,
     item: object,
     start: int,

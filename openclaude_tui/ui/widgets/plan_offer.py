@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -32,7 +32,7 @@ class PlanOffer(Static, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1,y", "choose('default')", "Carry out"),
         Binding("2,a", "choose('acceptEdits')", "Carry out, accept edits"),
         Binding("3,n,escape", "choose('keep')", "Keep planning"),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from rich.cells import chop_cells
+from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
@@ -89,7 +90,7 @@ class ToolCardItem(ChatItem):
         self.exit_code: int | None = None
 
     @property
-    def animated(self) -> bool:  # type: ignore[override]
+    def animated(self) -> bool:
         return self.state == "running"
 
     def set_state(self, state: CardState) -> None:
@@ -156,6 +157,7 @@ class ToolCardItem(ChatItem):
                 prefix = "  └ " if number == 0 else "    "
                 text.append(prefix, styles["muted"])
                 shown = line
+                line_style: Style | str
                 if line.startswith("… "):
                     line_style = styles["muted"]
                 elif shows_diff and number > 0:
