@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from openclaude_tui import __version__, paths
-from openclaude_tui.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core import tempfiles, trust
+from openclaude_tui.core.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core.rules import MODES
 from openclaude_tui.core.tomlfile import SettingsFileError
 from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exit_signal
@@ -245,9 +245,9 @@ def review_main(argv: list[str]) -> int:
 
 
 async def _list_models(config: Config) -> int:
+    from openclaude_tui.core.assembly import apply_discovery, make_provider
     from openclaude_tui.core.discovery import list_models
     from openclaude_tui.core.provider import ProviderError
-    from openclaude_tui.runtime import apply_discovery, make_provider
 
     found = await apply_discovery(config)
     if found and not config.quiet:

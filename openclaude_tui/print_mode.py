@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any, Literal, TextIO
 
-from openclaude_tui.config import Config
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.danger import split_commands
 from openclaude_tui.core.events import (
     Event,

@@ -18,8 +18,8 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.config import Config, secret_values
-from openclaude_tui.config_values import fail
+from openclaude_tui.core.config import Config, secret_values
+from openclaude_tui.core.config_values import fail
 from openclaude_tui.core.secret_env import (
     RedactingFilter,
     RedactingStream,

@@ -14,9 +14,16 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from openclaude_tui.config import Config
 from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.assembly import (
+    make_compactor,
+    make_policy,
+    make_provider,
+    resolve_window,
+    start_agent,
+)
 from openclaude_tui.core.compact import CompactResult
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.discovery import list_models as list_server_models
 from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
 from openclaude_tui.core.permissions import Approver, PermissionPolicy
@@ -24,13 +31,6 @@ from openclaude_tui.core.plan import presents_plan
 from openclaude_tui.core.provider import ProviderError
 from openclaude_tui.core.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
 from openclaude_tui.core.tools.base import FileChange
-from openclaude_tui.runtime import (
-    make_compactor,
-    make_policy,
-    make_provider,
-    resolve_window,
-    start_agent,
-)
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"

@@ -18,8 +18,8 @@ from typing import Any
 from textual.app import App
 from textual.message_pump import MessagePump
 
-from openclaude_tui.config import Config
 from openclaude_tui.core.compact import CompactResult
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,

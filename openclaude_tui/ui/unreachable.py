@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openclaude_tui.config import Config, user_config_file
+from openclaude_tui.core.config import Config, user_config_file
 from openclaude_tui.core.discovery import DEFAULT_CANDIDATES, describe_candidates
 
 

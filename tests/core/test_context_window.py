@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.config import Config, ConfigError, Overrides, load_config
+from openclaude_tui.core.assembly import make_compactor, make_provider, resolve_window
 from openclaude_tui.core.compact import estimate_tokens
+from openclaude_tui.core.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core.context_window import (
     DEFAULT_WINDOW,
     WindowInfo,
@@ -17,7 +18,6 @@ from openclaude_tui.core.context_window import (
     truncation_warning,
 )
 from openclaude_tui.core.provider import Provider, ProviderSettings
-from openclaude_tui.runtime import make_compactor, make_provider, resolve_window
 from tests.route_server import (
     LMSTUDIO_FALLBACK,
     RouteServer,

@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from openclaude_tui.config import Config
+from openclaude_tui.core.assembly import apply_discovery
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.discovery import (
     Candidate,
     discover_local_server,
     identify_server,
     list_models,
 )
-from openclaude_tui.runtime import apply_discovery
 from tests.route_server import (
     LMSTUDIO_FALLBACK,
     RouteServer,

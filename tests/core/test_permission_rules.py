@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.config import ConfigError, Overrides, load_config
+from openclaude_tui.core.config import ConfigError, Overrides, load_config
 from openclaude_tui.core.pathgate import protection
 from openclaude_tui.core.permissions import PermissionPolicy
 from openclaude_tui.core.rules import RULE_TOOLS, Rule, RuleError

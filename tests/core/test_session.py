@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.config import Config
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.events import Event, PermissionAsked, ToolCallFinished, TurnFinished
 from openclaude_tui.core.permissions import Decision, PermissionRequest
 from openclaude_tui.core.rules import RuleSet

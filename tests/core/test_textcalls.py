@@ -432,9 +432,9 @@ async def _answer_once(tmp_path: Path, text: str) -> Path:
     """One turn whose model answers ``text`` (no native call), in bypassPermissions mode."""
     import asyncio
 
-    from openclaude_tui.config import Config
+    from openclaude_tui.core.assembly import build_agent, make_provider
+    from openclaude_tui.core.config import Config
     from openclaude_tui.core.permissions import Decision, PermissionRequest
-    from openclaude_tui.runtime import build_agent, make_provider
     from tests.scripted_server import ScriptedServer, Turn
 
     async def nobody(request: PermissionRequest) -> Decision:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.config import Overrides, load_config
 from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.assembly import build_agent, make_provider
+from openclaude_tui.core.config import Overrides, load_config
 from openclaude_tui.core.events import Event, ToolCallFinished
 from openclaude_tui.core.permissions import Decision, PermissionRequest
-from openclaude_tui.runtime import build_agent, make_provider
 from tests.scripted_server import ScriptedServer, ToolCallSpec
 
 

@@ -22,10 +22,10 @@ from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.config import Config
+from openclaude_tui.core.assembly import build_agent, make_provider
+from openclaude_tui.core.config import Config
 from openclaude_tui.core.permissions import Decision, PermissionRequest
 from openclaude_tui.core.rules import RuleSet
-from openclaude_tui.runtime import build_agent, make_provider
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 
 SECRET = "s3cr3t-outside-the-project"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.config import Overrides, load_config
 from openclaude_tui.core import trust
+from openclaude_tui.core.config import Overrides, load_config
 from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes

@@ -382,13 +382,13 @@ async def test_the_context_figure_is_an_estimate_when_the_server_reports_no_usag
 async def test_the_status_bar_names_the_server_that_discovery_found(
     project: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openclaude_tui import runtime
+    from openclaude_tui.core import assembly
     from openclaude_tui.core.discovery import Candidate
 
-    search = runtime.discover_local_server
+    search = assembly.discover_local_server
     # Discovery probes the scripted server's port instead of the usual local ones.
     monkeypatch.setattr(
-        runtime,
+        assembly,
         "discover_local_server",
         lambda candidates: search([Candidate("scripted", scripted_server.port)]),
     )

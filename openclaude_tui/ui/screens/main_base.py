@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from openclaude_tui.config import Config
+from openclaude_tui.core.config import Config
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView

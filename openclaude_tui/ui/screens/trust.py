@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from openclaude_tui.config import Config, ConfigError
 from openclaude_tui.core import trust
+from openclaude_tui.core.config import Config, ConfigError
 from openclaude_tui.core.tomlfile import SettingsFileError
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui import paths
-from openclaude_tui.config_table import SETTINGS, Setting, unknown_keys
-from openclaude_tui.config_values import ConfigError
 from openclaude_tui.core import trust
+from openclaude_tui.core.config_table import SETTINGS, Setting, unknown_keys
+from openclaude_tui.core.config_values import ConfigError
 from openclaude_tui.core.rules import (
     LOCAL_SETTINGS,
     RULE_KINDS,

@@ -1,6 +1,6 @@
 """Putting an agent together from a ``Config``: provider, tools, policy, context, prompt.
 
-Print mode and the app both start their agent here, so they behave the same.
+A session (``core.session``) starts its agent here, in the app and in print mode alike.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openclaude_tui.config import Config, secret_values
 from openclaude_tui.core.agent import Agent
 from openclaude_tui.core.compact import Compactor
+from openclaude_tui.core.config import Config, secret_values
 from openclaude_tui.core.context_window import WindowInfo, resolve_context_window
 from openclaude_tui.core.discovery import (
     DEFAULT_CANDIDATES,

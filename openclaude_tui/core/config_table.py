@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui import config_values as check
+from openclaude_tui.core import config_values as check
 from openclaude_tui.core import trust
 
 
