@@ -45,6 +45,36 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen
 
+# Streamed text: consecutive pieces are sent as one growing message.
+TEXT_BATCHES: dict[type[Event], type[messages.TextBatch]] = {
+    TextDelta: messages.AnswerText,
+    ReasoningDelta: messages.ReasoningText,
+    ToolOutput: messages.ToolOutputText,
+}
+# Every other event, and the message it becomes.
+EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
+    AssistantMessage: lambda e: messages.AnswerDone(e.tool_call_count),
+    ToolCallStarted: lambda e: messages.ToolStarted(e.call_id, e.name, e.summary),
+    ToolCallRunning: lambda e: messages.ToolRunning(e.call_id),
+    ToolCallFinished: lambda e: messages.ToolFinished(
+        e.call_id, e.name, e.result, e.status, e.duration, e.diff, e.exit_code
+    ),
+    PermissionAsked: lambda e: messages.PermissionWaiting(e.call_id),
+    PermissionAnswered: lambda e: messages.PermissionResolved(
+        e.call_id, e.allowed, e.remembered_rule, e.reason
+    ),
+    TodosUpdated: lambda e: messages.TodosChanged(
+        tuple(messages.TodoRow(t.content, t.status, t.active_form) for t in e.todos)
+    ),
+    Usage: lambda e: messages.UsageChanged(
+        e.prompt_tokens, e.total_prompt_tokens, e.total_completion_tokens, e.estimated
+    ),
+    Retrying: lambda e: messages.RetryScheduled(e.attempt, e.max_attempts, e.delay, e.reason),
+    Notice: lambda e: messages.NoticePosted(e.message, e.level),
+    AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
+    TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
+}
+
 
 class AgentSession(Session):
     """The app's handle on one conversation: a core ``Session`` whose events become
@@ -143,65 +173,11 @@ class AgentSession(Session):
 
     def _post_event(self, event: Event) -> None:
         """The session's event sink: each event becomes a message to the screen."""
-        if isinstance(event, TextDelta):
-            self._post_text(messages.AnswerText, event.text)
-        elif isinstance(event, ReasoningDelta):
-            self._post_text(messages.ReasoningText, event.text)
-        elif isinstance(event, ToolOutput):
-            self._post_text(messages.ToolOutputText, event.text, event.call_id)
-        elif isinstance(event, AssistantMessage):
-            self._post(messages.AnswerDone(event.tool_call_count))
-        elif isinstance(event, ToolCallStarted):
-            self._post(messages.ToolStarted(event.call_id, event.name, event.summary))
-        elif isinstance(event, ToolCallRunning):
-            self._post(messages.ToolRunning(event.call_id))
-        elif isinstance(event, ToolCallFinished):
-            self._post(
-                messages.ToolFinished(
-                    event.call_id,
-                    event.name,
-                    event.result,
-                    event.status,
-                    event.duration,
-                    event.diff,
-                    event.exit_code,
-                )
-            )
-        elif isinstance(event, PermissionAsked):
-            self._post(messages.PermissionWaiting(event.call_id))
-        elif isinstance(event, PermissionAnswered):
-            self._post(
-                messages.PermissionResolved(
-                    event.call_id, event.allowed, event.remembered_rule, event.reason
-                )
-            )
-        elif isinstance(event, TodosUpdated):
-            rows = tuple(
-                messages.TodoRow(todo.content, todo.status, todo.active_form)
-                for todo in event.todos
-            )
-            self._post(messages.TodosChanged(rows))
-        elif isinstance(event, Usage):
-            self._post(
-                messages.UsageChanged(
-                    event.prompt_tokens,
-                    event.total_prompt_tokens,
-                    event.total_completion_tokens,
-                    event.estimated,
-                )
-            )
-        elif isinstance(event, Retrying):
-            self._post(
-                messages.RetryScheduled(
-                    event.attempt, event.max_attempts, event.delay, event.reason
-                )
-            )
-        elif isinstance(event, Notice):
-            self._post(messages.NoticePosted(event.message, event.level))
-        elif isinstance(event, AgentError):
-            self._post(messages.AgentFailed(event.message, event.kind == "unreachable"))
-        elif isinstance(event, TurnFinished):
-            self._post(messages.TurnEnded(event.reason, event.detail))
+        batch = TEXT_BATCHES.get(type(event))
+        if batch is not None:
+            self._post_text(batch, event.text, getattr(event, "call_id", ""))  # type: ignore[union-attr]
+            return
+        self._post(EVENT_MESSAGES[type(event)](event))
 
     # Permission requests → the modal
 
