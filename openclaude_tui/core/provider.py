@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 import re
 import time
@@ -34,6 +35,8 @@ from openclaude_tui.core.provider_errors import (
 )
 from openclaude_tui.core.sse import event_data
 from openclaude_tui.core.text_protocol import as_text_protocol
+
+_log = logging.getLogger(__name__)
 
 # How servers say they will not take the ``tools`` field. Ollama and vLLM answer 400;
 # llama.cpp's server without --jinja answers 500, OpenRouter 404 ("No endpoints found that
@@ -184,6 +187,13 @@ class Provider:
                         status=error.status,
                     ) from None
                 delay = self._delay(attempt, error.retry_after)
+                _log.info(
+                    "attempt %d of %d failed (%s); retrying in %.1f s",
+                    attempt,
+                    attempts,
+                    error,
+                    delay,
+                )
                 emit(Retrying(attempt + 1, attempts, delay, str(error)))
                 await self._sleep(delay)
                 attempt += 1
@@ -218,9 +228,11 @@ class Provider:
         message = str(error).lower()
         if tools and self.streams_with_tools and _TOOLS_NOT_STREAMED.search(message):
             self.streams_with_tools = False
+            _log.info("%s: tools are not streamed; asking for whole answers (%s)", self.host, error)
             return True
         if tools and self.native_tools and _TOOLS_REJECTED.search(message):
             self.native_tools = False
+            _log.info("%s: no native tool calls; using the text protocol (%s)", self.host, error)
             jinja = "jinja" in message
             hint = " (llama.cpp's server takes them when started with --jinja)" if jinja else ""
             emit(
@@ -233,6 +245,7 @@ class Provider:
             return True
         if error.status == 400 and "reasoning_content" in message and not self.sends_reasoning:
             self.sends_reasoning = True
+            _log.info("%s: wants the reasoning of tool-call turns sent back", self.host)
             return True
         return False
 
@@ -264,6 +277,7 @@ class Provider:
         except ProviderError as error:
             if error.status == 400 and self.sends_usage_option and "stream_options" in str(error):
                 self.sends_usage_option = False
+                _log.info("%s: refuses stream_options; usage is estimated", self.host)
                 return await self._stream(self._request(messages, tools, stream=True), emit)
             raise
 

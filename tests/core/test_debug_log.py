@@ -11,12 +11,13 @@ from tests.security import processes
 ECHO = ToolCallSpec("Bash", {"command": "echo hello"})
 
 
-def _run(tmp_path: Path, *flags: str) -> str:
-    """Run one turn with a Bash call in print mode; the log's text."""
+def _run(tmp_path: Path, *flags: str, first: Turn | None = None) -> str:
+    """Run one turn with a Bash call in print mode (after ``first``); the log's text."""
     root = tmp_path / "project"
     root.mkdir()
     home = tmp_path / "home"
-    with ScriptedServer([Turn(tool_calls=[ECHO]), Turn(text="Done.")]) as server:
+    turns = [Turn(tool_calls=[ECHO]), Turn(text="Done.")]
+    with ScriptedServer([first, *turns] if first else turns) as server:
         args = ["-p", "hi", "--base-url", server.base_url, "--model", DEFAULT_MODEL, *flags]
         done = processes.run(args, root, processes.clean_env(home))
     assert done.returncode == 0, done.stderr
@@ -36,3 +37,9 @@ def test_debug_logs_the_gate_the_tools_the_shell_and_the_requests(tmp_path: Path
 
 def test_without_debug_the_log_holds_no_such_records(tmp_path: Path) -> None:
     assert "gate: Bash" not in _run(tmp_path)
+
+
+def test_debug_logs_what_the_provider_learned_and_its_retries(tmp_path: Path) -> None:
+    log = _run(tmp_path, "--debug", first=Turn(status=503, error_message="busy"))
+    assert "openclaude_tui.core.provider: attempt 1 of 4 failed (server returned 503" in log
+    assert "retrying in" in log
