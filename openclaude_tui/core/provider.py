@@ -303,6 +303,20 @@ class Provider:
     async def _stream(
         self, request: dict[str, Any], emit: Callable[[Event], None]
     ) -> ModelResponse:
+        reading = await self._read(request, emit, streamed=True)
+        if reading.chunks == 0:
+            raise _EmptyStream()
+        if not reading.done and reading.finish_reason is None:
+            raise ProviderError(
+                f"{self.host} closed the stream before the answer was finished", retryable=True
+            )
+        return self._response(reading)
+
+    async def _read(
+        self, request: dict[str, Any], emit: Callable[[Event], None], *, streamed: bool
+    ) -> AnswerReading:
+        """Send ``request`` and read the answer, a stream of events or one whole completion
+        (a server may answer a stream request with plain JSON), within the deadlines."""
         completions = self._sdk().chat.completions  # the first one imports the SDK: not timed
         clock = self._clock()
         reading = AnswerReading(AnswerText(emit))
@@ -311,23 +325,17 @@ class Provider:
                 clock.timeout(),
                 completions.with_streaming_response.create(**request) as response,
             ):
-                if _is_plain_json(response.headers.get("content-type", "")):
-                    await self._read_whole(response, reading)
-                else:
+                if streamed and not _is_plain_json(response.headers.get("content-type", "")):
                     await self._read_events(response, reading, clock)
+                else:
+                    await self._read_whole(response, reading)
         except TimeoutError:
             raise ProviderError(clock.message(self.host)) from None
         except ProviderError:
             raise
         except Exception as error:
             raise translate_error(error, self.settings.base_url, self.settings.model) from error
-        if reading.chunks == 0:
-            raise _EmptyStream()
-        if not reading.done and reading.finish_reason is None:
-            raise ProviderError(
-                f"{self.host} closed the stream before the answer was finished", retryable=True
-            )
-        return self._response(reading)
+        return reading
 
     def _response(self, reading: AnswerReading) -> ModelResponse:
         """The model's answer from what a finished stream or completion said."""
@@ -416,21 +424,7 @@ class Provider:
     ) -> ModelResponse:
         request = self._request(messages, tools, stream=False)
         # Nothing shows before a whole answer is in: the first-token deadline covers it all.
-        completions = self._sdk().chat.completions  # the first one imports the SDK: not timed
-        clock = self._clock()
-        reading = AnswerReading(AnswerText(emit))
-        try:
-            async with (
-                clock.timeout(),
-                completions.with_streaming_response.create(**request) as response,
-            ):
-                await self._read_whole(response, reading)
-        except TimeoutError:
-            raise ProviderError(clock.message(self.host)) from None
-        except ProviderError:
-            raise
-        except Exception as error:
-            raise translate_error(error, self.settings.base_url, self.settings.model) from error
+        reading = await self._read(request, emit, streamed=False)
         if not reading.done:
             raise ProviderError(f"{self.host} sent an empty answer", retryable=True)
         return self._response(reading)
