@@ -8,25 +8,62 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class SlashCommand:
-    """A command typed as ``/name [argument]``."""
+    """A command typed as ``/name [argument]``, run by the screen's ``command_<name>``.
+
+    Attributes:
+        name: What follows the slash.
+        usage: How it is typed, for completion and ``/help``.
+        help: What it does, for completion and ``/help``.
+        palette: The command palette's entries for it: a title and the line they type.
+    """
 
     name: str
     usage: str
     help: str
+    palette: tuple[tuple[str, str], ...] = ()
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
-    SlashCommand("help", "/help", "the keys and commands in effect"),
-    SlashCommand("clear", "/clear", "start a new conversation"),
-    SlashCommand("compact", "/compact [focus]", "summarise older work to free context"),
-    SlashCommand("model", "/model [name]", "switch model (a picker lists the server's)"),
-    SlashCommand("mode", "/mode [name]", "switch permission mode (Shift+Tab cycles)"),
-    SlashCommand("permissions", "/permissions", "the permission rules; remove one"),
+    SlashCommand(
+        "help",
+        "/help",
+        "the keys and commands in effect",
+        (("Help: keys and commands", "/help"),),
+    ),
+    SlashCommand(
+        "clear", "/clear", "start a new conversation", (("Clear the conversation", "/clear"),)
+    ),
+    SlashCommand(
+        "compact",
+        "/compact [focus]",
+        "summarise older work to free context",
+        (("Compact the conversation", "/compact"),),
+    ),
+    SlashCommand(
+        "model",
+        "/model [name]",
+        "switch model (a picker lists the server's)",
+        (("Switch model", "/model"),),
+    ),
+    SlashCommand(
+        "mode",
+        "/mode [name]",
+        "switch permission mode (Shift+Tab cycles)",
+        (("Next permission mode", "/mode"),),
+    ),
+    SlashCommand(
+        "permissions",
+        "/permissions",
+        "the permission rules; remove one",
+        (("Permission rules", "/permissions"),),
+    ),
     SlashCommand(
         "diff",
         "/diff [worktree | --staged | REV_RANGE]",
         "review the agent's changes (or the working tree, the index, a range)",
+        (("Review the agent's changes", "/diff"), ("Review the working tree", "/diff worktree")),
     ),
+    # The palette has a Quit of its own.
     SlashCommand("quit", "/quit", "leave OpenClaude"),
 )
 

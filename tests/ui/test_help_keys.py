@@ -43,3 +43,9 @@ async def test_help_lists_every_key_of_the_main_screen_and_the_app(
         assert "Alt+1" in keys and "Ctrl+B" in keys
         missing = [key for key in keys if key not in panel.body]
         assert missing == [], f"/help does not mention {missing}"
+
+
+def test_the_readme_names_every_key_of_the_main_screen_and_the_app() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [key for key in map(_spelled, (b.key for b in _bindings())) if key not in readme]
+    assert missing == [], f"README.md does not mention {missing}"

@@ -229,16 +229,7 @@ class SlashCommands(MainScreenBase):
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""
         # Run as if typed, so their output shows as a typed command's does.
-        typed = [
-            ("Help: keys and commands", "/help"),
-            ("Clear the conversation", "/clear"),
-            ("Compact the conversation", "/compact"),
-            ("Switch model", "/model"),
-            ("Next permission mode", "/mode"),
-            ("Permission rules", "/permissions"),
-            ("Review the agent's changes", "/diff"),
-            ("Review the working tree", "/diff worktree"),
-        ]
+        typed = [entry for command in COMMANDS for entry in command.palette]
         return [(title, usage, partial(self.submit, usage)) for title, usage in typed] + [
             ("Toggle the tool sidebar", "Ctrl+B", self.action_toggle_sidebar),
             ("Search the conversation", "Ctrl+F", self.action_search),
