@@ -73,6 +73,8 @@ class Config:
     # Variable names (globs) kept from commands, besides the API key's own variables.
     scrub_env: tuple[str, ...] = ()
     theme: str | None = None
+    # Binding ids and the keys that take their place (the user's config only).
+    keymap: dict[str, str] = field(default_factory=dict)
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False
@@ -142,7 +144,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
                 config.withheld.append(f"{relative}: {key}")
                 config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
             data = trust.narrowed(data)
-        _apply_file(config, data, str(relative), root / relative)
+        _apply_file(config, data, str(relative), root / relative, project=True)
     _apply_env(config, env)
     _apply_overrides(config, overrides)
     if config.withheld:
@@ -157,12 +159,23 @@ def secret_values(config: Config) -> tuple[str, ...]:
 
 
 def _apply_file(
-    config: Config, data: dict[str, Any], source: str, path: Path | None = None
+    config: Config,
+    data: dict[str, Any],
+    source: str,
+    path: Path | None = None,
+    *,
+    project: bool = False,
 ) -> None:
     config.warnings += unknown_keys(data, path, source)
     for setting in SETTINGS:
-        if setting.key in data:
-            _set(config, setting, data[setting.key], f"{source}: {setting.key}", source)
+        if setting.key not in data:
+            continue
+        if project and setting.user_only:
+            config.warnings.append(
+                f"{source}: {setting.key} is read from your own config only, ignored"
+            )
+            continue
+        _set(config, setting, data[setting.key], f"{source}: {setting.key}", source)
     _load_rules(config.rules, data, source)
 
 

@@ -33,6 +33,7 @@ class Setting:
         flag: The command-line flag that sets it (its ``Overrides`` field is ``key``).
         sourced: Where the value came from is kept in ``Config.<key>_source``.
         adds: Each layer adds to the value instead of replacing it (a list of names).
+        user_only: Read from the user's own config only, never from a project's files.
     """
 
     key: str
@@ -41,6 +42,7 @@ class Setting:
     flag: str | None = None
     sourced: bool = False
     adds: bool = False
+    user_only: bool = False
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -59,6 +61,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stall_timeout", check.seconds, flag="--stall-timeout"),
     Setting("scrub_env", check.names, adds=True),
     Setting("theme", check.text, flag="--theme"),
+    # A repository must not move the keys that answer a permission question.
+    Setting("keymap", check.keymap, user_only=True),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).

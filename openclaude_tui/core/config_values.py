@@ -120,3 +120,14 @@ def table(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise fail(where, "expected a table ([section] or {…})", value)
     return value
+
+
+def keymap(value: Any, where: str) -> dict[str, str]:
+    """Binding ids and the keys that take their place (``"main.toggle_sidebar" = "ctrl+t"``)."""
+    expected = 'expected a table of binding ids and keys, like "toggle_sidebar" = "ctrl+t"'
+    if not isinstance(value, dict):
+        raise fail(where, expected, value)
+    for binding, keys in value.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise fail(f"{where}.{binding}", 'expected keys such as "ctrl+t" or "f2,ctrl+t"', keys)
+    return dict(value)

@@ -61,6 +61,11 @@ class OpenClaudeApp(TypeAheadApp):
         self.now = now
         self._quit_pressed: float | None = None
         self._theme_problems = self._register_themes(config.theme)
+        if config.keymap:
+            from openclaude_tui.ui.keymap import keymap_problems
+
+            self.set_keymap(config.keymap)
+            config.warnings += keymap_problems(config.keymap)
 
     def _register_themes(self, chosen: str | None) -> list[str]:
         """Add the theme files' themes (the palette's "Change theme" lists them)."""

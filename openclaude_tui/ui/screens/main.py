@@ -59,9 +59,30 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         # its own line until the cursor is at the line's end.
         Binding("end", "chat_end", "Latest", key_display="End", priority=True, id="chat_end"),
         # Before the prompt, which would type the digit: they answer only an open offer.
-        Binding("alt+1", "plan('default')", "Carry out plan", show=False, priority=True),
-        Binding("alt+2", "plan('acceptEdits')", "Accept edits", show=False, priority=True),
-        Binding("alt+3", "plan('keep')", "Keep planning", show=False, priority=True),
+        Binding(
+            "alt+1",
+            "plan('default')",
+            "Carry out plan",
+            show=False,
+            priority=True,
+            id="main.carry_out_plan",
+        ),
+        Binding(
+            "alt+2",
+            "plan('acceptEdits')",
+            "Accept edits",
+            show=False,
+            priority=True,
+            id="main.carry_out_plan_accepting_edits",
+        ),
+        Binding(
+            "alt+3",
+            "plan('keep')",
+            "Keep planning",
+            show=False,
+            priority=True,
+            id="main.keep_planning",
+        ),
     ]
     # Most important first: a narrow footer drops the last ones (/help lists them all).
     FOOTER_KEYS: ClassVar[tuple[str, ...]] = (

@@ -23,7 +23,9 @@ class ModelScreen(ModalScreen[str | None]):
 
     CSS_PATH = "rules.tcss"
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="models.close")
+    ]
 
     def __init__(self, models: list[str], current: str) -> None:
         super().__init__()

@@ -117,13 +117,33 @@ class PermissionScreen(GuardedChoice, ModalScreen[PermissionAnswer]):
     CSS_PATH = "permission.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1,y", "choose('allow_once')", "Allow once", priority=True),
-        Binding("2,a", "choose('allow_always')", "Always", priority=True),
-        Binding("3,n", "choose('deny')", "Deny", priority=True),
-        Binding("escape", "escape", "Interrupt", priority=True),
-        Binding("j", "move_hunk(1)", "Next hunk", show=False, priority=True),
-        Binding("k", "move_hunk(-1)", "Previous hunk", show=False, priority=True),
-        Binding("space", "toggle_hunk", "Keep/drop hunk", show=False, priority=True),
+        Binding(
+            "1,y", "choose('allow_once')", "Allow once", priority=True, id="permission.allow_once"
+        ),
+        Binding(
+            "2,a", "choose('allow_always')", "Always", priority=True, id="permission.allow_always"
+        ),
+        Binding("3,n", "choose('deny')", "Deny", priority=True, id="permission.deny"),
+        Binding("escape", "escape", "Interrupt", priority=True, id="permission.interrupt"),
+        Binding(
+            "j", "move_hunk(1)", "Next hunk", show=False, priority=True, id="permission.next_hunk"
+        ),
+        Binding(
+            "k",
+            "move_hunk(-1)",
+            "Previous hunk",
+            show=False,
+            priority=True,
+            id="permission.previous_hunk",
+        ),
+        Binding(
+            "space",
+            "toggle_hunk",
+            "Keep/drop hunk",
+            show=False,
+            priority=True,
+            id="permission.toggle_hunk",
+        ),
     ]
 
     def __init__(self, view: PermissionView) -> None:

@@ -94,8 +94,8 @@ class ConfirmScreen(GuardedChoice, ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", priority=True),
-        Binding("n,escape", "answer(False)", "No", priority=True),
+        Binding("y,enter", "answer(True)", "Yes", priority=True, id="review.confirm_yes"),
+        Binding("n,escape", "answer(False)", "No", priority=True, id="review.confirm_no"),
     ]
 
     def __init__(self, question: str, confirm_label: str) -> None:
@@ -134,15 +134,15 @@ class ReviewScreen(Screen[None]):
     AUTO_FOCUS = None
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "revert(False)", "Revert hunk"),
-        Binding("R", "revert(True)", "Revert file"),
-        Binding("a", "stage(False)", "Stage hunk"),
-        Binding("A", "stage(True)", "Stage file"),
-        Binding("u", "undo", "Undo"),
-        Binding("slash", "search", "Search", key_display="/"),
-        Binding("tab", "switch_focus", "Files", show=False),
-        Binding("question_mark", "keys", "Keys", key_display="?"),
-        Binding("q,escape", "close", "Close"),
+        Binding("r", "revert(False)", "Revert hunk", id="review.revert_hunk"),
+        Binding("R", "revert(True)", "Revert file", id="review.revert_file"),
+        Binding("a", "stage(False)", "Stage hunk", id="review.stage_hunk"),
+        Binding("A", "stage(True)", "Stage file", id="review.stage_file"),
+        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("slash", "search", "Search", key_display="/", id="review.search"),
+        Binding("tab", "switch_focus", "Files", show=False, id="review.switch_focus"),
+        Binding("question_mark", "keys", "Keys", key_display="?", id="review.keys"),
+        Binding("q,escape", "close", "Close", id="review.close"),
     ]
     # The footer's keys, most important first: narrower footers drop the last ones
     # (``?`` lists them all).

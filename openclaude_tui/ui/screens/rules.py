@@ -29,8 +29,8 @@ class RulesScreen(ModalScreen[None]):
     CSS_PATH = "rules.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("delete,d", "remove", "Remove rule"),
-        Binding("escape,q", "close", "Close"),
+        Binding("delete,d", "remove", "Remove rule", id="rules.remove"),
+        Binding("escape,q", "close", "Close", id="rules.close"),
     ]
 
     def __init__(self, rows: list[RuleInEffect], remove: Callable[[RuleInEffect], bool]) -> None:

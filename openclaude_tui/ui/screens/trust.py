@@ -35,8 +35,8 @@ class TrustScreen(ModalScreen[bool]):
 
     CSS_PATH = "trust.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "ignore", "Ignore its settings"),
-        Binding("left,right", "app.focus_previous", show=False),
+        Binding("escape", "ignore", "Ignore its settings", id="trust.ignore"),
+        Binding("left,right", "app.focus_previous", show=False, id="trust.switch_button"),
     ]
 
     def __init__(self, withheld: list[str], values: dict[str, str] | None = None) -> None:

@@ -56,12 +56,12 @@ class ChatView(TranscriptView, can_focus=True):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Previous", show=False),
-        Binding("down,j", "move(1)", "Next", show=False),
-        Binding("enter", "activate", "Expand"),
-        Binding("c", "copy", "Copy"),
-        Binding("end", "follow_end", "Bottom"),
-        Binding("escape", "leave", "Prompt"),
+        Binding("up,k", "move(-1)", "Previous", show=False, id="chat.previous"),
+        Binding("down,j", "move(1)", "Next", show=False, id="chat.next"),
+        Binding("enter", "activate", "Expand", id="chat.activate"),
+        Binding("c", "copy", "Copy", id="chat.copy"),
+        Binding("end", "follow_end", "Bottom", id="chat.follow_end"),
+        Binding("escape", "leave", "Prompt", id="chat.leave"),
     ]
 
     class Leave(Message):

@@ -93,15 +93,23 @@ class DiffView(DiffCursor, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"diff-view--{name}" for name in STYLE_NAMES}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "next_hunk", "Next hunk"),
-        Binding("p", "previous_hunk", "Prev hunk"),
-        Binding("right_square_bracket", "next_file", "Next file", key_display="]"),
-        Binding("left_square_bracket", "previous_file", "Prev file", key_display="["),
-        Binding("s", "toggle_split", "Split"),
-        Binding("z", "fold", "Fold"),
-        Binding("g", "top", "Top", show=False),
-        Binding("G", "bottom", "Bottom", show=False),
-        Binding("space", "toggle_hunk", "Toggle hunk"),
+        Binding("n", "next_hunk", "Next hunk", id="diff.next_hunk"),
+        Binding("p", "previous_hunk", "Prev hunk", id="diff.previous_hunk"),
+        Binding(
+            "right_square_bracket", "next_file", "Next file", key_display="]", id="diff.next_file"
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_file",
+            "Prev file",
+            key_display="[",
+            id="diff.previous_file",
+        ),
+        Binding("s", "toggle_split", "Split", id="diff.toggle_split"),
+        Binding("z", "fold", "Fold", id="diff.fold"),
+        Binding("g", "top", "Top", show=False, id="diff.top"),
+        Binding("G", "bottom", "Bottom", show=False, id="diff.bottom"),
+        Binding("space", "toggle_hunk", "Toggle hunk", id="diff.toggle_hunk"),
     ]
 
     class CursorMoved(Message):

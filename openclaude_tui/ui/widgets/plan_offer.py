@@ -33,9 +33,14 @@ class PlanOffer(Static, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1,y", "choose('default')", "Carry out"),
-        Binding("2,a", "choose('acceptEdits')", "Carry out, accept edits"),
-        Binding("3,n,escape", "choose('keep')", "Keep planning"),
+        Binding("1,y", "choose('default')", "Carry out", id="plan_offer.carry_out"),
+        Binding(
+            "2,a",
+            "choose('acceptEdits')",
+            "Carry out, accept edits",
+            id="plan_offer.carry_out_accepting_edits",
+        ),
+        Binding("3,n,escape", "choose('keep')", "Keep planning", id="plan_offer.keep_planning"),
     ]
 
     class Chosen(Message):

@@ -36,7 +36,7 @@ class PromptInput(TextArea):
     """The text area of the prompt."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+j,shift+enter", "newline", "New line", show=False),
+        Binding("ctrl+j,shift+enter", "newline", "New line", show=False, id="prompt.newline"),
     ]
 
     class Submitted(Message):

@@ -47,9 +47,9 @@ class CallList(OptionList):
     """The rows of the calls: Enter shows a call's card; Esc, or typing, goes to the prompt."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", "Move", key_display="↑↓"),
-        Binding("enter", "select", "Show card"),
-        Binding("escape", "leave", "Prompt"),
+        Binding("down", "cursor_down", "Move", key_display="↑↓", id="sidebar.cursor_down"),
+        Binding("enter", "select", "Show card", id="sidebar.select"),
+        Binding("escape", "leave", "Prompt", id="sidebar.leave"),
     ]
 
     def action_leave(self) -> None:
