@@ -226,7 +226,6 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         else:
             self._turn_timer.pause()
             self._tick()
-        self.refresh_bindings()
 
     def _tick(self) -> None:
         if self.turn_started is not None:

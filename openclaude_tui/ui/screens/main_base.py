@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -45,6 +46,9 @@ class MainScreenBase(Screen[None]):
         now: The date the agent's system prompt is written with.
     """
 
+    # Whether a turn (or a compaction) runs; the keys offered follow it.
+    running: var[bool] = var(False, bindings=True)
+
     def __init__(
         self,
         config: Config,
@@ -59,7 +63,6 @@ class MainScreenBase(Screen[None]):
         self.clock = clock
         self.now = now
         self.session: AgentSession | None = None
-        self.running = False
         self.turn_started: float | None = None
         self.queued: list[tuple[str, UserItem]] = []
         self.answer: AnswerStream | None = None
