@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual.app import App
 from textual.strip import Strip
 
-from openclaude_tui.core.diff import parse_diff
+from openclaude_tui.core.changes.diff import parse_diff
 from openclaude_tui.ui.widgets.diff_view import DiffView
 
 SIZES = (100, 1_000, 10_000)

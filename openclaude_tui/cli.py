@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from openclaude_tui import __version__, paths
-from openclaude_tui.core import tempfiles, trust
-from openclaude_tui.core.config import Config, ConfigError, Overrides, load_config
-from openclaude_tui.core.rules import MODES
+from openclaude_tui.core import tempfiles
+from openclaude_tui.core.permissions import trust
+from openclaude_tui.core.permissions.rules import MODES
+from openclaude_tui.core.settings.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core.tomlfile import SettingsFileError
 from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exit_signal
 from openclaude_tui.process_title import hide_secret_arguments
@@ -232,7 +233,7 @@ def review_main(argv: list[str]) -> int:
     if args.revisions and args.staged:
         sys.stderr.write("openclaude review: give either REV_RANGE or --staged, not both\n")
         return EXIT_USAGE
-    from openclaude_tui.core.gitdiff import ReviewError
+    from openclaude_tui.core.changes.sources import ReviewError
     from openclaude_tui.ui.screens.review import run_review
 
     try:
@@ -246,8 +247,8 @@ def review_main(argv: list[str]) -> int:
 
 async def _list_models(config: Config) -> int:
     from openclaude_tui.core.assembly import apply_discovery, make_provider
-    from openclaude_tui.core.discovery import list_models
-    from openclaude_tui.core.provider import ProviderError
+    from openclaude_tui.core.llm.discovery import list_models
+    from openclaude_tui.core.llm.provider import ProviderError
 
     found = await apply_discovery(config)
     if found and not config.quiet:

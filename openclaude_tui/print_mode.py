@@ -16,8 +16,6 @@ import sys
 import time
 from typing import Any, Literal, TextIO
 
-from openclaude_tui.core.config import Config
-from openclaude_tui.core.danger import split_commands
 from openclaude_tui.core.events import (
     Event,
     Notice,
@@ -27,9 +25,11 @@ from openclaude_tui.core.events import (
     ToolCallStarted,
     TurnFinished,
 )
-from openclaude_tui.core.permissions import Approver, Decision, PermissionRequest
-from openclaude_tui.core.provider import ProviderError
+from openclaude_tui.core.llm.provider import ProviderError
+from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionRequest
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.settings.config import Config
+from openclaude_tui.core.shell.classify import split_commands
 
 OutputFormat = Literal["text", "json", "stream-json"]
 

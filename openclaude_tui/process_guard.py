@@ -18,14 +18,14 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.core.config import Config, secret_values
-from openclaude_tui.core.config_values import fail
 from openclaude_tui.core.secret_env import (
     RedactingFilter,
     RedactingStream,
     is_secret_name,
     real_secrets,
 )
+from openclaude_tui.core.settings.config import Config, secret_values
+from openclaude_tui.core.settings.values import fail
 
 EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 

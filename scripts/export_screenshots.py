@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from openclaude_tui.core.gitdiff import WorktreeSource  # noqa: E402
-from openclaude_tui.core.review import Reviewer  # noqa: E402
+from openclaude_tui.core.changes.review import Reviewer  # noqa: E402
+from openclaude_tui.core.changes.sources import WorktreeSource  # noqa: E402
 from openclaude_tui.ui.app import OpenClaudeApp  # noqa: E402
 from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
 from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402

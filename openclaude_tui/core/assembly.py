@@ -10,20 +10,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openclaude_tui.core.agent import Agent
-from openclaude_tui.core.compact import Compactor
-from openclaude_tui.core.config import Config, secret_values
-from openclaude_tui.core.context_window import WindowInfo, resolve_context_window
-from openclaude_tui.core.discovery import (
+from openclaude_tui.core.agent.compact import Compactor
+from openclaude_tui.core.agent.context_window import WindowInfo, resolve_context_window
+from openclaude_tui.core.agent.loop import Agent
+from openclaude_tui.core.events import EventSink
+from openclaude_tui.core.llm.discovery import (
     DEFAULT_CANDIDATES,
     Candidate,
     describe_candidates,
     discover_local_server,
 )
-from openclaude_tui.core.events import EventSink
-from openclaude_tui.core.permissions import Approver, PermissionPolicy
-from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.secret_env import remember_secrets
+from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
 
@@ -128,7 +128,7 @@ def build_agent(
 
     ``policy``: the gate to use (a session keeps its own from before the server answers).
     """
-    from openclaude_tui.core.context import PromptEnvironment, build_system_prompt
+    from openclaude_tui.core.prompt.system import PromptEnvironment, build_system_prompt
 
     tools = default_tools()
     policy = policy or make_policy(config)

@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.agent.compact import CompactResult
+from openclaude_tui.core.agent.loop import Agent
+from openclaude_tui.core.agent.plan import presents_plan
 from openclaude_tui.core.assembly import (
     make_compactor,
     make_policy,
@@ -22,15 +24,13 @@ from openclaude_tui.core.assembly import (
     resolve_window,
     start_agent,
 )
-from openclaude_tui.core.compact import CompactResult
-from openclaude_tui.core.config import Config
-from openclaude_tui.core.discovery import list_models as list_server_models
+from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
-from openclaude_tui.core.permissions import Approver, PermissionPolicy
-from openclaude_tui.core.plan import presents_plan
-from openclaude_tui.core.provider import ProviderError
-from openclaude_tui.core.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
-from openclaude_tui.core.tools.base import FileChange
+from openclaude_tui.core.llm.discovery import list_models as list_server_models
+from openclaude_tui.core.llm.provider import ProviderError
+from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
+from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
+from openclaude_tui.core.settings.config import Config
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"
@@ -62,7 +62,7 @@ class Session:
         self.policy: PermissionPolicy = make_policy(config)
         self.agent: Agent | None = None
         self.window: int | None = config.context_window
-        # Whether the last turn ended by presenting a plan (see core.plan).
+        # Whether the last turn ended by presenting a plan (see core.agent.plan).
         self.presented_plan = False
         self._sink = sink
         self._now = now

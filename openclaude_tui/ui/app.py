@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import TextArea
 
-from openclaude_tui.core.config import Config
+from openclaude_tui.core.settings.config import Config
 from openclaude_tui.ui.exit_signals import install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
@@ -65,7 +65,7 @@ class OpenClaudeApp(TypeAheadApp):
             from openclaude_tui.ui.keymap import keymap_problems
 
             self.set_keymap(config.keymap)
-            config.warnings += keymap_problems(config.keymap)
+            config.warnings += keymap_problems(config.keymap, type(self))
 
     def _register_themes(self, chosen: str | None) -> list[str]:
         """Add the theme files' themes (the palette's "Change theme" lists them)."""

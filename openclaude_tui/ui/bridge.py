@@ -18,8 +18,7 @@ from typing import Any
 from textual.app import App
 from textual.message_pump import MessagePump
 
-from openclaude_tui.core.compact import CompactResult
-from openclaude_tui.core.config import Config
+from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,
@@ -38,9 +37,10 @@ from openclaude_tui.core.events import (
     TurnFinished,
     Usage,
 )
-from openclaude_tui.core.permissions import Decision, PermissionRequest
-from openclaude_tui.core.provider import ProviderError
+from openclaude_tui.core.llm.provider import ProviderError
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.settings.config import Config
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.permission_view import permission_view
 from openclaude_tui.ui.screens.permission import PermissionScreen

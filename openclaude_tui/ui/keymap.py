@@ -7,15 +7,16 @@ Every binding of the app has an id (``toggle_sidebar``, ``review.revert_hunk``, 
 from __future__ import annotations
 
 import difflib
+from typing import Any
 
+from textual.app import App
 from textual.binding import Binding
 
 
-def binding_ids() -> set[str]:
-    """The ids of every binding of the app's screens and widgets."""
+def binding_ids(app: type[App[Any]]) -> set[str]:
+    """The ids of every binding of ``app`` and of its screens and widgets."""
     # Imported here: the review and permission screens load parts of the core that the app
     # otherwise loads only after its first frame.
-    from openclaude_tui.ui.app import OpenClaudeApp
     from openclaude_tui.ui.screens.main import MainScreen
     from openclaude_tui.ui.screens.models import ModelScreen
     from openclaude_tui.ui.screens.permission import PermissionScreen
@@ -29,7 +30,7 @@ def binding_ids() -> set[str]:
     from openclaude_tui.ui.widgets.tool_sidebar import CallList
 
     owners = (
-        OpenClaudeApp, MainScreen, ModelScreen, PermissionScreen, ConfirmScreen, ReviewScreen,
+        app, MainScreen, ModelScreen, PermissionScreen, ConfirmScreen, ReviewScreen,
         RulesScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
     )  # fmt: skip
     return {
@@ -40,9 +41,9 @@ def binding_ids() -> set[str]:
     }
 
 
-def keymap_problems(keymap: dict[str, str]) -> list[str]:
-    """A sentence for each id of ``keymap`` that names no binding."""
-    known = binding_ids()
+def keymap_problems(keymap: dict[str, str], app: type[App[Any]]) -> list[str]:
+    """A sentence for each id of ``keymap`` that names no binding of ``app``."""
+    known = binding_ids(app)
     problems = []
     for name in keymap:
         if name in known:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from openclaude_tui.core.diff import diff_change
-from openclaude_tui.core.permissions import PermissionRequest
+from openclaude_tui.core.changes.diff import diff_change
+from openclaude_tui.core.permissions.policy import PermissionRequest
 from openclaude_tui.ui.screens.permission import PermissionView
 
 

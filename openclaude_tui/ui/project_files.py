@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from openclaude_tui.core.git_safety import GitSettingsError, git_argv, safe_environment
-from openclaude_tui.core.rules import LOCAL_SETTINGS
+from openclaude_tui.core.permissions.rules import LOCAL_SETTINGS
 
 MAX_FILES = 20_000
 # Never worth offering, and often huge.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openclaude_tui.core.config import Config, user_config_file
-from openclaude_tui.core.discovery import DEFAULT_CANDIDATES, describe_candidates
+from openclaude_tui.core.llm.discovery import DEFAULT_CANDIDATES, describe_candidates
+from openclaude_tui.core.settings.config import Config, user_config_file
 
 
 def unreachable_help(config: Config, error: str) -> str:

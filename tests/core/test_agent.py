@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.agent import INTERRUPTED
-from openclaude_tui.core.compact import estimate_tokens
+from openclaude_tui.core.agent.compact import estimate_tokens
+from openclaude_tui.core.agent.loop import INTERRUPTED
 from openclaude_tui.core.events import (
     AgentError,
     PermissionAsked,
@@ -20,7 +20,7 @@ from openclaude_tui.core.events import (
     TurnFinished,
     Usage,
 )
-from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, Decision
+from openclaude_tui.core.permissions.policy import PLAN_MODE_REFUSAL, Decision
 from tests.helpers.agent import Answers, call, finished, make_agent
 from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from openclaude_tui.core.agent.compact import SUMMARY_PREFIX, Compactor
 from openclaude_tui.core.assembly import start_agent
-from openclaude_tui.core.compact import SUMMARY_PREFIX, Compactor
-from openclaude_tui.core.config import Overrides, load_config
 from openclaude_tui.core.events import Notice, ReasoningDelta, ToolCallFinished
+from openclaude_tui.core.settings.config import Overrides, load_config
 from tests.helpers.agent import Answers, call, make_agent
 from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
 

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
+from openclaude_tui.core.permissions.policy import PermissionPolicy, PermissionRequest
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.ui.project_files import list_project_files
 from tests.helpers.policy import check_action, make_policy

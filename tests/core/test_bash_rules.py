@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.permissions import PermissionPolicy
-from openclaude_tui.core.rules import RuleSet
+from openclaude_tui.core.permissions.policy import PermissionPolicy
+from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.tools.shell import Bash
 
 BASH = Bash()

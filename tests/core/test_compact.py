@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.compact import (
+from openclaude_tui.core.agent.compact import (
     SUMMARY_PREFIX,
     Compactor,
     Summarise,
@@ -24,7 +24,7 @@ from openclaude_tui.core.compact import (
     should_compact,
     split_for_compaction,
 )
-from openclaude_tui.core.provider import Provider, ProviderSettings
+from openclaude_tui.core.llm.provider import Provider, ProviderSettings
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
 
 Message = dict[str, Any]

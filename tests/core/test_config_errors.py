@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.config import Overrides, load_config
+from openclaude_tui.core.settings.config import Overrides, load_config
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 

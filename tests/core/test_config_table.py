@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.config import Overrides, load_config
-from openclaude_tui.core.config_table import SETTINGS
+from openclaude_tui.core.settings.config import Overrides, load_config
+from openclaude_tui.core.settings.table import SETTINGS
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
 from tests.security import processes
 

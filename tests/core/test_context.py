@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.context import (
+from openclaude_tui.core.prompt.memory import MEMORY_CHAR_LIMIT, load_project_memory
+from openclaude_tui.core.prompt.system import (
     STATUS_LINE_LIMIT,
     PromptEnvironment,
     build_system_prompt,
@@ -20,7 +21,6 @@ from openclaude_tui.core.context import (
     gather_environment,
     read_git_state,
 )
-from openclaude_tui.core.memory import MEMORY_CHAR_LIMIT, load_project_memory
 
 ALL_TOOLS = ["Read", "Edit", "Write", "Bash", "Grep", "Glob", "TodoWrite"]
 
@@ -153,7 +153,7 @@ def test_gitpython_is_imported_only_for_a_repository(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from openclaude_tui.core.context import gather_environment, build_system_prompt\n"
+        "from openclaude_tui.core.prompt.system import gather_environment, build_system_prompt\n"
         "assert 'git' not in sys.modules, 'imported with the module'\n"
         f"build_system_prompt(gather_environment(Path({str(plain)!r}), 'default', []))\n"
         "assert 'git' not in sys.modules, 'imported for a plain directory'\n"

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.assembly import make_compactor, make_provider, resolve_window
-from openclaude_tui.core.compact import estimate_tokens
-from openclaude_tui.core.config import Config, ConfigError, Overrides, load_config
-from openclaude_tui.core.context_window import (
+from openclaude_tui.core.agent.compact import estimate_tokens
+from openclaude_tui.core.agent.context_window import (
     DEFAULT_WINDOW,
     WindowInfo,
     known_window,
     resolve_context_window,
     truncation_warning,
 )
-from openclaude_tui.core.provider import Provider, ProviderSettings
+from openclaude_tui.core.assembly import make_compactor, make_provider, resolve_window
+from openclaude_tui.core.llm.provider import Provider, ProviderSettings
+from openclaude_tui.core.settings.config import Config, ConfigError, Overrides, load_config
 from tests.route_server import (
     LMSTUDIO_FALLBACK,
     RouteServer,

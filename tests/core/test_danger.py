@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.danger import Verdict, classify, command_prefix, split_commands
+from openclaude_tui.core.shell.classify import Verdict, classify, command_prefix, split_commands
 
 
 @pytest.fixture

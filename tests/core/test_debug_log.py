@@ -26,11 +26,11 @@ def _run(tmp_path: Path, *flags: str, first: Turn | None = None) -> str:
 
 def test_debug_logs_the_gate_the_tools_the_shell_and_the_requests(tmp_path: Path) -> None:
     log = _run(tmp_path, "--debug")
-    assert "openclaude_tui.core.agent: model request 1 of the turn" in log
-    assert "openclaude_tui.core.dispatch: gate: Bash" in log and "→ allow (read-only)" in log
+    assert "openclaude_tui.core.agent.loop: model request 1 of the turn" in log
+    assert "openclaude_tui.core.agent.dispatch: gate: Bash" in log and "→ allow (read-only)" in log
     assert "openclaude_tui.core.tools.shell: bash pid" in log
     assert "ended: status 0" in log
-    assert "openclaude_tui.core.dispatch: tool Bash" in log
+    assert "openclaude_tui.core.agent.dispatch: tool Bash" in log
     # Libraries stay quiet: no HTTP dumps.
     assert "httpcore" not in log and "openai._base_client" not in log
 
@@ -41,5 +41,5 @@ def test_without_debug_the_log_holds_no_such_records(tmp_path: Path) -> None:
 
 def test_debug_logs_what_the_provider_learned_and_its_retries(tmp_path: Path) -> None:
     log = _run(tmp_path, "--debug", first=Turn(status=503, error_message="busy"))
-    assert "openclaude_tui.core.provider: attempt 1 of 4 failed (server returned 503" in log
+    assert "openclaude_tui.core.llm.provider: attempt 1 of 4 failed (server returned 503" in log
     assert "retrying in" in log

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.diff import count_changes, unified_diff
+from openclaude_tui.core.changes.diff import count_changes, unified_diff
 
 
 def _git_repo(root: Path) -> Path:

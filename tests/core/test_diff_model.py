@@ -11,15 +11,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.diff import (
+from openclaude_tui.core.changes.apply import apply_hunks
+from openclaude_tui.core.changes.diff import (
     DiffParseError,
     FileDiff,
     HunkMismatchError,
     diff_texts,
     parse_diff,
 )
-from openclaude_tui.core.diff_apply import apply_hunks
-from openclaude_tui.core.word_diff import pair_lines, word_spans
+from openclaude_tui.core.changes.word_diff import pair_lines, word_spans
 
 
 def _git(repo: Path, *args: str) -> bytes:

@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 from openclaude_tui.core.assembly import apply_discovery
-from openclaude_tui.core.config import Config
-from openclaude_tui.core.discovery import (
+from openclaude_tui.core.llm.discovery import (
     Candidate,
     discover_local_server,
     identify_server,
     list_models,
 )
+from openclaude_tui.core.settings.config import Config
 from tests.route_server import (
     LMSTUDIO_FALLBACK,
     RouteServer,

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolInputError, ToolResult
+from openclaude_tui.core.changes.file_change import FileChange
+from openclaude_tui.core.tools.base import Tool, ToolContext, ToolInputError, ToolResult
 from openclaude_tui.core.tools.files import Edit, Read, Write, file_tools
 
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from openclaude_tui.core.agent.context_window import probe_served_window, resolve_context_window
 from openclaude_tui.core.assembly import build_agent, make_provider
-from openclaude_tui.core.context_window import probe_served_window, resolve_context_window
-from openclaude_tui.core.deadlines import retry_after_seconds
-from openclaude_tui.core.discovery import identify_server
-from openclaude_tui.core.http_json import get_json
-from openclaude_tui.core.permissions import Decision, PermissionRequest
-from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.llm.deadlines import retry_after_seconds
+from openclaude_tui.core.llm.discovery import identify_server
+from openclaude_tui.core.llm.http_json import get_json
+from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from tests.route_server import Endless, RouteServer, llama_server_routes, ollama_routes
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 from tests.security.harness import Attempt, Sandbox, make_config, run_attempt

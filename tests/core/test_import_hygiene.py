@@ -31,7 +31,7 @@ def _core_modules() -> list[str]:
 
 def test_the_core_has_modules_to_check() -> None:
     names = _core_modules()
-    for expected in ("agent", "provider", "permissions", "events", "tools.base"):
+    for expected in ("agent.loop", "llm.provider", "permissions.policy", "events", "tools.base"):
         assert f"openclaude_tui.core.{expected}" in names
 
 
@@ -62,8 +62,8 @@ def test_the_app_loads_no_agent_modules_before_its_first_frame() -> None:
     code = (
         "import sys\n"
         "import openclaude_tui.cli, openclaude_tui.ui.app, openclaude_tui.ui.screens.main\n"
-        "agent = ('events', 'danger', 'tools', 'permissions', 'agent', 'provider')\n"
-        "print(','.join(sorted(m for m in sys.modules\n"
-        "    if m.startswith('openclaude_tui.core.') and m.split('.')[2] in agent)))\n"
+        "agent = tuple('openclaude_tui.core.' + name for name in (\n"
+        "    'events', 'shell', 'tools', 'permissions.policy', 'agent', 'llm.provider'))\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(agent))))\n"
     )
     assert _printed_by_fresh_interpreter(code) == ""

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.diff import LINE_PATTERN, WINDOW_FROM, diff_texts, unified_diff
-from openclaude_tui.core.diff_window import MAX_DIFF_CHARS, changed_region
+from openclaude_tui.core.changes.diff import LINE_PATTERN, WINDOW_FROM, diff_texts, unified_diff
+from openclaude_tui.core.changes.window import MAX_DIFF_CHARS, changed_region
 
 MB = 1024 * 1024
 PEAK_LIMIT_KB = 500 * 1024
@@ -27,7 +27,7 @@ PEAK_LIMIT_KB = 500 * 1024
 CHILD = """
 import asyncio, json, sys
 from pathlib import Path
-from openclaude_tui.core.diff import diff_change
+from openclaude_tui.core.changes.diff import diff_change
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit, Read
 

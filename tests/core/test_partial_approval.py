@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openclaude_tui.core.diff import diff_change
-from openclaude_tui.core.permissions import Decision
+from openclaude_tui.core.changes.diff import diff_change
+from openclaude_tui.core.permissions.policy import Decision
 from tests.helpers.agent import Answers, call, finished, make_agent
 from tests.scripted_server import ScriptedServer, Turn
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.config import ConfigError, Overrides, load_config
-from openclaude_tui.core.pathgate import protection
-from openclaude_tui.core.permissions import PermissionPolicy
-from openclaude_tui.core.rules import RULE_TOOLS, Rule, RuleError
+from openclaude_tui.core.permissions.policy import PermissionPolicy
+from openclaude_tui.core.permissions.rules import RULE_TOOLS, Rule, RuleError
+from openclaude_tui.core.settings.config import ConfigError, Overrides, load_config
 from openclaude_tui.core.tools import default_tools
+from openclaude_tui.core.tools.paths import protection
 from tests.helpers.policy import make_policy
 
 TOOLS = default_tools()

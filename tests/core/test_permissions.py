@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.permissions import PLAN_MODE_REFUSAL, PermissionPolicy
-from openclaude_tui.core.rules import Rule, RuleError, glob_matches
+from openclaude_tui.core.permissions.policy import PLAN_MODE_REFUSAL, PermissionPolicy
+from openclaude_tui.core.permissions.rules import Rule, RuleError, glob_matches
 from openclaude_tui.core.tomlfile import read_toml
 from tests.helpers.policy import check_action, make_policy, tool_named
 

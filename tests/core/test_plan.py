@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openclaude_tui.core.plan import MIN_PROSE, presents_plan
+from openclaude_tui.core.agent.plan import MIN_PROSE, presents_plan
 
 
 def test_a_list_of_steps_is_a_plan_even_after_a_refused_call() -> None:

@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.answer import ToolCallAssembler
 from openclaude_tui.core.events import Event, Notice, Retrying, TextDelta
-from openclaude_tui.core.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.llm.answer import ToolCallAssembler
+from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 TOOLS = [

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openclaude_tui.core.reasoning import ThinkStreamSplitter, split_reasoning
+from openclaude_tui.core.llm.reasoning import ThinkStreamSplitter, split_reasoning
 
 
 def stream(pieces: list[str]) -> tuple[str, str, bool]:

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.gitdiff import (
+from openclaude_tui.core.changes.file_change import FileChange
+from openclaude_tui.core.changes.review import Reviewer
+from openclaude_tui.core.changes.sources import (
     RangeSource,
     ReviewError,
     ReviewFile,
     SessionSource,
     WorktreeSource,
 )
-from openclaude_tui.core.review import Reviewer
-from openclaude_tui.core.tools.base import FileChange
 
 
 def git(repo: Path, *args: str) -> str:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.config import Config
 from openclaude_tui.core.events import Event, PermissionAsked, ToolCallFinished, TurnFinished
-from openclaude_tui.core.permissions import Decision, PermissionRequest
-from openclaude_tui.core.rules import RuleSet
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.settings.config import Config
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 
 

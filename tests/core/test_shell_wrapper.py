@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.danger import classify
-from openclaude_tui.core.shell_env import WRAPPER_PREFIX
+from openclaude_tui.core.shell.classify import classify
+from openclaude_tui.core.shell.env import WRAPPER_PREFIX
 from openclaude_tui.core.tools.base import ToolContext, ToolResult
 from openclaude_tui.core.tools.shell import Bash, shutdown_shell, wrapper_script
 

@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openclaude_tui.core.sse import EventDecoder
+from openclaude_tui.core.llm.sse import EventDecoder
 
 STREAM = (
     b": keep-alive\n\n"

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.calls import ToolCall
-from openclaude_tui.core.json_repair import repair_arguments
-from openclaude_tui.core.reasoning import split_reasoning
-from openclaude_tui.core.text_protocol import (
+from openclaude_tui.core.llm.calls import ToolCall
+from openclaude_tui.core.llm.json_repair import repair_arguments
+from openclaude_tui.core.llm.reasoning import split_reasoning
+from openclaude_tui.core.llm.text_protocol import (
     describe_tools_for_prompt,
     format_tool_call_as_text,
     format_tool_result_as_text,
 )
-from openclaude_tui.core.textcalls import TextCalls, extract_tool_calls
+from openclaude_tui.core.llm.textcalls import TextCalls, extract_tool_calls
 from openclaude_tui.core.tools.base import Tool, validate_arguments
 from openclaude_tui.core.tools.files import Edit, Read, Write
 
@@ -433,8 +433,8 @@ async def _answer_once(tmp_path: Path, text: str) -> Path:
     import asyncio
 
     from openclaude_tui.core.assembly import build_agent, make_provider
-    from openclaude_tui.core.config import Config
-    from openclaude_tui.core.permissions import Decision, PermissionRequest
+    from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+    from openclaude_tui.core.settings.config import Config
     from tests.scripted_server import ScriptedServer, Turn
 
     async def nobody(request: PermissionRequest) -> Decision:

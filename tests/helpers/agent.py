@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.core.agent import Agent
+from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.assembly import build_agent, make_provider
-from openclaude_tui.core.config import Overrides, load_config
 from openclaude_tui.core.events import Event, ToolCallFinished
-from openclaude_tui.core.permissions import Decision, PermissionRequest
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+from openclaude_tui.core.settings.config import Overrides, load_config
 from tests.scripted_server import ScriptedServer, ToolCallSpec
 
 

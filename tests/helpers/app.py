@@ -13,7 +13,7 @@ from textual.app import App
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 
-from openclaude_tui.core.config import Config, Overrides, load_config
+from openclaude_tui.core.settings.config import Config, Overrides, load_config
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen

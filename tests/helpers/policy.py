@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.core.permissions import PermissionPolicy
-from openclaude_tui.core.rules import RuleSet
+from openclaude_tui.core.permissions.policy import PermissionPolicy
+from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.tools import Tool, default_tools
 
 TOOLS = default_tools()

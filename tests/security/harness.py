@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.assembly import build_agent, make_provider
-from openclaude_tui.core.config import Config
-from openclaude_tui.core.permissions import Decision, PermissionRequest
-from openclaude_tui.core.rules import RuleSet
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+from openclaude_tui.core.permissions.rules import RuleSet
+from openclaude_tui.core.settings.config import Config
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 
 SECRET = "s3cr3t-outside-the-project"

@@ -21,9 +21,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openclaude_tui.core.danger import classify
-from openclaude_tui.core.permissions import PermissionPolicy
-from openclaude_tui.core.rules import RuleSet
+from openclaude_tui.core.permissions.policy import PermissionPolicy
+from openclaude_tui.core.permissions.rules import RuleSet
+from openclaude_tui.core.shell.classify import classify
 from openclaude_tui.core.tools.shell import Bash
 
 MARKER = "/tmp/openclaude-property-marker"

@@ -21,11 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.context import build_system_prompt, gather_environment, read_git_state
-from openclaude_tui.core.danger_git import repository_runs_programs
+from openclaude_tui.core.changes.review import Reviewer
+from openclaude_tui.core.changes.sources import RangeSource, ReviewError, ReviewFile, WorktreeSource
 from openclaude_tui.core.git_safety import run_git
-from openclaude_tui.core.gitdiff import RangeSource, ReviewError, ReviewFile, WorktreeSource
-from openclaude_tui.core.review import Reviewer
+from openclaude_tui.core.prompt.system import (
+    build_system_prompt,
+    gather_environment,
+    read_git_state,
+)
+from openclaude_tui.core.shell.git_rules import repository_runs_programs
 from openclaude_tui.ui.project_files import list_project_files
 from tests.scripted_server import ScriptedServer, Turn
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core import trust
-from openclaude_tui.core.config import Overrides, load_config
-from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
+from openclaude_tui.core.permissions import trust
+from openclaude_tui.core.permissions.policy import PermissionPolicy, PermissionRequest
+from openclaude_tui.core.settings.config import Overrides, load_config
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 from tests.security.harness import Sandbox

@@ -222,7 +222,7 @@ def test_a_key_echoed_by_the_server_is_masked_in_errors_and_the_log(tmp_path: Pa
 
 def test_the_configuration_never_shows_the_key_in_its_repr(tmp_path: Path) -> None:
     """Crash reports print locals: a Config or Overrides among them must not show the key."""
-    from openclaude_tui.core.config import Config, Overrides
+    from openclaude_tui.core.settings.config import Config, Overrides
 
     config = Config(cwd=tmp_path, project_root=tmp_path, api_key=API_KEY)
     assert API_KEY not in repr(config)

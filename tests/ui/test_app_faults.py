@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from openclaude_tui.core.config import Config
+from openclaude_tui.core.settings.config import Config
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.helpers.app import (
     ask_for_approval,

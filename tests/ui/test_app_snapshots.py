@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from openclaude_tui.core.diff import unified_diff
-from openclaude_tui.core.permissions import PermissionPolicy
+from openclaude_tui.core.changes.diff import unified_diff
+from openclaude_tui.core.permissions.policy import PermissionPolicy
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
 from openclaude_tui.core.tools.shell import shell_tools

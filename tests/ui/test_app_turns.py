@@ -383,7 +383,7 @@ async def test_the_status_bar_names_the_server_that_discovery_found(
     project: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from openclaude_tui.core import assembly
-    from openclaude_tui.core.discovery import Candidate
+    from openclaude_tui.core.llm.discovery import Candidate
 
     search = assembly.discover_local_server
     # Discovery probes the scripted server's port instead of the usual local ones.

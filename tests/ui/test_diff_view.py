@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 
-from openclaude_tui.core.diff import FileDiff, diff_texts, parse_diff
+from openclaude_tui.core.changes.diff import FileDiff, diff_texts, parse_diff
 from openclaude_tui.ui.widgets.diff_view import DiffView
 
 BEFORE = (

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import Footer, HelpPanel
 from textual.widgets._footer import FooterKey
 
-from openclaude_tui.core.gitdiff import WorktreeSource
-from openclaude_tui.core.review import Reviewer
+from openclaude_tui.core.changes.review import Reviewer
+from openclaude_tui.core.changes.sources import WorktreeSource
 from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen
 from openclaude_tui.ui.widgets.key_footer import key_width
 from tests.helpers.app import (

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui import paths
+from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.keymap import binding_ids
 from tests.helpers.app import idle, main_screen, make_app, make_config
 from tests.scripted_server import ScriptedServer
@@ -78,4 +79,4 @@ def test_every_binding_of_the_app_has_an_id_of_its_own() -> None:
                 assert "id" in {k.arg for k in node.keywords}, f"{path}:{node.lineno}"
                 written += 1
     # Each id is found on a screen or widget, and none is shared.
-    assert len(binding_ids()) == written
+    assert len(binding_ids(OpenClaudeApp)) == written

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from openclaude_tui.core.permissions import PermissionPolicy, PermissionRequest
+from openclaude_tui.core.permissions.policy import PermissionPolicy, PermissionRequest
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
 from openclaude_tui.ui.permission_view import permission_view

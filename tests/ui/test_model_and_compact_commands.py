@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.compact import SUMMARY_PREFIX
+from openclaude_tui.core.agent.compact import SUMMARY_PREFIX
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.helpers.app import converse, idle, main_screen, make_app, make_config, wait_for
 from tests.scripted_server import ScriptedServer, Turn

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from openclaude_tui.core.gitdiff import WorktreeSource
-from openclaude_tui.core.review import Reviewer, ReviewFile
+from openclaude_tui.core.changes.review import Reviewer, ReviewFile
+from openclaude_tui.core.changes.sources import WorktreeSource
 from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen
 from tests.helpers.app import (
     CLOSED_URL,
@@ -21,6 +21,7 @@ from tests.helpers.app import (
     make_config,
     open_review,
     screen_text,
+    wait_for,
 )
 from tests.helpers.repos import git
 
@@ -126,6 +127,8 @@ async def test_an_empty_review_says_no_changes_and_what_it_compared(tmp_path: Pa
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         await loaded(pilot, screen)
+        # The footer is redrawn a moment after the keys offered change.
+        await wait_for(pilot, lambda: "Revert" not in screen_text(app))
         shown = screen_text(app)
     assert "No changes" in shown
     assert "Working tree against HEAD: nothing differs." in shown

@@ -10,8 +10,8 @@ import pytest
 from textual.pilot import Pilot
 
 from openclaude_tui.cli import main
-from openclaude_tui.core.gitdiff import RangeSource, WorktreeSource
-from openclaude_tui.core.review import Reviewer
+from openclaude_tui.core.changes.review import Reviewer
+from openclaude_tui.core.changes.sources import RangeSource, WorktreeSource
 from openclaude_tui.ui.screens.review import ReviewApp, ReviewScreen, fit_path
 from openclaude_tui.ui.type_ahead import TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core import trust
+from openclaude_tui.core.permissions import trust
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.trust import TrustScreen

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from openclaude_tui.core.gitdiff import WorktreeSource
-from openclaude_tui.core.review import Reviewer
+from openclaude_tui.core.changes.review import Reviewer
+from openclaude_tui.core.changes.sources import WorktreeSource
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewApp, ReviewScreen

@@ -6,28 +6,20 @@ text tells the model what went wrong and what to do instead.
 
 from __future__ import annotations
 
-import json
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event
-from openclaude_tui.core.pathgate import PathArgumentError, check_path_text, resolve_path
-
-
-@dataclass(frozen=True)
-class FileChange:
-    """A change a file tool made (or proposes): full texts before and after.
-
-    ``before`` is None for a file that did not exist.
-    """
-
-    path: Path
-    before: str | None
-    after: str
+from openclaude_tui.core.tools.arguments import (
+    TOOL_NAME_ALIASES,
+    ToolInputError,
+    validate_arguments,
+)
+from openclaude_tui.core.tools.paths import PathArgumentError, check_path_text, resolve_path
 
 
 @dataclass(frozen=True)
@@ -86,10 +78,6 @@ class ToolContext:
         """Record the file's current mtime and size as 'read by the model'."""
         stat = path.stat()
         self.read_files[path] = ReadRecord(stat.st_mtime_ns, stat.st_size)
-
-
-class ToolInputError(ValueError):
-    """The model's arguments do not fit the schema; the message says how to fix them."""
 
 
 class Tool(ABC):
@@ -158,154 +146,6 @@ class Tool(ABC):
                 except PathArgumentError as error:
                     raise ToolInputError(str(error)) from None
         return args, notes
-
-
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0"}
-
-
-def validate_arguments(
-    tool_name: str,
-    schema: dict[str, Any],
-    raw: dict[str, Any],
-    aliases: dict[str, str] | None = None,
-) -> tuple[dict[str, Any], list[str]]:
-    """Validate ``raw`` against a flat JSON object schema, accepting common slips.
-
-    Accepted slips: an alias for a property name, numbers and booleans sent as strings,
-    a JSON-encoded array sent as a string.
-    """
-    if not isinstance(raw, dict):
-        raise ToolInputError(
-            f"{tool_name} expects a JSON object of arguments, got {type(raw).__name__}."
-        )
-    properties: dict[str, Any] = schema.get("properties", {})
-    required: list[str] = schema.get("required", [])
-    notes: list[str] = []
-    args: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = key
-        if name not in properties and aliases and key in aliases:
-            name = aliases[key]
-            if name in raw:
-                continue
-            notes.append(f"read '{key}' as '{name}'")
-        if name not in properties:
-            if value is None:
-                continue
-            allowed = ", ".join(properties)
-            raise ToolInputError(
-                f"{tool_name} has no parameter '{key}'. Its parameters are: {allowed}."
-            )
-        args[name] = _coerce(tool_name, name, properties[name], value)
-    missing = [name for name in required if args.get(name) is None]
-    if missing:
-        listed = ", ".join(f"'{m}'" for m in missing)
-        raise ToolInputError(f"{tool_name} is missing the required parameter {listed}.")
-    for name, spec in properties.items():
-        if name not in args and "default" in spec:
-            args[name] = spec["default"]
-    return args, notes
-
-
-def _coerce(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
-    kind = spec.get("type")
-    where = f"{tool_name}: '{name}'"
-    if value is None and kind != "null":
-        return spec.get("default")
-    if kind == "string":
-        if isinstance(value, str):
-            result: Any = value
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            result = str(value)
-        else:
-            raise ToolInputError(f"{where} must be a string, got {json.dumps(value)[:80]}.")
-        if "enum" in spec and result not in spec["enum"]:
-            options = ", ".join(spec["enum"])
-            raise ToolInputError(f"{where} must be one of: {options}; got '{result}'.")
-        return result
-    if kind in ("integer", "number"):
-        if isinstance(value, bool):
-            raise ToolInputError(f"{where} must be a number, got {value}.")
-        if isinstance(value, str):
-            try:
-                value = float(value.strip())
-            except ValueError:
-                raise ToolInputError(f"{where} must be a number, got '{value}'.") from None
-        if not isinstance(value, (int, float)):
-            raise ToolInputError(f"{where} must be a number, got {json.dumps(value)[:80]}.")
-        if not math.isfinite(value):
-            raise ToolInputError(f"{where} must be a finite number, got {value}.")
-        if kind == "integer":
-            if float(value) != int(value):
-                raise ToolInputError(f"{where} must be a whole number, got {value}.")
-            value = int(value)
-        minimum = spec.get("minimum")
-        if minimum is not None and value < minimum:
-            raise ToolInputError(f"{where} must be at least {minimum}, got {value}.")
-        return value
-    if kind == "boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise ToolInputError(f"{where} must be true or false, got {json.dumps(value)[:80]}.")
-    if kind == "array":
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except (json.JSONDecodeError, RecursionError):
-                raise ToolInputError(f"{where} must be a JSON array.") from None
-        if not isinstance(value, list):
-            raise ToolInputError(f"{where} must be an array, got {json.dumps(value)[:80]}.")
-        item_spec = spec.get("items")
-        if item_spec and item_spec.get("type") == "object":
-            return [_coerce_object(tool_name, name, item_spec, item) for item in value]
-        if item_spec:
-            return [_coerce(tool_name, name, item_spec, item) for item in value]
-        return value
-    if kind == "object":
-        return _coerce_object(tool_name, name, spec, value)
-    return value
-
-
-def _coerce_object(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
-            raise ToolInputError(f"{tool_name}: '{name}' must be a JSON object.") from None
-    if not isinstance(value, dict):
-        raise ToolInputError(f"{tool_name}: each '{name}' item must be an object.")
-    if "properties" not in spec:
-        return value
-    args, _ = validate_arguments(f"{tool_name} ({name})", spec, value)
-    return args
-
-
-# The names other agents give these tools, which models trained on them send instead.
-TOOL_NAME_ALIASES = {
-    "read_file": "Read",
-    "view_file": "Read",
-    "open_file": "Read",
-    "write_file": "Write",
-    "create_file": "Write",
-    "edit_file": "Edit",
-    "str_replace": "Edit",
-    "replace_in_file": "Edit",
-    "shell": "Bash",
-    "run_shell": "Bash",
-    "run_command": "Bash",
-    "execute_command": "Bash",
-    "run_terminal_cmd": "Bash",
-    "grep_search": "Grep",
-    "search_files": "Grep",
-    "file_search": "Glob",
-    "find_files": "Glob",
-    "todo_write": "TodoWrite",
-}
 
 
 class ToolRegistry:

@@ -8,20 +8,19 @@ final newline, and replaces the file atomically so nothing ever sees it half-wri
 from __future__ import annotations
 
 import asyncio
-import codecs
 import mimetypes
 import os
 import re
-import stat
 from abc import abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from openclaude_tui.core import tempfiles
-from openclaude_tui.core.diff import change_diff_text, count_changes
-from openclaude_tui.core.diff_window import too_large_note
-from openclaude_tui.core.tools.base import FileChange, Tool, ToolContext, ToolResult
+from openclaude_tui.core.changes.diff import change_diff_text, count_changes
+from openclaude_tui.core.changes.file_change import FileChange
+from openclaude_tui.core.changes.textfile import TextFormat, decode_text, write_atomic
+from openclaude_tui.core.changes.window import too_large_note
+from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 from openclaude_tui.core.tools.edit_match import (
     find_replacement,
     keep_final_newline,
@@ -55,14 +54,6 @@ _FILE_PATH: tuple[str, ...] = ("file_path",)
 
 
 @dataclass(frozen=True)
-class _Format:
-    """How a file's text is stored on disk, so a rewrite keeps it."""
-
-    encoding: str  # "utf-8", "utf-8-sig" (with BOM) or "latin-1"
-    newline: str  # "\n" or "\r\n"
-
-
-@dataclass(frozen=True)
 class _Plan:
     """A change worked out and checked, ready to be written."""
 
@@ -71,20 +62,6 @@ class _Plan:
     after: str
     data: bytes
     headline: str
-
-
-def _decode(data: bytes) -> tuple[str, _Format]:
-    # latin-1 maps every byte to a character, so text that is not UTF-8 still
-    # round-trips byte for byte through an edit.
-    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "latin-1"
-        text = data.decode(encoding)
-    crlf = text.count("\r\n")
-    newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-    return text, _Format(encoding, newline)
 
 
 def _line_count(text: str) -> int:
@@ -330,7 +307,7 @@ class Edit(_FileChangeTool):
         return _Plan(path, content, after, data, f"Edited {path}: replaced {replaced}")
 
 
-def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Format] | str:
+def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, TextFormat] | str:
     """The text and format of an existing file the model may change, or why it may not."""
     if path.is_dir():
         return f"{path} is a directory; {doing} needs a file path."
@@ -360,7 +337,7 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, _Fo
         )
     if not os.access(path, os.W_OK):
         return f"{path} is not writable (permission denied)."
-    return _decode(data)
+    return decode_text(data)
 
 
 class Write(_FileChangeTool):
@@ -420,7 +397,7 @@ def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
     if plan.before == plan.after:
         return ToolResult(f"{plan.path} already has exactly this content; nothing was written.")
     try:
-        _write_atomic(plan.path, plan.data)
+        write_atomic(plan.path, plan.data)
         ctx.remember_read(plan.path)
     except OSError as error:
         return _os_error("write", plan.path, error)
@@ -436,36 +413,6 @@ def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
     added, removed = count_changes(diff)
     text = f"{plan.headline} (+{added} -{removed}).\n\n{_capped_diff(diff)}"
     return ToolResult(text, change=change, diff=diff)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping its permissions.
-
-    ``path`` is already resolved (the gate checked that path), so a link to the file stays
-    a link to the changed file; it is not resolved again, which could lead elsewhere.
-    """
-    target = path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = None
-    # Named and noted so that the next start removes it if this process is killed midway.
-    temp = tempfiles.temp_path(target)
-    with tempfiles.noted(temp):
-        # A new file gets 0o666 minus the umask, as any editor would give it.
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:
-                os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
 
 
 def file_tools() -> list[Tool]:

@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar
 
-from openclaude_tui.core.pathgate import PathArgumentError, glob_root
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
+from openclaude_tui.core.tools.paths import PathArgumentError, glob_root
 from openclaude_tui.core.tools.search_engine import (
     MAX_READ_BYTES,
     FileHits,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.secret_env import scrubbed_environment
-from openclaude_tui.core.shell_env import WRAPPER_PREFIX
+from openclaude_tui.core.shell.env import WRAPPER_PREFIX
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 from openclaude_tui.core.tools.shell_output import CommandOutput
 

@@ -155,7 +155,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         # In a thread, so the first frames are drawn meanwhile; the SDK is imported too,
         # which would otherwise stall the screen when the first prompt is sent.
         await asyncio.to_thread(_load_agent_modules)
-        from openclaude_tui.core.provider import ProviderError
+        from openclaude_tui.core.llm.provider import ProviderError
         from openclaude_tui.ui.bridge import AgentSession
         from openclaude_tui.ui.screens.trust import settle_trust
 

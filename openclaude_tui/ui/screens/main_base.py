@@ -19,7 +19,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from openclaude_tui.core.config import Config
+from openclaude_tui.core.settings.config import Config
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView

@@ -32,7 +32,7 @@ from openclaude_tui.ui.type_ahead import WAITING_NOTE, GuardedChoice
 from openclaude_tui.ui.widgets.diff_view import DiffView
 
 if TYPE_CHECKING:
-    from openclaude_tui.core.diff import FileDiff
+    from openclaude_tui.core.changes.diff import FileDiff
 
 AnswerKind = Literal["allow_once", "allow_always", "deny"]
 # `code` in the gate's texts (rules, reasons) is shown in bold, without the backticks.

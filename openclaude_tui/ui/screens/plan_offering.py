@@ -2,7 +2,7 @@
 
 The offer (``widgets.plan_offer``) never takes the focus: typing after a plan goes to the
 prompt, as a follow-up. Choosing is a deliberate act: Alt+1/2/3, or a click on the offer
-and then 1/2/3. ``core.plan.presents_plan`` decides whether the turn presented a plan.
+and then 1/2/3. ``core.agent.plan.presents_plan`` decides whether the turn presented a plan.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import HelpPanel, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from openclaude_tui.core.gitdiff import ORIGIN_LABELS, ReviewError, ReviewFile
-from openclaude_tui.core.review import Reviewer, describe_hunks
+from openclaude_tui.core.changes.review import Reviewer, describe_hunks
+from openclaude_tui.core.changes.sources import ORIGIN_LABELS, ReviewError, ReviewFile
 from openclaude_tui.ui.type_ahead import GuardedChoice, TypeAheadApp, TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
 from openclaude_tui.ui.widgets.key_footer import KeyFooter
@@ -430,7 +430,7 @@ def run_review(root: Path, revisions: str | None, staged: bool) -> int:
     Raises:
         ReviewError: ``root`` is not in a git repository, or the revisions are unknown.
     """
-    from openclaude_tui.core.gitdiff import RangeSource, WorktreeSource
+    from openclaude_tui.core.changes.sources import RangeSource, WorktreeSource
 
     source = RangeSource(root, revisions) if revisions else WorktreeSource(root, staged_only=staged)
     ReviewApp(Reviewer(source)).run()

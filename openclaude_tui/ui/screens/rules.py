@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from openclaude_tui.core.rules import RuleInEffect
+from openclaude_tui.core.permissions.rules import RuleInEffect
 
 KIND_STYLES = {"allow": "$success", "ask": "$warning", "deny": "$error"}
 

@@ -113,7 +113,7 @@ class SlashCommands(MainScreenBase):
 
     @work(group="model", exit_on_error=False)
     async def _pick_model(self) -> None:
-        from openclaude_tui.core.provider import ProviderError
+        from openclaude_tui.core.llm.provider import ProviderError
 
         assert self.session is not None
         try:
@@ -131,7 +131,7 @@ class SlashCommands(MainScreenBase):
     @work(group="model", exit_on_error=False)
     async def _switch_model(self, name: str) -> None:
         """Switch to ``name`` if the server offers it; else say what it offers like it."""
-        from openclaude_tui.core.provider import ProviderError
+        from openclaude_tui.core.llm.provider import ProviderError
 
         assert self.session is not None
         try:
@@ -184,13 +184,13 @@ class SlashCommands(MainScreenBase):
 
     def command_diff(self, argument: str = "") -> None:
         """Open the review screen on the agent's changes, the working tree, or a range."""
-        from openclaude_tui.core.gitdiff import (
+        from openclaude_tui.core.changes.review import Reviewer
+        from openclaude_tui.core.changes.sources import (
             RangeSource,
             ReviewError,
             SessionSource,
             WorktreeSource,
         )
-        from openclaude_tui.core.review import Reviewer
         from openclaude_tui.ui.screens.review import ReviewScreen
 
         root = self.config.project_root

@@ -4,7 +4,7 @@ Shown at start when ``.openclaude/settings.toml`` (or a ``settings.local.toml`` 
 program did not write) sets keys that widen access and the project is not trusted yet.
 "Ignore its settings" has the focus, so an Enter typed by habit is the safe answer;
 trusting takes a deliberate Tab (or a click). The answer "trust" is remembered in the
-user's config directory (``core.trust``); "ignore" is asked again next time.
+user's config directory (``core.permissions.trust``); "ignore" is asked again next time.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from openclaude_tui.core import trust
-from openclaude_tui.core.config import Config, ConfigError
+from openclaude_tui.core.permissions import trust
+from openclaude_tui.core.settings.config import Config, ConfigError
 from openclaude_tui.core.tomlfile import SettingsFileError
 
 

@@ -10,7 +10,7 @@ from textual.cache import LRUCache
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from openclaude_tui.core.diff import FileDiff
+from openclaude_tui.core.changes.diff import FileDiff
 from openclaude_tui.ui.widgets.diff_rows import Row
 
 # Rows kept above a hunk or match the view moves to.

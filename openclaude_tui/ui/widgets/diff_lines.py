@@ -25,8 +25,8 @@ from rich.style import Style
 from textual.color import Color, ColorParseError
 from textual.strip import Strip
 
-from openclaude_tui.core.diff import FileDiff, Hunk, Line
-from openclaude_tui.core.word_diff import Span, pair_lines, word_spans
+from openclaude_tui.core.changes.diff import FileDiff, Hunk, Line
+from openclaude_tui.core.changes.word_diff import Span, pair_lines, word_spans
 from openclaude_tui.ui.visible_text import CONTROL_SYMBOLS
 
 TAB_SIZE = 4

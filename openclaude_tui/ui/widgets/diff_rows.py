@@ -15,8 +15,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
-from openclaude_tui.core.diff import FileDiff
-from openclaude_tui.core.word_diff import pair_lines
+from openclaude_tui.core.changes.diff import FileDiff
+from openclaude_tui.core.changes.word_diff import pair_lines
 from openclaude_tui.ui.widgets.diff_lines import (
     DiffPainter,
     DiffStyles,

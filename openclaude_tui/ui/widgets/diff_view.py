@@ -43,7 +43,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from openclaude_tui.core.diff import FileDiff
+from openclaude_tui.core.changes.diff import FileDiff
 from openclaude_tui.ui.widgets.diff_cursor import DiffCursor
 from openclaude_tui.ui.widgets.diff_lines import DiffStyles
 from openclaude_tui.ui.widgets.diff_rows import (

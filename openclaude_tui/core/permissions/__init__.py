@@ -1,0 +1,1 @@
+"""The permission gate: modes and rules, how they apply to each call, project trust."""

@@ -1,0 +1,3 @@
+"""The settings: one table of them, checked, applied layer by layer (files, environment,
+flags).
+"""

@@ -1,0 +1,250 @@
+"""Settings, layered: flags > environment > project settings > user config > defaults.
+
+The project's settings live in ``.openclaude/settings.toml`` (shared) and
+``.openclaude/settings.local.toml`` (this machine; "always allow" answers land there);
+the user's in ``config.toml`` in the XDG config directory. Until the user trusts the
+project, its files cannot widen access (see ``core.permissions.trust``): the keys held back are
+listed in ``Config.withheld``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from openclaude_tui import paths
+from openclaude_tui.core.permissions import trust
+from openclaude_tui.core.permissions.rules import (
+    LOCAL_SETTINGS,
+    RULE_KINDS,
+    Mode,
+    RuleError,
+    RuleKind,
+    RuleSet,
+)
+from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
+from openclaude_tui.core.settings.values import ConfigError
+from openclaude_tui.core.tomlfile import read_toml
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Overrides",
+    "load_config",
+    "secret_values",
+    "user_config_file",
+]
+
+DEFAULT_BASE_URL = "http://localhost:11434/v1"
+DEFAULT_API_KEY = "ollama"
+PROJECT_SETTINGS = Path(".openclaude") / "settings.toml"
+COMMAND_LINE = "command line"
+ENVIRONMENT = "environment"
+
+
+@dataclass
+class Config:
+    """Everything the agent and the app need to start."""
+
+    cwd: Path
+    project_root: Path
+    base_url: str = DEFAULT_BASE_URL
+    base_url_source: str = "default"
+    # Out of the repr: a crash report that prints its locals must not show the key.
+    api_key: str = field(default=DEFAULT_API_KEY, repr=False)
+    model: str | None = None
+    context_window: int | None = None
+    context_window_source: str = ""
+    auto_compact: bool = True
+    compact_threshold: float = 0.8
+    max_turns: int = 30
+    permission_mode: Mode = "default"
+    bypass_available: bool = False
+    rules: RuleSet = field(default_factory=RuleSet)
+    temperature: float | None = None
+    max_tokens: int | None = None
+    first_token_timeout: float = 120.0
+    # Seconds a whole model request may take, and a silence after the first token may last.
+    request_timeout: float = 600.0
+    stall_timeout: float = 90.0
+    # Variable names (globs) kept from commands, besides the API key's own variables.
+    scrub_env: tuple[str, ...] = ()
+    theme: str | None = None
+    # Binding ids and the keys that take their place (the user's config only).
+    keymap: dict[str, str] = field(default_factory=dict)
+    quiet: bool = False
+    debug: bool = False
+    project_trusted: bool = False
+    # "FILE: key" for each project setting held back because the project is not trusted.
+    withheld: list[str] = field(default_factory=list)
+    # What each of them asks for (a URL, a mode, the rules), for the trust question.
+    withheld_values: dict[str, str] = field(default_factory=dict)
+    # Keys of settings files that name no setting, each with its file and line.
+    warnings: list[str] = field(default_factory=list)
+    # The same configuration with the project trusted (set by ``load_config``).
+    reload_trusted: Callable[[], Config] | None = field(default=None, repr=False)
+
+
+@dataclass
+class Overrides:
+    """Values given on the command line (None: not given)."""
+
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    model: str | None = None
+    context_window: int | None = None
+    no_auto_compact: bool = False
+    max_turns: int | None = None
+    permission_mode: str | None = None
+    dangerously_skip_permissions: bool = False
+    allow: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    temperature: float | None = None
+    max_tokens: int | None = None
+    first_token_timeout: float | None = None
+    request_timeout: float | None = None
+    stall_timeout: float | None = None
+    theme: str | None = None
+    quiet: bool = False
+    debug: bool = False
+    trust_project: bool = False
+
+
+def user_config_file() -> Path:
+    """The user's ``config.toml``."""
+    return paths.config_dir() / "config.toml"
+
+
+def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = None) -> Config:
+    """Build the configuration for a session started in ``cwd``.
+
+    Raises:
+        ConfigError: a value is invalid (named, with what is expected).
+        SettingsFileError: a settings file cannot be read or is not TOML.
+    """
+    from openclaude_tui.core.prompt.system import find_project_root
+
+    env = dict(os.environ) if env is None else env
+    root = find_project_root(cwd)
+    config = Config(cwd=cwd, project_root=root)
+    config.project_trusted = overrides.trust_project or trust.is_trusted(root)
+    user_file = user_config_file()
+    _apply_file(config, read_toml(user_file), str(user_file), user_file)
+    for relative in (PROJECT_SETTINGS, LOCAL_SETTINGS):
+        data = read_toml(root / relative)
+        # A rule that cannot match is a config error even where it would be held back.
+        _load_rules(RuleSet(), data, str(relative))
+        # A local file this program wrote holds the user's own answers.
+        vouched = relative == LOCAL_SETTINGS and trust.vouched(root / relative)
+        if not (config.project_trusted or vouched):
+            for key in trust.widening_keys(data):
+                config.withheld.append(f"{relative}: {key}")
+                config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
+            data = trust.narrowed(data)
+        _apply_file(config, data, str(relative), root / relative, project=True)
+    _apply_env(config, env)
+    _apply_overrides(config, overrides)
+    if config.withheld:
+        trusted = replace(overrides, trust_project=True)
+        config.reload_trusted = lambda: load_config(cwd, trusted, env)
+    return config
+
+
+def secret_values(config: Config) -> tuple[str, ...]:
+    """The values that must never reach a command, a log or a message: the API key."""
+    return () if config.api_key == DEFAULT_API_KEY else (config.api_key,)
+
+
+def _apply_file(
+    config: Config,
+    data: dict[str, Any],
+    source: str,
+    path: Path | None = None,
+    *,
+    project: bool = False,
+) -> None:
+    config.warnings += unknown_keys(data, path, source)
+    for setting in SETTINGS:
+        if setting.key not in data:
+            continue
+        if project and setting.user_only:
+            config.warnings.append(
+                f"{source}: {setting.key} is read from your own config only, ignored"
+            )
+            continue
+        _set(config, setting, data[setting.key], f"{source}: {setting.key}", source)
+    _load_rules(config.rules, data, source)
+
+
+def _apply_env(config: Config, env: dict[str, str]) -> None:
+    for setting in SETTINGS:
+        if setting.env and env.get(setting.env):
+            where = f"{ENVIRONMENT}: {setting.env}"
+            _set(config, setting, env[setting.env], where, setting.env)
+
+
+def _apply_overrides(config: Config, flags: Overrides) -> None:
+    for setting in SETTINGS:
+        value = getattr(flags, setting.key) if setting.flag else None
+        if value is not None and value != "":
+            assert setting.flag is not None
+            _set(config, setting, value, f"{COMMAND_LINE}: {setting.flag}", setting.flag)
+    if flags.no_auto_compact:
+        config.auto_compact = False
+    if flags.dangerously_skip_permissions:
+        config.permission_mode = "bypassPermissions"
+    config.bypass_available = config.permission_mode == "bypassPermissions"
+    flag_rules: list[tuple[RuleKind, list[str]]] = [("allow", flags.allow), ("deny", flags.deny)]
+    for kind, texts in flag_rules:
+        for text in texts:
+            _add_rule(config.rules, kind, text, f"--{kind}", repr(text))
+    config.quiet = flags.quiet
+    config.debug = flags.debug
+    config.base_url = config.base_url.rstrip("/")
+
+
+def _set(config: Config, setting: Setting, value: Any, where: str, source: str) -> None:
+    """Check ``value`` and set it, remembering where it came from when the setting says so."""
+    checked = setting.check(value, where)
+    if setting.adds:
+        checked = getattr(config, setting.key) + checked
+    setattr(config, setting.key, checked)
+    if setting.sourced:
+        setattr(config, f"{setting.key}_source", source)
+
+
+def _load_rules(rules: RuleSet, data: dict[str, Any], source: str) -> None:
+    """Add the ``[permissions]`` rules of one settings file, strictly.
+
+    Raises:
+        ConfigError: ``FILE: permissions.allow[2]: what is wrong`` for a value that is not
+            a list of rule strings or a rule that cannot match.
+    """
+    permissions = data.get("permissions", {})
+    if not isinstance(permissions, dict):
+        raise ConfigError(
+            f"{source}: permissions: expected a table ([permissions] with allow, ask and deny "
+            f"lists), got {permissions!r}"
+        )
+    for kind, texts in permissions.items():
+        key = f"permissions.{kind}"
+        if kind not in RULE_KINDS:
+            raise ConfigError(f"{source}: {key}: unknown key; use allow, ask or deny")
+        if not isinstance(texts, list):
+            raise ConfigError(
+                f'{source}: {key}: expected a list of rules like ["Bash(git log:*)"], got {texts!r}'
+            )
+        for index, text in enumerate(texts):
+            _add_rule(rules, kind, text, source, f"{key}[{index}]")
+
+
+def _add_rule(rules: RuleSet, kind: RuleKind, text: Any, source: str, key: str) -> None:
+    if not isinstance(text, str):
+        raise ConfigError(f"{source}: {key}: expected a rule as a string, got {text!r}")
+    try:
+        rules.add(kind, text, source)
+    except RuleError as error:
+        raise ConfigError(f"{source}: {key}: {error}") from None

@@ -1,0 +1,3 @@
+"""The shell-command classifier: a real parse of a command line, each program's options, what
+it reads and writes.
+"""
