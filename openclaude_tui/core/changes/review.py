@@ -1,6 +1,6 @@
 """Reviewing changes hunk by hunk: revert in the working tree, stage to the git index, undo.
 
-A ``Reviewer`` holds a ``DiffSource`` (see ``gitdiff``) and the files it loaded. Each
+A ``Reviewer`` holds a ``DiffSource`` (see ``core.changes.sources``) and the files it loaded. Each
 operation takes a ``ReviewFile`` and the indices of the hunks it applies to (None: the
 whole file, which also covers binary files and mode changes):
 

@@ -27,7 +27,7 @@ from openclaude_tui.core.permissions.rules import (
     RuleKind,
     RuleSet,
 )
-from openclaude_tui.core.shell import classify as danger
+from openclaude_tui.core.shell import classify as shell_classifier
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import Tool
 from openclaude_tui.core.tools.paths import (
@@ -78,7 +78,7 @@ class PermissionRequest:
     target: str
     reason: str
     change: FileChange | None = None
-    verdict: danger.Verdict | None = None
+    verdict: shell_classifier.Verdict | None = None
     # The rules an "always allow" answer adds, each checked to allow this very call
     # (``("Edit",)``: edits for the rest of the session); empty when no rule would.
     always_rules: tuple[str, ...] = ()
@@ -186,13 +186,13 @@ class PermissionPolicy:
             return GateResult("ask", "; ".join(verdict.reasons) or "not a read-only command")
         return GateResult("ask", "it is not read-only")
 
-    def classify(self, command: str, cwd: Path) -> danger.Verdict:
+    def classify(self, command: str, cwd: Path) -> shell_classifier.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""
         return self.analyze(command, cwd).verdict
 
-    def analyze(self, command: str, cwd: Path) -> danger.Analysis:
+    def analyze(self, command: str, cwd: Path) -> shell_classifier.Analysis:
         """What the shell classifier learned about a command run from ``cwd``."""
-        return danger.analyze(command, self.project_root, cwd)
+        return shell_classifier.analyze(command, self.project_root, cwd)
 
     def request_for(
         self, call_id: str, tool: Tool, args: dict[str, Any], cwd: Path, reason: str
@@ -232,7 +232,7 @@ class PermissionPolicy:
         for info in analysis.commands:
             if not info.findings:
                 continue
-            prefix = danger.command_prefix(info.normalized)
+            prefix = shell_classifier.command_prefix(info.normalized)
             try:
                 rule = Rule.parse(f"Bash({prefix}:*)")
             except RuleError:
