@@ -70,7 +70,6 @@ class Session:
         self._start_lock = asyncio.Lock()
         self._shell_notes: list[str] = []
         self._shell_calls = 0
-        self._shell_output = ""
         self._refused = 0
 
     # What the status bar shows
@@ -155,13 +154,12 @@ class Session:
             return "failed"
         self._shell_calls += 1
         call_id = f"user-shell-{self._shell_calls}"
-        status = await agent.run_user_call(
+        status, output = await agent.run_user_call(
             "Bash", {"command": command, "description": USER_SHELL_DESCRIPTION}, call_id
         )
         if status in ("done", "failed"):
             self._shell_notes.append(
-                f"(I ran `{command}` in the shell myself. Its output:\n```\n"
-                f"{self._shell_output.rstrip()}\n```)"
+                f"(I ran `{command}` in the shell myself. Its output:\n```\n{output.rstrip()}\n```)"
             )
         return status
 
@@ -300,8 +298,6 @@ class Session:
         """Keep what the session itself needs from the events that pass."""
         if isinstance(event, ToolCallFinished):
             self._refused += event.status == "denied"
-            if event.call_id.startswith("user-shell-"):
-                self._shell_output = event.result
         elif isinstance(event, TurnFinished):
             self.presented_plan = event.reason == "end_turn" and presents_plan(
                 event.text, self._refused

@@ -175,12 +175,14 @@ class Dispatcher:
 
         return prepare_call(call, self.tools, read_only)
 
-    async def run_user_call(self, name: str, arguments: dict[str, Any], call_id: str) -> str:
+    async def run_user_call(
+        self, name: str, arguments: dict[str, Any], call_id: str
+    ) -> tuple[ToolStatus, str]:
         """Run a call the user asked for (``!command``) through the same gate and events as
         the model's calls, without adding it to the conversation.
 
         Returns:
-            The call's status: done, failed, denied or interrupted.
+            The call's status (done, failed, denied or interrupted) and its result's text.
         """
         item = self._prepare(ToolCall(call_id, name, json.dumps(arguments)))
         self.emit(ToolCallStarted(call_id, item.name, item.args or {}, item.summary))
@@ -204,7 +206,7 @@ class Dispatcher:
                     outcome.exit_code,
                 )
             )
-        return outcome.status
+        return outcome.status, outcome.text
 
     async def _gate(self, item: PreparedCall, *, by_user: bool = False) -> Outcome | None:
         """None when the call may run, else the outcome that stands in for running it.

@@ -33,6 +33,7 @@ from openclaude_tui.core.events import (
     Retrying,
     TextDelta,
     ToolCallFinished,
+    ToolStatus,
     TurnFinished,
     Usage,
 )
@@ -301,8 +302,10 @@ class Agent:
                 }
             )
 
-    async def run_user_call(self, name: str, arguments: dict[str, Any], call_id: str) -> str:
-        """Run the user's own call (``!command``) through the gate; its status."""
+    async def run_user_call(
+        self, name: str, arguments: dict[str, Any], call_id: str
+    ) -> tuple[ToolStatus, str]:
+        """Run the user's own call (``!command``) through the gate; its status and text."""
         return await self.dispatcher.run_user_call(name, arguments, call_id)
 
     def _add_result(self, call_id: str, text: str) -> None:
