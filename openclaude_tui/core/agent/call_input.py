@@ -10,19 +10,17 @@ printable.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openclaude_tui.core.llm.answer import without_surrogates
+from openclaude_tui.core.llm.answer import has_surrogates, without_surrogates
 from openclaude_tui.core.llm.calls import ToolCall
 from openclaude_tui.core.tools.base import Tool, ToolInputError, ToolRegistry
 
 # Free text that may hold a NUL (a file's content); everything else names a path, a
 # pattern or a command.
 _FREE_TEXT = frozenset({"content", "old_string", "new_string", "description", "todos"})
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -94,7 +92,7 @@ def prepare_call(
 def unusable_argument(args: dict[str, Any]) -> str | None:
     """Why no tool can take ``args`` (a NUL or an unpaired surrogate), or None."""
     for name, text in _strings(args, ""):
-        if _SURROGATE.search(text):
+        if has_surrogates(text):
             return (
                 f"The '{name}' argument holds a lone surrogate (\\udcff and the like), "
                 "which is not a character and cannot be written to a file, a path or a "

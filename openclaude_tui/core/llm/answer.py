@@ -188,6 +188,11 @@ def _list(value: Any) -> list[Any]:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds an unpaired surrogate."""
+    return _SURROGATE.search(text) is not None
+
+
 def without_surrogates(text: str) -> str:
     """``text`` with each unpaired surrogate (which no terminal or file can take) as U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)

@@ -135,11 +135,11 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
     _apply_file(config, read_toml(user_file), str(user_file), user_file)
     for relative in (PROJECT_SETTINGS, LOCAL_SETTINGS):
         data = read_toml(root / relative)
-        # A rule that cannot match is a config error even where it would be held back.
-        _load_rules(RuleSet(), data, str(relative))
         # A local file this program wrote holds the user's own answers.
         vouched = relative == LOCAL_SETTINGS and trust.vouched(root / relative)
         if not (config.project_trusted or vouched):
+            # A rule that cannot match is a config error even where it is held back.
+            _load_rules(RuleSet(), data, str(relative))
             for key in trust.widening_keys(data):
                 config.withheld.append(f"{relative}: {key}")
                 config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)

@@ -76,11 +76,10 @@ def unknown_keys(data: dict[str, Any], path: Path | None, source: str) -> list[s
     Each says where (``FILE:LINE`` when the file can be read) and the setting meant when
     one is close.
     """
+    unknown = [key for key in data if key not in KNOWN_KEYS]
+    lines = _read_lines(path) if unknown else []
     warnings = []
-    lines = _read_lines(path)
-    for key in data:
-        if key in KNOWN_KEYS:
-            continue
+    for key in unknown:
         line = _line_of(lines, key)
         where = f"{source}:{line}" if line else source
         text = f"{where}: unknown setting {key!r}, ignored"
