@@ -134,7 +134,7 @@ def _how_to_allow(request: PermissionRequest) -> str:
     if request.always_rules:
         flags = " ".join(f"--allow {shlex.quote(rule)}" for rule in request.always_rules)
         return f"allow it with {flags}"
-    if request.tool == "Bash" and len(split_commands(request.arguments["command"])) > 1:
+    if request.command is not None and len(split_commands(request.command)) > 1:
         return (
             "some part of it always asks whatever the rules say; only "
             "--permission-mode bypassPermissions runs it"

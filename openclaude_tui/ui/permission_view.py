@@ -18,8 +18,8 @@ def permission_view(
     command = description = verdict = None
     reasons: tuple[str, ...] = ()
     details = ""
-    if request.tool == "Bash":
-        command = str(request.arguments.get("command", ""))
+    if request.command is not None:
+        command = request.command
         description = request.arguments.get("description") or None
         if request.verdict is not None:
             verdict = request.verdict.level

@@ -83,9 +83,8 @@ def prepare_call(
         return PreparedCall(call, tool, args, [], unusable, True, summary)
     if call.name.casefold() != tool.name.casefold():
         notes.append(f"{call.name} is called {tool.name} here; use that name")
-    read_only = tool.read_only
-    if tool.name == "Bash":
-        read_only = bash_read_only(args["command"])
+    command = tool.command(args)
+    read_only = tool.read_only if command is None else bash_read_only(command)
     return PreparedCall(call, tool, args, notes, None, read_only, summary)
 
 

@@ -18,7 +18,6 @@ from typing import Any, Literal
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.permissions import bash_rules, trust
 from openclaude_tui.core.permissions.rules import (
-    EDIT_TOOLS,
     LOCAL_SETTINGS,
     MODES,
     Mode,
@@ -30,15 +29,7 @@ from openclaude_tui.core.permissions.rules import (
 from openclaude_tui.core.shell import classify as shell_classifier
 from openclaude_tui.core.tomlfile import read_toml, write_toml
 from openclaude_tui.core.tools.base import Tool
-from openclaude_tui.core.tools.paths import (
-    PathArgumentError,
-    glob_root,
-    is_inside,
-    protection,
-    resolve_path,
-)
-
-PATH_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
+from openclaude_tui.core.tools.paths import PathArgumentError, is_inside, protection
 
 PLAN_MODE_REFUSAL = (
     "Not run: the session is in plan mode, where nothing that changes files or runs "
@@ -78,6 +69,8 @@ class PermissionRequest:
     target: str
     reason: str
     change: FileChange | None = None
+    # The shell command the call runs, and the classifier's verdict on it.
+    command: str | None = None
     verdict: shell_classifier.Verdict | None = None
     # The rules an "always allow" answer adds, each checked to allow this very call
     # (``("Edit",)``: edits for the rest of the session); empty when no rule would.
@@ -140,21 +133,21 @@ class PermissionPolicy:
 
     def check(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
         """Allow, deny or ask for one validated call."""
-        name = tool.name
-        analysis = self.analyze(args["command"], cwd) if name == "Bash" else None
-        commands = bash_rules.command_forms(analysis)
+        command = tool.command(args)
+        analysis = self.analyze(command, cwd) if command is not None else None
+        commands = bash_rules.command_forms(analysis) if analysis is not None else None
         try:
-            paths = self._paths(name, args, cwd)
+            paths = tool.paths(args, cwd)
         except PathArgumentError as error:
             return GateResult("deny", str(error))
-        denied = self._first_match(self.rules.deny, name, commands, paths)
+        denied = self._first_match(self.rules.deny, tool, commands, paths)
         denied = denied or bash_rules.partly_known_match(self.rules.deny, analysis)
         denied = denied or bash_rules.denied_read(self.rules.deny, analysis, self.project_root)
         if denied:
             return GateResult("deny", f"a deny rule forbids it: {denied}")
         if self.mode == "bypassPermissions":
             return GateResult("allow", "bypass mode")
-        asked = self._first_match(self.rules.ask, name, commands, paths)
+        asked = self._first_match(self.rules.ask, tool, commands, paths)
         asked = asked or bash_rules.partly_known_match(self.rules.ask, analysis)
         outside = [p for p in paths if not self._inside(p)]
         verdict = analysis.verdict if analysis is not None else None
@@ -165,7 +158,7 @@ class PermissionPolicy:
             return GateResult("ask", f"an ask rule: {asked}")
         if outside:
             return GateResult("ask", f"outside the project: {outside[0]}")
-        protected = self._protected(name, paths)
+        protected = self._protected(tool, paths)
         if protected:
             return GateResult("ask", protected)
         if verdict is not None and verdict.level == "destructive":
@@ -173,14 +166,15 @@ class PermissionPolicy:
         if analysis is not None:
             allowed = bash_rules.allowing_rule(self.rules.allow, analysis)
         else:
-            allowed = self._first_match(self.rules.allow, name, commands, paths)
+            allowed = self._first_match(self.rules.allow, tool, commands, paths)
         if allowed:
             return GateResult("allow", f"allowed by {allowed}")
         if not mutating:
             return GateResult("allow", "read-only")
-        if name in EDIT_TOOLS and (self.mode == "acceptEdits" or self.allow_edits_this_session):
+        edits = tool.file_access == "edit"
+        if edits and (self.mode == "acceptEdits" or self.allow_edits_this_session):
             return GateResult("allow", "edits accepted")
-        if name in EDIT_TOOLS:
+        if edits:
             return GateResult("ask", "default mode asks before each change to a file")
         if verdict is not None:
             return GateResult("ask", "; ".join(verdict.reasons) or "not a read-only command")
@@ -199,8 +193,9 @@ class PermissionPolicy:
     ) -> PermissionRequest:
         """A request describing the call, with the "always" option it may offer."""
         request = PermissionRequest(call_id, tool.name, args, tool.summary(args), reason)
-        if tool.name == "Bash":
-            request.verdict = self.classify(args["command"], cwd)
+        request.command = tool.command(args)
+        if request.command is not None:
+            request.verdict = self.classify(request.command, cwd)
         request.always_rules = self.rules_to_allow(tool, args, cwd)
         if request.always_rules == ("Edit",):
             request.always_label = "Always allow edits in this project for this session"
@@ -217,13 +212,14 @@ class PermissionPolicy:
         the gate itself, so an "always allow" answer never saves a rule that would not have
         allowed the call it was given for.
         """
-        if tool.name in EDIT_TOOLS:
+        if tool.file_access == "edit":
             trial = copy.copy(self)
             trial.allow_edits_this_session = True
             return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
-        if tool.name != "Bash":
+        command = tool.command(args)
+        if command is None:
             return ()
-        analysis = self.analyze(args["command"], cwd)
+        analysis = self.analyze(command, cwd)
         if analysis.verdict.level == "destructive":
             return ()
         proposed: list[Rule] = []
@@ -281,7 +277,7 @@ class PermissionPolicy:
         left out of Grep's and Glob's results.
         """
         rules = [rule for rule, _ in [*self.rules.deny, *self.rules.ask]]
-        rules = [rule for rule in rules if rule.covers_tool(tool_name) and rule.specifier]
+        rules = [rule for rule in rules if rule.covers_tool(tool_name, "read") and rule.specifier]
         for candidate in {path, Path(os.path.realpath(path))}:
             relative = self._relative(candidate)
             if relative is not None and any(rule.matches_path(relative) for rule in rules):
@@ -302,18 +298,9 @@ class PermissionPolicy:
             _write_local(self.remember_file, data)
         return True
 
-    def _paths(self, name: str, args: dict[str, Any], cwd: Path) -> list[Path]:
-        """The resolved paths a call touches, computed as the tool computes them."""
-        if name == "Glob":
-            return [glob_root(str(args.get("pattern") or ""), args.get("path"), cwd)[0]]
-        if name not in PATH_TOOLS:
-            return []
-        raw = args.get("path") if name == "Grep" else args.get("file_path")
-        return [resolve_path(str(raw or "."), cwd)] if raw or name == "Grep" else []
-
-    def _protected(self, name: str, paths: list[Path]) -> str | None:
+    def _protected(self, tool: Tool, paths: list[Path]) -> str | None:
         """Why an edit of one of ``paths`` changes what runs, or None."""
-        if name not in EDIT_TOOLS:
+        if tool.file_access != "edit":
             return None
         for path in paths:
             relative = self._relative(path)
@@ -333,19 +320,26 @@ class PermissionPolicy:
     def _first_match(
         self,
         rules: list[tuple[Rule, str]],
-        name: str,
-        commands: list[str],
+        tool: Tool,
+        commands: list[str] | None,
         paths: list[Path],
     ) -> Rule | None:
         """The first rule matching the call.
 
-        For Bash (deny and ask rules) one matching command is enough; allow rules for
-        Bash go through ``bash_rules.allowing_rule``.
+        ``commands`` are the forms of the simple commands a shell call runs (None for a call
+        that runs none): for deny and ask rules one matching command is enough; allow rules
+        for commands go through ``bash_rules.allowing_rule``.
         """
-        candidates = [rule for rule, _ in rules if rule.covers_tool(name)]
+        # Bash rules are rules on commands, whichever tool runs them.
+        candidates = [
+            rule
+            for rule, _ in rules
+            if rule.covers_tool(tool.name, tool.file_access)
+            or (commands is not None and rule.tool == "Bash")
+        ]
         if not candidates:
             return None
-        if name == "Bash":
+        if commands is not None:
             for rule in candidates:
                 if any(rule.matches_command(c) for c in commands):
                     return rule

@@ -19,14 +19,11 @@ Mode = Literal["default", "acceptEdits", "plan", "bypassPermissions"]
 MODES: tuple[Mode, ...] = ("default", "acceptEdits", "plan", "bypassPermissions")
 RuleKind = Literal["allow", "ask", "deny"]
 RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
-EDIT_TOOLS = frozenset({"Edit", "Write"})
 
 
 # The tools a rule can name (the built-in tools; a test keeps this in step with them).
 RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite")
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
-# A Read rule is a rule on reading the path, whichever tool reads it.
-READ_TOOLS = frozenset({"Read", "Grep", "Glob"})
 
 
 class RuleError(ValueError):
@@ -80,13 +77,16 @@ class Rule:
     def __str__(self) -> str:
         return self.tool if self.specifier is None else f"{self.tool}({self.specifier})"
 
-    def covers_tool(self, tool_name: str) -> bool:
-        """Whether the rule is about this tool at all."""
+    def covers_tool(self, tool_name: str, access: str | None = None) -> bool:
+        """Whether the rule is about this tool at all.
+
+        ``access`` is how the tool touches files (``Tool.file_access``): a Read rule is a
+        rule on reading the path, whichever tool reads it, and an Edit rule one on changing
+        it, whichever tool changes it.
+        """
         if self.tool == tool_name:
             return True
-        if self.tool == "Read":
-            return tool_name in READ_TOOLS
-        return self.tool == "Edit" and tool_name in EDIT_TOOLS
+        return (self.tool, access) in {("Read", "read"), ("Edit", "edit")}
 
     def matches_command(self, command: str) -> bool:
         """Whether this Bash rule's specifier matches one simple command."""

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event
@@ -20,6 +20,10 @@ from openclaude_tui.core.tools.arguments import (
     validate_arguments,
 )
 from openclaude_tui.core.tools.paths import PathArgumentError, check_path_text, resolve_path
+
+# How a tool touches files, for the rules that name a family of tools: ``Read(...)`` rules
+# cover every tool that reads files, ``Edit(...)`` rules every tool that changes them.
+FileAccess = Literal["read", "edit"]
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,10 @@ class Tool(ABC):
     """A tool the model can call.
 
     Subclasses set ``name``, ``description`` (what the model reads), ``parameters`` (a JSON
-    schema of type object) and ``read_only``, and implement ``run``.
+    schema of type object) and ``read_only``, and implement ``run``. What the permission gate
+    needs to know of a call the tool says itself: the files it touches (``paths``, from
+    ``path_arguments`` unless overridden), how it touches them (``file_access``) and the
+    shell command it runs (``command``).
     """
 
     name: str
@@ -95,6 +102,7 @@ class Tool(ABC):
     aliases: ClassVar[dict[str, str]] = {}
     # Arguments that name files: text no file name can hold is refused before the gate.
     path_arguments: ClassVar[tuple[str, ...]] = ()
+    file_access: ClassVar[FileAccess | None] = None
 
     @abstractmethod
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
@@ -106,6 +114,25 @@ class Tool(ABC):
             if args.get(key):
                 return str(args[key]).splitlines()[0][:200]
         return ""
+
+    def paths(self, args: dict[str, Any], cwd: Path) -> list[Path]:
+        """The files the call touches, resolved exactly as ``run`` will resolve them.
+
+        The gate checks these paths and the tool then uses the same ones, so a path cannot
+        mean one file to the check and another to the tool.
+
+        Raises:
+            PathArgumentError: a path holds a NUL character or a lone surrogate.
+        """
+        return [
+            resolve_path(args[name], cwd)
+            for name in self.path_arguments
+            if isinstance(args.get(name), str) and args[name]
+        ]
+
+    def command(self, args: dict[str, Any]) -> str | None:
+        """The shell command the call runs, which the gate classifies; None for most tools."""
+        return None
 
     async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:
         """What this call would do, worked out before the user is asked about it.

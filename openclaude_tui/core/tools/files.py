@@ -121,6 +121,7 @@ class Read(Tool):
     }
     path_arguments = _FILE_PATH
     read_only = True
+    file_access = "read"
     aliases: ClassVar[dict[str, str]] = {
         **_FILE_PATH_ALIASES,
         "start_line": "offset",
@@ -205,6 +206,8 @@ def _display_line(raw: bytes, size: int, encoding: str) -> str:
 
 class _FileChangeTool(Tool):
     """A tool that changes one file: the change is planned, shown for approval, then written."""
+
+    file_access = "edit"
 
     @abstractmethod
     def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:

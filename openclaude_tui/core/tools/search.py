@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
-from openclaude_tui.core.tools.paths import PathArgumentError, glob_root
+from openclaude_tui.core.tools.paths import PathArgumentError, glob_root, resolve_path
 from openclaude_tui.core.tools.search_engine import (
     MAX_READ_BYTES,
     FileHits,
@@ -105,6 +105,7 @@ class _SearchTool(Tool):
     """Shared by Grep and Glob: ripgrep when it can be found, else the Python walk."""
 
     read_only = True
+    file_access = "read"
 
     def __init__(self, use_rg: bool = True) -> None:
         self._use_rg = use_rg
@@ -219,6 +220,11 @@ class GrepTool(_SearchTool):
         "required": ["pattern"],
     }
     path_arguments: ClassVar[tuple[str, ...]] = ("path",)
+
+    def paths(self, args: dict[str, Any], cwd: Path) -> list[Path]:
+        """The file or directory searched: the working directory when no path is given."""
+        return [resolve_path(str(args.get("path") or "."), cwd)]
+
     aliases = {  # noqa: RUF012
         "query": "pattern",
         "regex": "pattern",
@@ -351,6 +357,11 @@ class GlobTool(_SearchTool):
         "required": ["pattern"],
     }
     path_arguments: ClassVar[tuple[str, ...]] = ("path", "pattern")
+
+    def paths(self, args: dict[str, Any], cwd: Path) -> list[Path]:
+        """The directory listed, with any directory part of the pattern moved into it."""
+        return [glob_root(str(args.get("pattern") or ""), args.get("path"), cwd)[0]]
+
     aliases = {  # noqa: RUF012
         "glob": "pattern",
         "file_pattern": "pattern",

@@ -233,6 +233,10 @@ class Bash(Tool):
         """Kill the background jobs this conversation started."""
         await shutdown_shell(ctx)
 
+    def command(self, args: dict[str, Any]) -> str | None:
+        """The command line, which the gate classifies."""
+        return str(args["command"])
+
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
         """Run the command; see the module docstring for how."""
         command = str(args.get("command") or "")
