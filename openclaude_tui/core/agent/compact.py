@@ -20,6 +20,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from openclaude_tui.core.agent.history import Message, call_groups, message_text, results_by_call
+
 if TYPE_CHECKING:
     from openclaude_tui.core.llm.provider import Provider
 
@@ -31,19 +33,8 @@ MESSAGE_OVERHEAD = 4
 # A compaction that does not free this share of the conversation is not worth a request.
 MIN_GAIN = 0.1
 
-Message = dict[str, Any]
 Summarise = Callable[[list[Message], str | None], Awaitable[str]]
 """``async (older_messages, focus) -> summary text``; may raise or return "" on failure."""
-
-
-def message_text(message: Message) -> str:
-    """The text of a message's content: a string, or the text parts of a content list."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
-    return ""
 
 
 def estimate_text_tokens(text: str) -> int:
@@ -122,7 +113,7 @@ def split_for_compaction(
     ``recent`` is the longest run of complete groups at the end that fits in
     ``keep_recent_tokens``, and at least the last group.
     """
-    groups = _groups(messages)
+    groups = call_groups(messages)
     cut = len(messages)
     budget = keep_recent_tokens
     for start, end in reversed(groups):
@@ -132,20 +123,6 @@ def split_for_compaction(
         budget -= size
         cut = start
     return list(messages[:cut]), list(messages[cut:])
-
-
-def _groups(messages: Sequence[Message]) -> list[tuple[int, int]]:
-    """(start, end) of each group: an assistant message with its tool results, or one message."""
-    groups: list[tuple[int, int]] = []
-    index = 0
-    while index < len(messages):
-        end = index + 1
-        if messages[index].get("role") == "assistant" and messages[index].get("tool_calls"):
-            while end < len(messages) and messages[end].get("role") == "tool":
-                end += 1
-        groups.append((index, end))
-        index = end
-    return groups
 
 
 def _is_summary(message: Message) -> bool:
@@ -313,7 +290,7 @@ MAX_LINE = 200
 
 def mechanical_summary(messages: Sequence[Message]) -> str:
     """A summary built from the messages alone: files touched, commands, errors, notes."""
-    results = {m.get("tool_call_id"): message_text(m) for m in messages if m.get("role") == "tool"}
+    results = results_by_call(messages)
     files: dict[str, list[str]] = {}
     searches: list[str] = []
     commands: list[str] = []
@@ -330,7 +307,7 @@ def mechanical_summary(messages: Sequence[Message]) -> str:
             notes.append(_line(message_text(message)))
         for call in message.get("tool_calls") or ():
             name, args = _call_parts(call)
-            result = results.get(call.get("id"), "")
+            result = results.get(str(call.get("id")), "")
             path = args.get("file_path") or args.get("path")
             if name in _PATH_TOOLS and isinstance(path, str):
                 actions = files.setdefault(path, [])

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openclaude_tui.core.agent.call_input import PreparedCall, prepare_call
+from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.agent.hunk_approval import apply_approved_hunks
 from openclaude_tui.core.events import (
     Event,
@@ -33,7 +34,6 @@ from openclaude_tui.core.tools.base import ToolContext, ToolRegistry, ToolResult
 
 _log = logging.getLogger(__name__)
 
-INTERRUPTED = "Interrupted by user"
 DENIED_INTERRUPT = (
     "The user denied this call and interrupted the turn; wait for their next message."
 )

@@ -23,7 +23,8 @@ from openclaude_tui.core.agent.compact import (
     model_summariser,
 )
 from openclaude_tui.core.agent.context_window import truncation_warning
-from openclaude_tui.core.agent.dispatch import INTERRUPTED, Dispatcher, StopTurn
+from openclaude_tui.core.agent.dispatch import Dispatcher, StopTurn
+from openclaude_tui.core.agent.history import INTERRUPTED, History, Message
 from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,
@@ -76,7 +77,7 @@ class Agent:
         self.approver = approver
         self.context = context
         self.max_turns = max_turns
-        self.messages: list[dict[str, Any]] = []
+        self.history = History()
         self._system_prompt = system_prompt
         self._sink: EventSink = sink or (lambda event: None)
         self.total_prompt_tokens = 0
@@ -86,7 +87,7 @@ class Agent:
         # Times each tool call; a fixed clock makes the durations shown reproducible.
         self.clock = clock
         self.dispatcher = Dispatcher(
-            tools, policy, approver, context, self.emit, self._add_result, clock
+            tools, policy, approver, context, self.emit, self.history.add_result, clock
         )
         self._warned_truncation = False
         # The text streamed so far by the current request (kept if the turn is interrupted).
@@ -101,6 +102,11 @@ class Agent:
         """Send events somewhere else from now on."""
         self._sink = sink
 
+    @property
+    def messages(self) -> list[Message]:
+        """The conversation as sent after the system prompt (``history.messages``)."""
+        return self.history.messages
+
     def system_prompt(self) -> str:
         """The system prompt for the next request."""
         prompt = self._system_prompt
@@ -108,7 +114,7 @@ class Agent:
 
     def clear(self) -> None:
         """Forget the conversation (the tools' state, like files read, goes too)."""
-        self.messages.clear()
+        self.history.clear()
         self.context.read_files.clear()
         self.last_prompt_tokens = None
 
@@ -128,7 +134,7 @@ class Agent:
         Never raises for provider or tool failures (they become events and a finished
         turn); re-raises ``asyncio.CancelledError`` after leaving a valid history.
         """
-        self.messages.append({"role": "user", "content": prompt})
+        self.history.append_user(prompt)
         self.dispatcher.new_turn()
         requests = 0
         final_text = ""
@@ -200,7 +206,7 @@ class Agent:
             self.messages, summarise, focus=focus, requested=requested
         )
         if result is not None:
-            self.messages[:] = result.messages
+            self.history.replace(result.messages)
             self.last_prompt_tokens = None
             self.emit(Notice(result.describe()))
         return result
@@ -262,60 +268,15 @@ class Agent:
         self.emit(event)
 
     def _append_assistant(self, response: ModelResponse, calls: list[ToolCall]) -> None:
-        # Some servers answer 500 to "content": null, so an empty string is sent instead.
-        message: dict[str, Any] = {"role": "assistant", "content": response.text or ""}
-        if calls:
-            message["tool_calls"] = [call.to_message() for call in calls]
-            if response.reasoning:
-                # Sent back only to servers that require it (the provider strips it otherwise).
-                message["reasoning_content"] = response.reasoning
-        self.messages.append(message)
+        self.history.append_assistant(response.text, calls, response.reasoning or "")
 
     def _repair_history(self) -> None:
         """After an interruption: answer every unanswered call and close the turn."""
-        answered = self._answered_ids()
-        last = self.messages[-1] if self.messages else None
-        for message in reversed(self.messages):
-            if message.get("role") == "assistant":
-                for call in message.get("tool_calls", []):
-                    if call["id"] not in answered:
-                        self.messages.append(
-                            {"role": "tool", "tool_call_id": call["id"], "content": INTERRUPTED}
-                        )
-                        self.emit(
-                            ToolCallFinished(
-                                call["id"],
-                                call["function"]["name"],
-                                INTERRUPTED,
-                                "interrupted",
-                                0.0,
-                            )
-                        )
-                break
-        if last is not None and last.get("role") == "user":
-            # Keep roles alternating for chat templates that insist on it.
-            partial = "".join(self._partial)
-            self.messages.append(
-                {
-                    "role": "assistant",
-                    "content": (partial + "\n\n[interrupted by the user]").strip(),
-                }
-            )
+        for call in self.history.close_interrupted("".join(self._partial)):
+            self.emit(ToolCallFinished(call.id, call.name, INTERRUPTED, "interrupted", 0.0))
 
     async def run_user_call(
         self, name: str, arguments: dict[str, Any], call_id: str
     ) -> tuple[ToolStatus, str]:
         """Run the user's own call (``!command``) through the gate; its status and text."""
         return await self.dispatcher.run_user_call(name, arguments, call_id)
-
-    def _add_result(self, call_id: str, text: str) -> None:
-        self.messages.append({"role": "tool", "tool_call_id": call_id, "content": text})
-
-    def _answered_ids(self) -> set[str]:
-        """Ids of the tool calls of the last assistant message that have a result."""
-        answered: set[str] = set()
-        for message in reversed(self.messages):
-            if message.get("role") != "tool":
-                break
-            answered.add(message["tool_call_id"])
-        return answered
