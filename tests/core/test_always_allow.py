@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.permissions.policy import PermissionPolicy, PermissionRequest
+from openclaude_tui.core.project_files import list_project_files
 from openclaude_tui.core.tools import default_tools
-from openclaude_tui.ui.project_files import list_project_files
 from tests.helpers.policy import check_action, make_policy
 from tests.helpers.print_mode import openclaude
 from tests.helpers.repos import make_auth_repo

@@ -12,14 +12,17 @@ from pathlib import Path
 
 import pytest
 
+from openclaude_tui.core.git.state import (
+    STATUS_LINE_LIMIT,
+    current_branch,
+    find_project_root,
+    read_git_state,
+)
 from openclaude_tui.core.prompt.memory import MEMORY_CHAR_LIMIT, load_project_memory
 from openclaude_tui.core.prompt.system import (
-    STATUS_LINE_LIMIT,
     PromptEnvironment,
     build_system_prompt,
-    find_project_root,
     gather_environment,
-    read_git_state,
 )
 
 ALL_TOOLS = ["Read", "Edit", "Write", "Bash", "Grep", "Glob", "TodoWrite"]
@@ -413,3 +416,18 @@ def test_memory_appears_in_the_prompt_under_its_path(tmp_path: Path, hermetic: P
     text = section(build_system_prompt(env), "Project memory")
     assert f"## {hermetic / 'config' / 'AGENT.md'}\nAnswer in British English." in text
     assert f"## {repo / 'AGENT.md'}\nAlways run make check." in text
+
+
+def test_the_current_branch_is_read_without_running_git(tmp_path: Path) -> None:
+    """The status bar's branch: named, a short hash when detached, through a worktree's
+    ``.git`` file, and none outside a repository."""
+    repo = make_repo(tmp_path / "repo", branch="topic")
+    assert current_branch(repo / "deep" / "er") == "topic"
+    first = commit(repo, "a.txt", "1\n", "One")
+    git(repo, "worktree", "add", "-q", "-b", "side", str(tmp_path / "side"))
+    assert current_branch(tmp_path / "side") == "side"
+    git(repo, "checkout", "-q", "--detach", "HEAD")
+    assert current_branch(repo) == first
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert current_branch(plain) is None

@@ -23,14 +23,11 @@ import pytest
 
 from openclaude_tui.core.changes.review import Reviewer
 from openclaude_tui.core.changes.sources import RangeSource, ReviewError, ReviewFile, WorktreeSource
-from openclaude_tui.core.git_safety import run_git
-from openclaude_tui.core.prompt.system import (
-    build_system_prompt,
-    gather_environment,
-    read_git_state,
-)
+from openclaude_tui.core.git.safety import run_git
+from openclaude_tui.core.git.state import read_git_state
+from openclaude_tui.core.project_files import list_project_files
+from openclaude_tui.core.prompt.system import build_system_prompt, gather_environment
 from openclaude_tui.core.shell.git_rules import repository_runs_programs
-from openclaude_tui.ui.project_files import list_project_files
 from tests.scripted_server import ScriptedServer, Turn
 
 HOOKS = ("post-checkout", "post-index-change", "reference-transaction", "pre-commit")

@@ -27,7 +27,7 @@ from typing import Literal
 from openclaude_tui.core.changes.diff import DiffParseError, FileDiff, diff_texts, parse_diff
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.changes.textfile import decode_text
-from openclaude_tui.core.git_safety import GitSettingsError, git_argv, safe_variables
+from openclaude_tui.core.git.safety import GitSettingsError, git_argv, safe_variables
 
 Origin = Literal["session", "staged", "unstaged", "untracked", "range"]
 ORIGIN_LABELS: dict[Origin, str] = {
@@ -41,7 +41,7 @@ ORIGIN_LABELS: dict[Origin, str] = {
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Bytes read to decide whether an untracked file is binary, as git does.
 _SNIFF = 8000
-# git_safety adds --no-ext-diff and --no-textconv: the repository's programs never run.
+# git.safety adds --no-ext-diff and --no-textconv: the repository's programs never run.
 _DIFF_OPTIONS = (
     "--no-color",
     "--src-prefix=a/",

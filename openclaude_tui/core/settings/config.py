@@ -125,7 +125,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
         ConfigError: a value is invalid (named, with what is expected).
         SettingsFileError: a settings file cannot be read or is not TOML.
     """
-    from openclaude_tui.core.prompt.system import find_project_root
+    from openclaude_tui.core.git.state import find_project_root
 
     env = dict(os.environ) if env is None else env
     root = find_project_root(cwd)

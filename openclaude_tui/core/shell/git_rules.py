@@ -12,7 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from openclaude_tui.core.git_safety import RUNS_PROGRAM, GitSettingsError, run_git
+from openclaude_tui.core.git.safety import RUNS_PROGRAM, GitSettingsError, run_git
 from openclaude_tui.core.shell.levels import Finding
 from openclaude_tui.core.shell.programs import Context
 from openclaude_tui.core.shell.syntax import Word, operands, short_flags

@@ -18,9 +18,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from openclaude_tui.core.git.state import current_branch
+from openclaude_tui.core.project_files import list_project_files
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
-from openclaude_tui.ui.project_files import list_project_files
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.side_panels import SidePanels
@@ -37,7 +38,7 @@ from openclaude_tui.ui.widgets.chat_items import (
     WelcomeItem,
 )
 from openclaude_tui.ui.widgets.prompt import PromptArea, PromptInput
-from openclaude_tui.ui.widgets.status_bar import Status, StatusBar, git_branch
+from openclaude_tui.ui.widgets.status_bar import Status, StatusBar
 from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 
 _log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             host=host,
             mode=self.config.permission_mode,
             window=self.config.context_window,
-            branch=git_branch(self.config.project_root),
+            branch=current_branch(self.config.project_root),
         )
 
     def on_mount(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from textual.content import Content
 from textual.widget import Widget
@@ -62,33 +61,6 @@ def context_style(percent: float) -> str:
     if percent < 85:
         return "$warning"
     return "$error"
-
-
-def git_branch(start: Path) -> str | None:
-    """The checked-out branch of the repository holding ``start`` (short hash if detached).
-
-    Read from ``.git/HEAD`` directly: starting a git process or gitpython would cost more
-    than the whole first frame.
-    """
-    for directory in (start, *start.parents):
-        dot_git = directory / ".git"
-        try:
-            if dot_git.is_file():
-                pointer = dot_git.read_text(encoding="utf-8").strip()
-                if not pointer.startswith("gitdir:"):
-                    return None
-                git_dir = (directory / pointer.removeprefix("gitdir:").strip()).resolve()
-            elif dot_git.is_dir():
-                git_dir = dot_git
-            else:
-                continue
-            head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        if head.startswith("ref: refs/heads/"):
-            return head.removeprefix("ref: refs/heads/")
-        return head[:7] or None
-    return None
 
 
 class StatusBar(Widget):

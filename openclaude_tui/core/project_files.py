@@ -6,7 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
-from openclaude_tui.core.git_safety import GitSettingsError, git_argv, safe_environment
+from openclaude_tui.core.git.safety import GitSettingsError, git_argv, safe_environment
 from openclaude_tui.core.permissions.rules import LOCAL_SETTINGS
 
 MAX_FILES = 20_000
