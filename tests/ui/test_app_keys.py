@@ -202,7 +202,7 @@ async def test_sidebar_toggles_hides_when_narrow_and_selecting_a_row_scrolls_to_
     async with app.run_test(size=(120, 30)) as pilot:
         await idle(pilot)
         screen = main_screen(app)
-        assert screen.sidebar.display
+        assert screen.sidebar_shown
         await send(pilot, "read it")
         await idle(pilot)
         card = next(item for item in screen.chat.items if isinstance(item, ToolCardItem))
@@ -214,13 +214,17 @@ async def test_sidebar_toggles_hides_when_narrow_and_selecting_a_row_scrolls_to_
         assert screen.chat.selected is card
         assert screen.chat.item_at(screen.chat.scroll_offset.y) is card
         await pilot.press("ctrl+b")
-        assert not screen.sidebar.display
+        assert not screen.sidebar_shown
+        await pilot.pause()
+        assert not screen.sidebar.display and screen.sidebar.region.width == 0
         await pilot.press("ctrl+b")
-        assert screen.sidebar.display
+        assert screen.sidebar_shown
+        await pilot.pause()
+        assert screen.sidebar.display and screen.sidebar.region.width > 0
     narrow = make_app(make_config(project, scripted_server.base_url))
     async with narrow.run_test(size=(80, 24)) as pilot:
         await idle(pilot)
-        assert not main_screen(narrow).sidebar.display
+        assert not main_screen(narrow).sidebar_shown
 
 
 async def test_a_long_sidebar_row_is_shortened_and_keeps_its_duration(project: Path) -> None:

@@ -237,7 +237,7 @@ async def test_with_the_sidebar_hidden_the_plan_shows_above_the_prompt_and_folds
     async with app.run_test(size=(80, 24)) as pilot:
         await idle(pilot)
         screen = main_screen(app)
-        assert not screen.sidebar.display
+        assert not screen.sidebar_shown
         screen.post_message(
             messages.TodosChanged(
                 (
@@ -255,7 +255,7 @@ async def test_with_the_sidebar_hidden_the_plan_shows_above_the_prompt_and_folds
         await pilot.click("#plan-list")
         await wait_to_show(pilot, "☐ Run the tests again")
         await pilot.press("ctrl+b")
-        assert screen.sidebar.display
+        assert screen.sidebar_shown
         await pilot.pause()
         # The sidebar shows the plan now: it is not shown twice.
         assert screen_text(app).count("Run the tests again") == 1

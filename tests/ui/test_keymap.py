@@ -34,13 +34,13 @@ async def test_a_key_moved_in_the_users_keymap_works_and_the_old_one_does_not(
     async with app.run_test(size=(120, 40)) as pilot:
         await idle(pilot)
         screen = main_screen(app)
-        assert screen.sidebar.display
+        assert screen.sidebar_shown
         await pilot.press("ctrl+b")
         await pilot.pause()
-        assert screen.sidebar.display
+        assert screen.sidebar_shown
         await pilot.press("ctrl+t")
         await pilot.pause()
-        assert not screen.sidebar.display
+        assert not screen.sidebar_shown
 
 
 async def test_an_unknown_binding_id_is_reported_in_the_chat(

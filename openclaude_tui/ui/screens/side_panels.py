@@ -18,10 +18,15 @@ class SidePanels(MainScreenBase):
     def on_resize(self, event: Resize) -> None:
         self._place_sidebar()
 
+    @property
+    def sidebar_shown(self) -> bool:
+        """Whether the tool sidebar is on screen."""
+        return not self.has_class("-sidebar-hidden")
+
     def _place_sidebar(self) -> None:
         wide = self.size.width >= SIDEBAR_MIN_WIDTH
         shown = self.sidebar_choice if self.sidebar_choice is not None else wide
-        self.sidebar.display = shown
+        self.set_class(not shown, "-sidebar-hidden")
         self._show_plan()
 
     def _show_plan(self) -> None:
@@ -29,11 +34,11 @@ class SidePanels(MainScreenBase):
         todos = self.sidebar.todos
         if todos != self._plan_list.todos:
             self._plan_list.set_todos(todos)
-        self._plan_list.display = bool(todos) and not self.sidebar.display
+        self.set_class(bool(todos), "-has-plan")
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the tool sidebar."""
-        self.sidebar_choice = not self.sidebar.display
+        self.sidebar_choice = not self.sidebar_shown
         self._place_sidebar()
 
     def on_tool_sidebar_leave(self, event: ToolSidebar.Leave) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from openclaude_tui.ui.widgets.tool_card import format_duration
@@ -78,16 +79,17 @@ class StatusBar(Widget):
     }
     """
 
+    # A change repaints the line only when the facts differ (Status compares by value).
+    status: reactive[Status] = reactive(Status, layout=False)
+
     def __init__(self, status: Status | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.status = status or Status()
+        if status is not None:
+            self.set_reactive(StatusBar.status, status)
 
     def set(self, **changes: object) -> None:
         """Change some of the facts shown."""
-        status = replace(self.status, **changes)  # type: ignore[arg-type]
-        if status != self.status:
-            self.status = status
-            self.refresh()
+        self.status = replace(self.status, **changes)  # type: ignore[arg-type]
 
     def render(self) -> Content:
         """The facts that fit, dropping the least useful first on a narrow terminal."""
