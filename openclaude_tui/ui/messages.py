@@ -61,74 +61,59 @@ class ToolOutputText(TextBatch):
         self.call_id = call_id
 
 
+@dataclass
 class AnswerDone(AgentUpdate):
     """One model answer is complete (tool calls may follow)."""
 
-    def __init__(self, tool_call_count: int) -> None:
-        super().__init__()
-        self.tool_call_count = tool_call_count
+    tool_call_count: int
 
 
+@dataclass
 class ToolStarted(AgentUpdate):
     """The model asked for a tool call."""
 
-    def __init__(self, call_id: str, name: str, summary: str) -> None:
-        super().__init__()
-        self.call_id = call_id
-        self.name = name
-        self.summary = summary
+    call_id: str
+    name: str
+    summary: str
 
 
+@dataclass
 class ToolRunning(AgentUpdate):
     """A tool call passed the gate and runs."""
 
-    def __init__(self, call_id: str) -> None:
-        super().__init__()
-        self.call_id = call_id
+    call_id: str
 
 
+@dataclass
 class ToolFinished(AgentUpdate):
     """A tool call ended; ``status`` is done, failed, denied or interrupted."""
 
-    def __init__(
-        self,
-        call_id: str,
-        name: str,
-        result: str,
-        status: ToolStatus,
-        duration: float,
-        diff: str = "",
-        exit_code: int | None = None,
-    ):
-        super().__init__()
-        self.call_id = call_id
-        self.name = name
-        self.result = result
-        self.status = status
-        self.duration = duration
-        # What a file tool changed, as unified diff text ("" when nothing).
-        self.diff = diff
-        # A command's exit status (negative: killed by that signal); None for other tools.
-        self.exit_code = exit_code
+    call_id: str
+    name: str
+    result: str
+    status: ToolStatus
+    duration: float
+    # What a file tool changed, as unified diff text ("" when nothing).
+    diff: str = ""
+    # A command's exit status (negative: killed by that signal); None for other tools.
+    exit_code: int | None = None
 
 
+@dataclass
 class PermissionWaiting(AgentUpdate):
     """A tool call waits for the user's approval."""
 
-    def __init__(self, call_id: str) -> None:
-        super().__init__()
-        self.call_id = call_id
+    call_id: str
 
 
+@dataclass
 class PermissionResolved(AgentUpdate):
     """The user (or a rule) answered; ``rule`` is what "always" now allows."""
 
-    def __init__(self, call_id: str, allowed: bool, rule: str | None, reason: str | None):
-        super().__init__()
-        self.call_id = call_id
-        self.allowed = allowed
-        self.rule = rule
-        self.reason = reason
+    call_id: str
+    allowed: bool
+    rule: str | None
+    reason: str | None
 
 
 @dataclass(frozen=True)
@@ -140,70 +125,61 @@ class TodoRow:
     active_form: str
 
 
+@dataclass
 class TodosChanged(AgentUpdate):
     """The model replaced its plan."""
 
-    def __init__(self, rows: tuple[TodoRow, ...]) -> None:
-        super().__init__()
-        self.rows = rows
+    rows: tuple[TodoRow, ...]
 
 
+@dataclass
 class UsageChanged(AgentUpdate):
     """Token counts after a model request (``estimated``: the server reported none)."""
 
-    def __init__(
-        self, prompt_tokens: int, total_in: int, total_out: int, estimated: bool = False
-    ) -> None:
-        super().__init__()
-        self.prompt_tokens = prompt_tokens
-        self.total_in = total_in
-        self.total_out = total_out
-        self.estimated = estimated
+    prompt_tokens: int
+    total_in: int
+    total_out: int
+    estimated: bool = False
 
 
+@dataclass
 class RetryScheduled(AgentUpdate):
     """A request failed and is tried again; the partial answer shown is void."""
 
-    def __init__(self, attempt: int, max_attempts: int, delay: float, reason: str) -> None:
-        super().__init__()
-        self.attempt = attempt
-        self.max_attempts = max_attempts
-        self.delay = delay
-        self.reason = reason
+    attempt: int
+    max_attempts: int
+    delay: float
+    reason: str
 
 
+@dataclass
 class NoticePosted(AgentUpdate):
     """Something to tell the user; ``level`` is info or warning."""
 
-    def __init__(self, text: str, level: str = "info") -> None:
-        super().__init__()
-        self.text = text
-        self.level = level
+    text: str
+    level: str = "info"
 
 
+@dataclass
 class AgentFailed(AgentUpdate):
     """The turn cannot go on; ``unreachable`` when the server could not be reached."""
 
-    def __init__(self, message: str, unreachable: bool) -> None:
-        super().__init__()
-        self.message = message
-        self.unreachable = unreachable
+    message: str
+    unreachable: bool
 
 
+@dataclass
 class TurnEnded(AgentUpdate):
     """A turn is over: end_turn, max_turns, length, interrupted or error."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__()
-        self.reason = reason
-        self.detail = detail
+    reason: str
+    detail: str = ""
 
 
+@dataclass
 class SessionReady(AgentUpdate):
     """The server was found (``host``: where) and the model and context window are settled."""
 
-    def __init__(self, model: str, window: int | None, host: str) -> None:
-        super().__init__()
-        self.model = model
-        self.window = window
-        self.host = host
+    model: str
+    window: int | None
+    host: str

@@ -209,12 +209,25 @@ async def test_long_line_output_keeps_whole_lines_at_both_ends(ctx: ToolContext)
     assert tail.split("…]", 1)[1].lstrip("\n").splitlines()[0].isdigit()
 
 
-async def test_output_streams_live_as_tool_output_events(ctx: ToolContext) -> None:
-    result = await run(ctx, "for i in 1 2 3; do echo line$i; sleep 0.3; done")
+async def test_output_streams_live_as_tool_output_events(ctx: ToolContext, tmp_path: Path) -> None:
+    """Each line is printed only once the one before it was seen as an event, so the
+    output cannot arrive as one piece however loaded the machine is."""
+    go = tmp_path / "go"
+    wait = f"n=0; while [ ! -e {go}$i ] && [ $n -lt 3000 ]; do sleep 0.01; n=$((n+1)); done"
+    task = asyncio.create_task(run(ctx, f"for i in 1 2 3; do echo line$i; {wait}; done"))
+    for number in (1, 2, 3):
+        seen = f"line{number}\n"
+        for _ in range(3000):
+            shown = [e.text for e in ctx.state["events"] if isinstance(e, ToolOutput)]
+            if "".join(shown).endswith(seen):
+                break
+            await asyncio.sleep(0.01)
+        (tmp_path / f"go{number}").touch()
+    result = await task
     events = [e for e in ctx.state["events"] if isinstance(e, ToolOutput)]
     assert {e.call_id for e in events} == {"call-1"}
     assert "".join(e.text for e in events) == "line1\nline2\nline3\n"
-    assert len(events) >= 2
+    assert len(events) >= 3
     assert result.text == "line1\nline2\nline3"
 
 

@@ -109,11 +109,7 @@ def _coerce(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
             return bool(value)
         raise ToolInputError(f"{where} must be true or false, got {json.dumps(value)[:80]}.")
     if kind == "array":
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except (json.JSONDecodeError, RecursionError):
-                raise ToolInputError(f"{where} must be a JSON array.") from None
+        value = _json_if_text(value, f"{where} must be a JSON array.")
         if not isinstance(value, list):
             raise ToolInputError(f"{where} must be an array, got {json.dumps(value)[:80]}.")
         item_spec = spec.get("items")
@@ -127,12 +123,22 @@ def _coerce(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
     return value
 
 
+def _json_if_text(value: Any, error: str) -> Any:
+    """``value`` read as JSON when a model sent it as a string, as weaker models do.
+
+    Raises:
+        ToolInputError: with ``error`` when the string is not JSON.
+    """
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except (json.JSONDecodeError, RecursionError):
+        raise ToolInputError(error) from None
+
+
 def _coerce_object(tool_name: str, name: str, spec: dict[str, Any], value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except (json.JSONDecodeError, RecursionError):
-            raise ToolInputError(f"{tool_name}: '{name}' must be a JSON object.") from None
+    value = _json_if_text(value, f"{tool_name}: '{name}' must be a JSON object.")
     if not isinstance(value, dict):
         raise ToolInputError(f"{tool_name}: each '{name}' item must be an object.")
     if "properties" not in spec:
