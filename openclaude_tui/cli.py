@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal coding agent for open models on any OpenAI-compatible server.",
         epilog=(
             "openclaude review [REV_RANGE] [--staged] reviews a git diff hunk by hunk, "
-            "no model needed (openclaude review --help)."
+            "no model needed (openclaude review --help). openclaude config [show|edit] shows "
+            "the effective settings and where each came from, or opens your config file."
         ),
     )
     parser.add_argument("prompt", nargs="?", help="what to ask; with -p, read from stdin if absent")
@@ -48,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json", "stream-json"),
         default="text",
         help="print mode's output (default: text)",
+    )
+    parser.add_argument(
+        "--profile", help="a server profile: ollama, lmstudio, llamacpp, vllm, openrouter, …"
     )
     parser.add_argument("-m", "--model", help="model name (env MODEL)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint (env OPENAI_BASE_URL)")
@@ -120,6 +124,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         request_timeout=args.request_timeout,
         stall_timeout=args.stall_timeout,
         theme=args.theme,
+        default_profile=args.profile,
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,
@@ -156,15 +161,12 @@ def main(argv: list[str] | None = None) -> int:
         hide_secret_arguments(argv)
     if argv[:1] == ["review"]:
         return review_main(argv[1:])
+    if argv[:1] == ["config"]:
+        return config_main(argv[1:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.debug)
-    try:
-        overrides = _overrides(args)
-        if args.api_key_file:
-            overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
-        config = load_config(Path(os.getcwd()), overrides)
-    except (ConfigError, SettingsFileError) as error:
-        sys.stderr.write(f"openclaude: config error: {error}\n")
+    config = _load(args)
+    if config is None:
         return EXIT_USAGE
     restore_streams = guard_secrets(config, headless=args.print_mode or args.list_models)
     try:
@@ -198,6 +200,37 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         restore_streams()
+
+
+def _load(args: argparse.Namespace) -> Config | None:
+    """The configuration the flags ask for; None (and a line on stderr) when it is wrong."""
+    try:
+        overrides = _overrides(args)
+        if args.api_key_file:
+            overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
+        return load_config(Path(os.getcwd()), overrides)
+    except (ConfigError, SettingsFileError) as error:
+        sys.stderr.write(f"openclaude: config error: {error}\n")
+        return None
+
+
+def config_main(argv: list[str]) -> int:
+    """``openclaude config [show|edit] [FLAGS]``: the settings the same flags would give."""
+    from openclaude_tui.config_command import edit_user_config, print_settings
+
+    action = argv[0] if argv[:1] in (["show"], ["edit"]) else "show"
+    rest = argv[1:] if argv[:1] in (["show"], ["edit"]) else argv
+    if action == "edit":
+        return edit_user_config()
+    args = build_parser().parse_args(rest)
+    if args.prompt is not None:
+        sys.stderr.write(f"openclaude config: unknown action {args.prompt!r}; use show or edit\n")
+        return EXIT_USAGE
+    config = _load(args)
+    if config is None:
+        return EXIT_USAGE
+    print_settings(config, sys.stdout)
+    return 0
 
 
 def _say_unapplied_settings(config: Config) -> None:

@@ -80,6 +80,7 @@ def make_provider(config: Config) -> Provider:
             first_token_timeout=config.first_token_timeout,
             request_timeout=config.request_timeout,
             stall_timeout=config.stall_timeout,
+            extra_body=config.extra_body,
         )
     )
 

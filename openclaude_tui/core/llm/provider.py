@@ -13,7 +13,7 @@ import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -79,6 +79,8 @@ class ProviderSettings:
     request_timeout: float = 600.0
     retry_base_delay: float = 1.0
     max_attempts: int = MAX_ATTEMPTS
+    # Fields added to every chat request (a profile's ``extra_body``); ours win on a clash.
+    extra_body: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -298,6 +300,9 @@ class Provider:
             request["stream"] = True
             if self.sends_usage_option:
                 request["stream_options"] = {"include_usage": True}
+        extra = {k: v for k, v in self.settings.extra_body.items() if k not in request}
+        if extra:
+            request["extra_body"] = extra
         return request
 
     async def _stream(

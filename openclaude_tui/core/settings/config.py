@@ -1,10 +1,12 @@
-"""Settings, layered: flags > environment > project settings > user config > defaults.
+"""Settings, layered: flags > profile > environment > project settings > user config > defaults.
 
 The project's settings live in ``.openclaude/settings.toml`` (shared) and
 ``.openclaude/settings.local.toml`` (this machine; "always allow" answers land there);
-the user's in ``config.toml`` in the XDG config directory. Until the user trusts the
-project, its files cannot widen access (see ``core.permissions.trust``): the keys held back are
-listed in ``Config.withheld``.
+the user's in ``config.toml`` in the XDG config directory. A profile (``--profile``,
+``default_profile``; see ``core.settings.profiles``) is an explicit choice of server, so
+it ranks above variables such as ``OPENAI_BASE_URL`` that may be set for other tools.
+Until the user trusts the project, its files cannot widen access (see
+``core.permissions.trust``): the keys held back are listed in ``Config.withheld``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from openclaude_tui.core.permissions.rules import (
     RuleKind,
     RuleSet,
 )
+from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.tomlfile import read_toml
@@ -75,6 +78,13 @@ class Config:
     theme: str | None = None
     # Binding ids and the keys that take their place (the user's config only).
     keymap: dict[str, str] = field(default_factory=dict)
+    # The server profile in use (None: the settings as they are), and all there are.
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = field(default_factory=lambda: dict(BUILT_IN))
+    # Fields the profile adds to every chat request.
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    # Where each setting that is not at its default came from ("command line: --model").
+    sources: dict[str, str] = field(default_factory=dict)
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False
@@ -108,6 +118,7 @@ class Overrides:
     request_timeout: float | None = None
     stall_timeout: float | None = None
     theme: str | None = None
+    default_profile: str | None = None
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False
@@ -146,7 +157,9 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
             data = trust.narrowed(data)
         _apply_file(config, data, str(relative), root / relative, project=True)
     _apply_env(config, env)
+    _apply_profile(config, overrides, env)
     _apply_overrides(config, overrides)
+    _check_profile_key(config)
     if config.withheld:
         trusted = replace(overrides, trust_project=True)
         config.reload_trusted = lambda: load_config(cwd, trusted, env)
@@ -176,6 +189,13 @@ def _apply_file(
             )
             continue
         _set(config, setting, data[setting.key], f"{source}: {setting.key}", source)
+    if "profiles" in data:
+        if project:
+            config.warnings.append(
+                f"{source}: profiles are read from your own config only, ignored"
+            )
+        else:
+            config.profiles = read_profiles(data["profiles"], source, config.profiles)
     _load_rules(config.rules, data, source)
 
 
@@ -184,6 +204,39 @@ def _apply_env(config: Config, env: dict[str, str]) -> None:
         if setting.env and env.get(setting.env):
             where = f"{ENVIRONMENT}: {setting.env}"
             _set(config, setting, env[setting.env], where, setting.env)
+
+
+def _apply_profile(config: Config, flags: Overrides, env: dict[str, str]) -> None:
+    """Apply the chosen profile: ``--profile``, else ``OPENCLAUDE_PROFILE``, else the files'."""
+    name = flags.default_profile or config.default_profile
+    if not name:
+        return
+    where = (
+        f"{COMMAND_LINE}: --profile" if flags.default_profile else config.sources["default_profile"]
+    )
+    profile = chosen(config.profiles, name, where)
+    by_key = {setting.key: setting for setting in SETTINGS}
+    for key in ("base_url", "model", "context_window", "temperature", "max_tokens"):
+        value = getattr(profile, key)
+        if value is not None:
+            _set(config, by_key[key], value, f"profile {name}: {key}", f"profile {name}")
+    if profile.api_key_env and env.get(profile.api_key_env):
+        where = f"profile {name}: {profile.api_key_env}"
+        _set(config, by_key["api_key"], env[profile.api_key_env], where, profile.api_key_env)
+    config.extra_body = dict(profile.extra_body)
+
+
+def _check_profile_key(config: Config) -> None:
+    """A hosted API's profile must not fall back to the default key, nor borrow another's."""
+    profile = config.profiles.get(config.default_profile or "")
+    if profile is None or not profile.needs_key:
+        return
+    source = config.sources.get("api_key", "")
+    if not source.startswith((f"profile {profile.name}:", COMMAND_LINE)):
+        raise ConfigError(
+            f"profile {profile.name}: its API key is read from {profile.api_key_env}, which is "
+            "not set; set it, or give the key with --api-key-file"
+        )
 
 
 def _apply_overrides(config: Config, flags: Overrides) -> None:
@@ -212,6 +265,7 @@ def _set(config: Config, setting: Setting, value: Any, where: str, source: str) 
     if setting.adds:
         checked = getattr(config, setting.key) + checked
     setattr(config, setting.key, checked)
+    config.sources[setting.key] = where
     if setting.sourced:
         setattr(config, f"{setting.key}_source", source)
 

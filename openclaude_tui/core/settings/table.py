@@ -61,12 +61,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stall_timeout", check.seconds, flag="--stall-timeout"),
     Setting("scrub_env", check.names, adds=True),
     Setting("theme", check.text, flag="--theme"),
+    Setting("default_profile", check.text, "OPENCLAUDE_PROFILE", "--profile"),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).
-TABLES: tuple[str, ...] = ("permissions", *trust.FUTURE_KEYS)
+TABLES: tuple[str, ...] = ("permissions", "profiles", *trust.FUTURE_KEYS)
 KNOWN_KEYS = frozenset([*(setting.key for setting in SETTINGS), *TABLES])
 
 

@@ -117,6 +117,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         return Status(
             model=self.config.model or "",
             host=host,
+            profile=self.config.default_profile or "",
             mode=self.config.permission_mode,
             window=self.config.context_window,
             branch=current_branch(self.config.project_root),

@@ -24,6 +24,8 @@ class Status:
 
     model: str = ""
     host: str = ""
+    # The server profile chosen (``--profile``), if any.
+    profile: str = ""
     mode: str = "default"
     context_tokens: int | None = None
     # The server reported no usage: ``context_tokens`` is an estimate, shown with "~".
@@ -111,7 +113,8 @@ class StatusBar(Widget):
             model = short_model_name(status.model)
             parts.append((9, Content.from_markup("[b $foreground]$model[/]", model=model)))
         if status.host:
-            parts.append((2, Content(status.host)))
+            where = f"{status.profile} {status.host}" if status.profile else status.host
+            parts.append((2, Content(where)))
         mode_style = MODE_STYLES.get(status.mode, "$text-muted")
         parts.append((8, Content.from_markup(f"[{mode_style}]$mode[/]", mode=status.mode)))
         if status.context_tokens is not None:
