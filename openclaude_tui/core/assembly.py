@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from openclaude_tui.core.agent.compact import Compactor
 from openclaude_tui.core.agent.context_window import WindowInfo, resolve_context_window
@@ -205,8 +206,19 @@ async def start_agent(
         raise
     if window.note:
         notes.append(window.note)
+    provider.settings.extra_body = _merged(provider.settings.extra_body, window.request_fields)
     compactor = make_compactor(config, window)
     agent = build_agent(
         config, provider, approver, sink, now, compactor=compactor, clock=clock, policy=policy
     )
     return StartedAgent(agent, window, notes)
+
+
+def _merged(base: dict[str, Any], added: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``added`` laid over it, tables merged key by key (``options``)."""
+    merged = dict(base)
+    for key, value in added.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = {**merged[key], **value}
+        merged[key] = value
+    return merged

@@ -28,6 +28,7 @@ from tests.route_server import (
     vllm_routes,
 )
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
+from tests.security import processes
 
 MODEL = "qwen2.5-coder:7b"
 
@@ -70,16 +71,41 @@ async def test_ollama_loaded_model_reports_its_context_length() -> None:
     assert (info.tokens, info.note) == (65536, "")
 
 
-async def test_configured_window_wins_and_says_how_to_raise_ollamas() -> None:
+async def test_a_configured_window_larger_than_ollama_serves_is_asked_for() -> None:
     with RouteServer(ollama_routes()) as server:
         info = await resolve_context_window(
             f"{server.url}/v1", MODEL, 32768, configured_source="--context-window"
         )
     assert (info.tokens, info.source) == (32768, "--context-window")
-    assert "Ollama serves qwen2.5-coder:7b with 4,096 tokens" in info.note
-    assert "PARAMETER num_ctx 32768" in info.note
-    assert "ollama create qwen2.5-coder-7b-32k -f Modelfile" in info.note
-    assert "OLLAMA_CONTEXT_LENGTH=32768" in info.note
+    assert "Ollama serves qwen2.5-coder:7b with 4,096 tokens (its default)" in info.note
+    assert "options.num_ctx" in info.note
+    assert info.request_fields == {"options": {"num_ctx": 32768}}
+
+
+async def test_other_servers_serving_less_get_the_way_to_raise_it() -> None:
+    with RouteServer(llama_server_routes(n_ctx=8192)) as server:
+        info = await resolve_context_window(f"{server.url}/v1", "smollm2", 32768)
+    assert info.tokens == 32768 and info.request_fields == {}
+    assert "restart llama-server with `-c 32768`" in info.note
+
+
+def test_ollama_gets_num_ctx_with_every_request(tmp_path: Path) -> None:
+    """End to end: print mode against an Ollama-shaped server asks for the window."""
+    routes = {
+        key: answer
+        for key, answer in ollama_routes(models=(DEFAULT_MODEL,)).items()
+        if key[1].startswith("/api/") and not callable(answer)
+    }
+    show = {"parameters": 'stop "<|im_end|>"', "model_info": {}, "details": {}}
+    routes[("POST", "/api/show")] = (200, show)
+    with ScriptedServer([Turn(text="Done.")], extra_routes=routes) as server:
+        flags = ["--base-url", server.base_url, "-m", DEFAULT_MODEL, "--context-window", "16384"]
+        done = processes.run(["-p", "hi", *flags], tmp_path, processes.clean_env(tmp_path / "h"))
+        last = server.last_request
+    assert done.returncode == 0, done.stderr
+    assert last is not None and last.body is not None
+    assert last.body["options"] == {"num_ctx": 16384}
+    assert "options.num_ctx" in done.stderr
 
 
 async def test_configured_window_within_what_is_served_has_no_note() -> None:
@@ -226,7 +252,7 @@ async def test_the_runtime_resolves_the_window_of_the_configured_model(
         )
         info = await resolve_window(config, make_provider(config))
     assert (info.tokens, info.source) == (65536, "CONTEXT_WINDOW")
-    assert "OLLAMA_CONTEXT_LENGTH=65536" in info.note
+    assert info.request_fields == {"options": {"num_ctx": 65536}}
 
 
 async def test_truncation_is_spotted_from_what_a_strict_server_reports(

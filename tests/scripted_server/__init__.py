@@ -25,6 +25,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Sequence
 from types import TracebackType
+from typing import Any
 
 from tests.scripted_server.handler import ScriptedHTTPServer
 from tests.scripted_server.protocol import (
@@ -71,6 +72,8 @@ class ScriptedServer:
         api_key: When given, requests must carry ``Authorization: Bearer <api_key>``.
         host: Address to listen on.
         port: Port to listen on; 0 picks a free one.
+        extra_routes: Fixed JSON answers for other URLs, by ``(method, path)``: the
+            ``/api/show`` of an Ollama, say, beside the scripted chat.
     """
 
     def __init__(
@@ -81,8 +84,10 @@ class ScriptedServer:
         api_key: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        extra_routes: dict[tuple[str, str], tuple[int, Any]] | None = None,
     ) -> None:
         self.models: tuple[str, ...] = tuple(models)
+        self.extra_routes = dict(extra_routes or {})
         self.api_key = api_key
         self._address = (host, port)
         self._lock = threading.Lock()

@@ -141,6 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, _model_object(name))
         elif method == "POST" and path == "/v1/chat/completions":
             self._chat(request)
+        elif (method, path) in owner.extra_routes:
+            status, answer = owner.extra_routes[(method, path)]
+            self._send_json(status, answer)
         else:
             raise ApiError(404, f"Unknown request URL: {method} {path}.", code="unknown_url")
 

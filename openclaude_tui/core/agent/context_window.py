@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openclaude_tui.core.llm.http_json import entries, get_json, post_json, server_root
@@ -74,11 +74,14 @@ class WindowInfo:
             server that reported it (``Ollama``, ``vLLM``…), ``known model`` or ``default``.
         note: A sentence for the user when something needs their attention (the server
             serves less than configured, or a small window), else empty.
+        request_fields: Fields each chat request must carry for the server to serve the
+            window (Ollama's ``options.num_ctx``), else empty.
     """
 
     tokens: int
     source: str
     note: str = ""
+    request_fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,20 @@ async def resolve_context_window(
         timeout: Seconds each probe may take.
     """
     served = await probe_served_window(base_url, model, api_key=api_key, timeout=timeout)
+    if configured is not None and _ollama_short(served, configured):
+        assert served is not None
+        # Ollama's OpenAI endpoint takes its native options too: ask for the window with
+        # each request instead of only warning that it is smaller.
+        asked = (
+            f"each request asks it for the {configured:,} tokens configured "
+            f"({configured_source}) with options.num_ctx"
+        )
+        if served.tokens is None:
+            note = f"Ollama has not loaded {model} yet; {asked}"
+        else:
+            note = f"Ollama serves {model} with {served.tokens:,} tokens ({served.origin}); {asked}"
+        fields = {"options": {"num_ctx": configured}}
+        return WindowInfo(configured, configured_source, note, fields)
     if configured is not None:
         note = ""
         if served is not None and served.tokens is not None and configured > served.tokens:
@@ -168,6 +185,13 @@ async def resolve_context_window(
     if known is not None:
         return WindowInfo(known, "known model", note)
     return WindowInfo(DEFAULT_WINDOW, "default", note)
+
+
+def _ollama_short(served: ServedWindow | None, configured: int) -> bool:
+    """Whether an Ollama serves less than ``configured``, or has not said what it serves."""
+    if served is None or served.server != "Ollama":
+        return False
+    return served.tokens is None or configured > served.tokens
 
 
 def known_window(model: str) -> int | None:
