@@ -12,9 +12,11 @@ from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.widgets import TextArea
 
 from openclaude_tui.core.settings.config import Config
+from openclaude_tui.core.settings.user_file import remember_setting
 from openclaude_tui.ui.exit_signals import install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
@@ -86,6 +88,17 @@ class OpenClaudeApp(TypeAheadApp):
         install_exit_signals(self)
         for problem in self._theme_problems:
             self.notify(problem, severity="warning", timeout=8)
+        # Subscribed once the start-up theme is set: only the user's own choices are kept.
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """Keep the theme chosen in the palette or with /theme in the user's config."""
+        if theme.name == self.config.theme:
+            return
+        self.config.theme = theme.name
+        problem = remember_setting("theme", theme.name)
+        if problem:
+            self.notify(f"The theme was not remembered: {problem}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(self.config, self.initial_prompt, clock=self.clock, now=self.now)

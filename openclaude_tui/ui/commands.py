@@ -63,7 +63,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "review the agent's changes (or the working tree, the index, a range)",
         (("Review the agent's changes", "/diff"), ("Review the working tree", "/diff worktree")),
     ),
-    # The palette has a Quit of its own.
+    # The palette has its own "Change theme" and Quit.
+    SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),
 )
 

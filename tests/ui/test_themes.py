@@ -74,3 +74,51 @@ async def test_the_app_uses_a_configured_theme_and_warns_of_an_unknown_one(
         await pilot.pause(0.1)
         messages = [notification.message for notification in app._notifications]
         assert any("unknown theme 'no-such-theme'" in message for message in messages)
+
+
+async def test_a_theme_chosen_in_the_app_is_kept_in_the_users_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/theme NAME switches and writes `theme` into the user's config, leaving the rest of
+    the file (comments, tables) as it was; the next start uses it."""
+    from openclaude_tui.core.settings.config import Overrides, load_config
+    from tests.helpers.app import CLOSED_URL, make_app, make_config, send
+
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
+    user_file = tmp_path / "home" / "config" / "config.toml"
+    user_file.parent.mkdir(parents=True)
+    user_file.write_text('# mine\nmodel = "m"\n\n[profiles.box]\nbase_url = "http://b:1/v1"\n')
+    app = make_app(make_config(tmp_path, CLOSED_URL, theme="openclaude-paper"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.1)
+        # The theme set at start is not written back.
+        assert "theme" not in user_file.read_text()
+        await send(pilot, "/theme openclaude-dusk")
+        for _ in range(200):
+            if "theme" in user_file.read_text():
+                break
+            await pilot.pause(0.05)
+        assert app.theme == "openclaude-dusk"
+    assert user_file.read_text() == (
+        '# mine\nmodel = "m"\n\ntheme = "openclaude-dusk"\n[profiles.box]\n'
+        'base_url = "http://b:1/v1"\n'
+    )
+    assert load_config(tmp_path, Overrides(), env={}).theme == "openclaude-dusk"
+
+
+def test_remembering_a_setting_replaces_its_line_and_refuses_what_it_cannot_change(
+    tmp_path: Path,
+) -> None:
+    from openclaude_tui.core.settings.user_file import remember_setting
+
+    path = tmp_path / "config.toml"
+    assert remember_setting("theme", "nord", path) is None
+    assert path.read_text() == 'theme = "nord"\n'
+    path.write_text('theme = "nord"  # old\n[permissions]\ndeny = []\n')
+    assert remember_setting("theme", 'dusk "2"', path) is None
+    assert path.read_text() == 'theme = "dusk \\"2\\""\n[permissions]\ndeny = []\n'
+    broken = "theme = [\n"
+    path.write_text(broken)
+    problem = remember_setting("theme", "nord", path)
+    assert problem is not None and "not valid TOML" in problem
+    assert path.read_text() == broken

@@ -222,6 +222,21 @@ class SlashCommands(MainScreenBase):
         self.chat.follow_end()
         self.command_diff()
 
+    def command_theme(self, argument: str = "") -> None:
+        """Pick a colour theme (a list to choose from when no name is given); it is kept."""
+        name = argument.strip()
+        if not name:
+            self.app.search_themes()
+            return
+        if name not in self.app.available_themes:
+            names = ", ".join(sorted(self.app.available_themes))
+            self.chat.add_item(
+                NoticeItem(f"no theme {name!r}; the themes are: {names}", "warning", "!")
+            )
+            return
+        self.app.theme = name
+        self.chat.add_item(NoticeItem(f"Theme: {name} (kept in your config)", "muted", "·"))
+
     def command_quit(self, argument: str = "") -> None:
         """Leave the app."""
         self.app.exit(0)
