@@ -95,3 +95,44 @@ async def test_ctrl_c_clears_a_draft_before_it_offers_to_quit(project: Path) -> 
         await pilot.press("ctrl+c")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_ctrl_g_brings_the_editors_text_back_unsent(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        '#!/bin/sh\ncat "$1" > "$1.seen"\nprintf "%s\\n" "written in the editor" > "$1"\n'
+    )
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    with ScriptedServer() as server:
+        app = make_app(make_config(project, server.base_url))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await idle(pilot)
+            prompt = main_screen(app).prompt_input
+            await burst(pilot, *"draft", "ctrl+g")
+            await wait_for(pilot, lambda: prompt.text == "written in the editor")
+            assert server.chat_requests == []
+        # The text went to the editor in a private file, which is gone afterwards.
+        seen = list((tmp_path / "home").rglob("prompt-*.md.seen"))
+        assert [path.read_text() for path in seen] == ["draft"]
+        assert list((tmp_path / "home").rglob("prompt-*.md")) == []
+
+
+async def test_ctrl_g_without_an_editor_says_what_to_set(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(make_config(project, CLOSED_URL))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        prompt = main_screen(app).prompt_input
+        await burst(pilot, *"keep me", "ctrl+g")
+        await wait_for(
+            pilot,
+            lambda: any("set VISUAL or EDITOR" in n.message for n in app._notifications),
+        )
+        assert prompt.text == "keep me"

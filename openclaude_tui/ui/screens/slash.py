@@ -16,6 +16,7 @@ from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
+    ("Ctrl+G", "write the prompt in your editor ($VISUAL or $EDITOR); it comes back unsent"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     ("Esc", "interrupt the agent; in the chat pane or the sidebar, back to the prompt"),
     ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),

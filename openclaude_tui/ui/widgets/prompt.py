@@ -1,6 +1,7 @@
 """The prompt: multi-line input with history and completion of commands and file paths.
 
-Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line.
+Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line;
+Ctrl+G writes the prompt in the user's own editor.
 Up on the first line and Down on the last browse the history of this project. ``/`` at the
 start completes a command, ``@`` a file path; Tab or Enter takes the highlighted one, except
 that Enter sends a command typed in full (``/mode`` while ``/model`` is highlighted).
@@ -8,12 +9,13 @@ that Enter sends a command typed in full (``/mode`` while ``/model`` is highligh
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -22,6 +24,7 @@ from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from openclaude_tui.ui.commands import COMMANDS, matching
+from openclaude_tui.ui.external_editor import EditorError, edit_text
 from openclaude_tui.ui.history import PromptHistory
 
 PLACEHOLDER = "Ask anything · / commands · @ files · ! shell · Ctrl+J new line"
@@ -37,6 +40,7 @@ class PromptInput(TextArea):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j,shift+enter", "newline", "New line", show=False, id="prompt.newline"),
+        Binding("ctrl+g", "external_editor", "Editor", show=False, id="prompt.external_editor"),
     ]
 
     class Submitted(Message):
@@ -130,6 +134,26 @@ class PromptInput(TextArea):
     def action_newline(self) -> None:
         """Insert a line break."""
         self.insert("\n")
+
+    def action_external_editor(self) -> None:
+        """Write the prompt in ``$VISUAL`` / ``$EDITOR``; its text comes back, not sent."""
+        try:
+            text = edit_text(self.text, suspended=self._suspended)
+        except EditorError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+        self.focus()
+
+    @contextlib.contextmanager
+    def _suspended(self) -> Iterator[None]:
+        """The terminal handed to the editor; as it is where the app cannot let it go."""
+        try:
+            with self.app.suspend():
+                yield
+        except SuspendNotSupported:
+            yield
 
     def action_submit(self) -> None:
         """Send the text (unless it is blank) and empty the prompt."""
