@@ -1,25 +1,17 @@
-"""``openclaude config``: the effective settings and where each came from; ``config edit``.
-
-The API key is never printed: only whether it is set, its length and its last characters
-when it is long enough for those to give nothing away.
-"""
+"""``openclaude config``: the effective settings and where each came from; ``config edit``."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from openclaude_tui.core.settings.config import Config, user_config_file
-from openclaude_tui.core.settings.table import SETTINGS
+from openclaude_tui.core.settings.report import describe_settings, shown_value
 
-DEFAULT = "default"
-# A key shorter than this is shown as set, nothing of it.
-KEY_TAIL_MIN_LENGTH = 20
 NEW_CONFIG = """\
 # openclaude's settings for you (every project). The README's "Configuration" section
 # lists every key; `openclaude config` shows what is in effect and where it comes from.
@@ -35,25 +27,6 @@ NEW_CONFIG = """\
 """
 
 
-def masked_key(key: str) -> str:
-    """What may be shown of an API key."""
-    if not key:
-        return "(not set)"
-    if len(key) < KEY_TAIL_MIN_LENGTH:
-        return f"(set, {len(key)} characters)"
-    return f"…{key[-4:]} ({len(key)} characters)"
-
-
-def describe_settings(config: Config) -> list[tuple[str, str, str]]:
-    """(key, value as shown, where it came from) for every setting, the key masked."""
-    rows = []
-    for setting in SETTINGS:
-        value: Any = getattr(config, setting.key)
-        shown = masked_key(value) if setting.key == "api_key" else _shown(value)
-        rows.append((setting.key, shown, config.sources.get(setting.key, DEFAULT)))
-    return rows
-
-
 def print_settings(config: Config, out: TextIO) -> None:
     """The settings table, the profiles, the rules and anything held back or ignored."""
     rows = describe_settings(config)
@@ -63,7 +36,7 @@ def print_settings(config: Config, out: TextIO) -> None:
     for key, shown, source in rows:
         out.write(f"{key.ljust(width)}  {shown}  [{source}]\n")
     if config.extra_body:
-        out.write(f"{'extra_body'.ljust(width)}  {_shown(config.extra_body)}  [profile]\n")
+        out.write(f"{'extra_body'.ljust(width)}  {shown_value(config.extra_body)}  [profile]\n")
     out.write("\nprofiles: " + ", ".join(sorted(config.profiles)) + "\n")
     rules = [
         (kind, rule, source)
@@ -106,11 +79,3 @@ def _make_if_missing(path: Path) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(NEW_CONFIG, encoding="utf-8")
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return "(not set)"
-    if isinstance(value, tuple):
-        value = list(value)
-    return json.dumps(value, ensure_ascii=False)

@@ -63,6 +63,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "review the agent's changes (or the working tree, the index, a range)",
         (("Review the agent's changes", "/diff"), ("Review the working tree", "/diff worktree")),
     ),
+    SlashCommand(
+        "settings",
+        "/settings",
+        "the settings in effect and where each came from",
+        (("Settings in effect", "/settings"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

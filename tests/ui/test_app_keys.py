@@ -419,3 +419,23 @@ async def test_reasoning_is_collapsed_and_enter_opens_it(
         screen.chat.select(reasoning)
         await pilot.press("enter")
         await wait_for(pilot, lambda: "First I think about the limit." in screen_text(app))
+
+
+async def test_settings_shows_each_setting_with_its_source_and_never_the_key(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    config = make_config(project, scripted_server.base_url)
+    secret = "sk-test-0123456789abcdefghij"
+    config.api_key = secret
+    config.sources["api_key"] = "environment: OPENAI_API_KEY"
+    app = make_app(config)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await idle(pilot)
+        await send(pilot, "/settings")
+        chat = main_screen(app).query_one(ChatView)
+        await wait_for(pilot, lambda: any(isinstance(i, PanelItem) for i in chat.items))
+        panel = next(i for i in chat.items if isinstance(i, PanelItem) and i.title == "Settings")
+        assert secret not in panel.body
+        assert "| api_key | `…ghij (28 characters)` | environment: OPENAI_API_KEY |" in panel.body
+        assert "| max_turns | `30` | default |" in panel.body
+    assert scripted_server.chat_requests == []

@@ -223,6 +223,20 @@ class SlashCommands(MainScreenBase):
         self.chat.follow_end()
         self.command_diff()
 
+    def command_settings(self, argument: str = "") -> None:
+        """The settings in effect, each with where it came from (the key masked)."""
+        from openclaude_tui.core.settings.report import describe_settings
+
+        rows = "\n".join(
+            f"| {key} | `{_cell(shown)}` | {_cell(source)} |"
+            for key, shown, source in describe_settings(self.config)
+        )
+        body = (
+            f"| Setting | Value | From |\n|---|---|---|\n{rows}\n\n"
+            "`openclaude config edit` opens your config file; `/permissions` lists the rules."
+        )
+        self.chat.add_item(PanelItem("Settings", body, "info"))
+
     def command_theme(self, argument: str = "") -> None:
         """Pick a colour theme (a list to choose from when no name is given); it is kept."""
         name = argument.strip()
