@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
 import traceback
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from openclaude_tui import __version__, paths
 from openclaude_tui.core import tempfiles
@@ -18,6 +20,7 @@ from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.permissions.rules import MODES
 from openclaude_tui.core.settings.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core.tomlfile import SettingsFileError
+from openclaude_tui.local_model import LocalModelError, serving
 from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exit_signal
 from openclaude_tui.process_title import hide_secret_arguments
 
@@ -98,6 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="apply the project's own settings that widen access (base_url, api_key, "
         "allow rules, permission_mode) and remember the project as trusted",
     )
+    parser.add_argument(
+        "--gguf",
+        metavar="PATH",
+        help="serve this model file with llama.cpp for the session (the [local] extra)",
+    )
+    parser.add_argument(
+        "--gguf-chat-format",
+        metavar="NAME",
+        default=None,
+        help="llama-cpp-python's chat format for --gguf (default: chatml-function-calling)",
+    )
     parser.add_argument("--theme", help="the app's colour theme (e.g. openclaude-dusk)")
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
@@ -173,23 +187,18 @@ def main(argv: list[str] | None = None) -> int:
         tempfiles.clean_stale()
         if args.trust_project:
             trust.trust_project(config.project_root)
-        if args.list_models:
-            _say_unapplied_settings(config)
-            return asyncio.run(_list_models(config))
+        prompt = args.prompt
         if args.print_mode:
-            prompt = args.prompt
             if prompt is None and not sys.stdin.isatty():
                 prompt = sys.stdin.read()
             if not prompt or not prompt.strip():
                 sys.stderr.write("openclaude: -p needs a prompt (an argument or standard input)\n")
                 return EXIT_USAGE
-            from openclaude_tui.print_mode import run_print
-
-            _say_unapplied_settings(config)
-            return asyncio.run(until_exit_signal(run_print(config, prompt, args.output_format)))
-        from openclaude_tui.ui.app import run_app
-
-        return run_app(config, args.prompt)
+        with _local_model(args, config):
+            return _run(args, config, prompt)
+    except LocalModelError as error:
+        sys.stderr.write(f"openclaude: --gguf: {error}\n")
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception:
@@ -200,6 +209,47 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         restore_streams()
+
+
+def _run(args: argparse.Namespace, config: Config, prompt: str | None) -> int:
+    """List the models, run print mode, or open the app."""
+    if args.list_models:
+        _say_unapplied_settings(config)
+        return asyncio.run(_list_models(config))
+    if args.print_mode:
+        from openclaude_tui.print_mode import run_print
+
+        assert prompt is not None
+        _say_unapplied_settings(config)
+        return asyncio.run(until_exit_signal(run_print(config, prompt, args.output_format)))
+    from openclaude_tui.ui.app import run_app
+
+    return run_app(config, prompt)
+
+
+@contextlib.contextmanager
+def _local_model(args: argparse.Namespace, config: Config) -> Iterator[None]:
+    """With ``--gguf``: llama.cpp serving the file while the block runs, the session on it."""
+    if not args.gguf:
+        yield
+        return
+    options: dict[str, Any] = {"context": config.context_window}
+    if args.gguf_chat_format:
+        options["chat_format"] = args.gguf_chat_format
+    log = paths.state_dir() / "llama-server.log"
+    say = (lambda line: None) if config.quiet else _say
+    with serving(Path(args.gguf), log, say=say, **options) as server:
+        config.base_url = server.base_url
+        config.base_url_source = "--gguf"
+        config.sources["base_url"] = "command line: --gguf"
+        # The server serves the file under its own name: the session takes the only one.
+        config.model = None
+        yield
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(f"openclaude: {line}\n")
+    sys.stderr.flush()
 
 
 def _load(args: argparse.Namespace) -> Config | None:
