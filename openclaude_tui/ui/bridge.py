@@ -56,9 +56,7 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     AssistantMessage: lambda e: messages.AnswerDone(e.tool_call_count),
     ToolCallStarted: lambda e: messages.ToolStarted(e.call_id, e.name, e.summary),
     ToolCallRunning: lambda e: messages.ToolRunning(e.call_id),
-    ToolCallFinished: lambda e: messages.ToolFinished(
-        e.call_id, e.name, e.result, e.status, e.duration, e.diff, e.exit_code
-    ),
+    ToolCallFinished: messages.ToolFinished,
     PermissionAsked: lambda e: messages.PermissionWaiting(e.call_id),
     PermissionAnswered: lambda e: messages.PermissionResolved(
         e.call_id, e.allowed, e.remembered_rule, e.reason

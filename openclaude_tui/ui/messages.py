@@ -1,9 +1,11 @@
 """What the agent tells the screen, as Textual messages with plain values.
 
-The bridge turns the core's events into these; the screen and its widgets never see a core
-object. Streamed text is batched: while one batch waits in the screen's queue, new text is
-added to it instead of posting another message, so a fast stream costs one message per
-turn of the event loop, not one per token.
+The bridge turns the core's events into these; the screen and its widgets see plain values
+only (a finished call's record, a frozen dataclass of strings and numbers, is carried as
+the core made it), never the agent, its tools or its session. Streamed text is batched:
+while one batch waits in the screen's queue, new text is added to it instead of posting
+another message, so a fast stream costs one message per turn of the event loop, not one
+per token.
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    # A set of plain strings; the message carries the string.
-    from openclaude_tui.core.events import ToolStatus
+    from openclaude_tui.core.events import ToolCallFinished
 
 
 class AgentUpdate(Message):
@@ -86,17 +87,10 @@ class ToolRunning(AgentUpdate):
 
 @dataclass
 class ToolFinished(AgentUpdate):
-    """A tool call ended; ``status`` is done, failed, denied or interrupted."""
+    """A tool call ended: the core's record of it, plain values only (its ``status`` is done,
+    failed, denied or interrupted; ``diff`` what a file tool changed)."""
 
-    call_id: str
-    name: str
-    result: str
-    status: ToolStatus
-    duration: float
-    # What a file tool changed, as unified diff text ("" when nothing).
-    diff: str = ""
-    # A command's exit status (negative: killed by that signal); None for other tools.
-    exit_code: int | None = None
+    outcome: ToolCallFinished
 
 
 @dataclass

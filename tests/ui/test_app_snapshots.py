@@ -13,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from openclaude_tui.core.changes.diff import unified_diff
+from openclaude_tui.core.events import ToolCallFinished
 from openclaude_tui.core.permissions.policy import PermissionPolicy
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Edit
@@ -75,21 +76,23 @@ async def converse(pilot: Pilot[object]) -> None:
         messages.AnswerDone(3),
         messages.ToolStarted("c1", "Read", "src/auth.py"),
         messages.ToolRunning("c1"),
-        messages.ToolFinished("c1", "Read", numbered(AUTH_PY), "done", 0.02),
+        messages.ToolFinished(ToolCallFinished("c1", "Read", numbered(AUTH_PY), "done", 0.02)),
         messages.ToolStarted("c2", "Grep", "is_active"),
         messages.ToolRunning("c2"),
         messages.ToolFinished(
-            "c2", "Grep", "src/auth.py:5:    return user.is_active", "done", 0.11
+            ToolCallFinished("c2", "Grep", "src/auth.py:5:    return user.is_active", "done", 0.11)
         ),
         messages.ToolStarted("c3", "Bash", "python -m pytest -q"),
         messages.ToolRunning("c3"),
         messages.ToolFinished(
-            "c3",
-            "Bash",
-            "F.\nFAILED tests/test_auth.py::test_login - AttributeError: 'User' object has "
-            "no attribute 'is_active'\n1 failed, 1 passed in 0.04s\n\nExit code 1",
-            "failed",
-            1.42,
+            ToolCallFinished(
+                "c3",
+                "Bash",
+                "F.\nFAILED tests/test_auth.py::test_login - AttributeError: 'User' object has "
+                "no attribute 'is_active'\n1 failed, 1 passed in 0.04s\n\nExit code 1",
+                "failed",
+                1.42,
+            )
         ),
         messages.TodosChanged(
             (
@@ -159,7 +162,7 @@ def test_an_applied_edit_card_with_its_diff(snap_compare: object, project: Path)
         for message in (
             messages.ToolStarted("c1", "Edit", "src/auth.py"),
             messages.ToolRunning("c1"),
-            messages.ToolFinished("c1", "Edit", result, "done", 0.01, diff),
+            messages.ToolFinished(ToolCallFinished("c1", "Edit", result, "done", 0.01, diff)),
         ):
             screen.post_message(message)
         await pilot.pause()

@@ -381,13 +381,14 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         self.chat.schedule(take)
 
     def on_tool_finished(self, message: messages.ToolFinished) -> None:
-        card = self.cards.get(message.call_id)
+        done = message.outcome
+        card = self.cards.get(done.call_id)
         if card is None:
             return
-        card.finish(message.status, message.result, message.duration, message.diff)
-        card.exit_code = message.exit_code
+        card.finish(done.status, done.result, done.duration, done.diff)
+        card.exit_code = done.exit_code
         self.chat.update_item(card)
-        self.sidebar.set_state(message.call_id, message.status, message.duration)
+        self.sidebar.set_state(done.call_id, done.status, done.duration)
 
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(
