@@ -69,6 +69,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "the settings in effect and where each came from",
         (("Settings in effect", "/settings"),),
     ),
+    SlashCommand(
+        "vim",
+        "/vim",
+        "vim keys in the prompt on or off (remembered)",
+        (("Toggle vim keys", "/vim"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

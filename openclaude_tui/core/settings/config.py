@@ -81,6 +81,8 @@ class Config:
     # The server profile in use (None: the settings as they are), and all there are.
     default_profile: str | None = None
     profiles: dict[str, Profile] = field(default_factory=lambda: dict(BUILT_IN))
+    # How the prompt takes keys: "normal", or "vim".
+    editor_mode: str = "normal"
     # Fields the profile adds to every chat request.
     extra_body: dict[str, Any] = field(default_factory=dict)
     # Where each setting that is not at its default came from ("command line: --model").

@@ -62,6 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scrub_env", check.names, adds=True),
     Setting("theme", check.text, flag="--theme"),
     Setting("default_profile", check.text, "OPENCLAUDE_PROFILE", "--profile"),
+    Setting("editor_mode", check.editor_mode),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
 )

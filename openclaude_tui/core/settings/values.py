@@ -131,3 +131,10 @@ def keymap(value: Any, where: str) -> dict[str, str]:
         if not isinstance(keys, str) or not keys.strip():
             raise fail(f"{where}.{binding}", 'expected keys such as "ctrl+t" or "f2,ctrl+t"', keys)
     return dict(value)
+
+
+def editor_mode(value: Any, where: str) -> str:
+    """How the prompt takes keys: ``normal``, or ``vim``."""
+    if value not in ("normal", "vim"):
+        raise fail(where, 'expected "normal" or "vim"', value)
+    return str(value)

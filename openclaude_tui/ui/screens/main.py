@@ -128,6 +128,8 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         for warning in self.config.warnings:
             self.chat.add_item(NoticeItem(warning, "warning", "!"))
         self._show_mode(self.config.permission_mode)
+        if self.config.editor_mode == "vim":
+            self.prompt_input.set_vim(True)
         self.prompt_input.focus()
         self._turn_timer = self.set_interval(1.0, self._tick, pause=True)
         self.call_after_refresh(self._after_first_frame)

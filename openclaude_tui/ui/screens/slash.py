@@ -7,6 +7,7 @@ from typing import Any
 
 from textual import work
 
+from openclaude_tui.core.settings.user_file import remember_setting
 from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
 from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
@@ -236,6 +237,18 @@ class SlashCommands(MainScreenBase):
             "`openclaude config edit` opens your config file; `/permissions` lists the rules."
         )
         self.chat.add_item(PanelItem("Settings", body, "info"))
+
+    def command_vim(self, argument: str = "") -> None:
+        """Turn vim keys in the prompt on or off; the choice is kept in your config."""
+        on = self.prompt_input.vim is None
+        self.prompt_input.set_vim(on)
+        mode = "vim" if on else "normal"
+        self.config.editor_mode = mode
+        problem = remember_setting("editor_mode", mode)
+        text = "Vim keys on (Esc: normal mode)" if on else "Vim keys off"
+        if problem:
+            text += f"; not remembered: {problem}"
+        self.chat.add_item(NoticeItem(text, "muted", "·"))
 
     def command_theme(self, argument: str = "") -> None:
         """Pick a colour theme (a list to choose from when no name is given); it is kept."""

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from openclaude_tui.ui.commands import COMMANDS, matching
 from openclaude_tui.ui.external_editor import EditorError, edit_text
 from openclaude_tui.ui.history import PromptHistory
+from openclaude_tui.ui.vim_mode import VimKeys
 
 PLACEHOLDER = "Ask anything · / commands · @ files · ! shell · Ctrl+J new line"
 MAX_FILE_MATCHES = 40
@@ -61,6 +62,18 @@ class PromptInput(TextArea):
             id=id,
         )
         self.prompt_history = history
+        # Vim keys, when the user turned them on (/vim, editor_mode = "vim").
+        self.vim: VimKeys | None = None
+
+    def set_vim(self, on: bool) -> None:
+        """Turn vim keys on (starting in insert mode) or off; the border shows the mode."""
+        self.vim = VimKeys() if on else None
+        self._show_vim_mode()
+
+    def _show_vim_mode(self) -> None:
+        area = self.parent
+        if isinstance(area, PromptArea):
+            area.border_title = self.vim.label if self.vim is not None else None
 
     async def _on_key(self, event: events.Key) -> None:
         if await self._own_key(event):
@@ -73,6 +86,11 @@ class PromptInput(TextArea):
 
     async def _own_key(self, event: events.Key) -> bool:
         """Completion, Enter and history keys, which only the prompt knows; True when handled."""
+        if self.vim is not None and self.vim.handle(self, event.key, event.character):
+            self._show_vim_mode()
+            event.stop()
+            event.prevent_default()
+            return True
         area = self.parent
         handled = isinstance(area, PromptArea) and area.completion_key(event.key)
         if not handled and event.key == "enter":
