@@ -2,8 +2,9 @@
 they are looked for.
 
 Front matter is the simple ``key: value`` subset of YAML these files use: a block between
-``---`` lines at the top, values plain or quoted, lists as ``[a, b]`` or ``- item`` lines,
-and ``|`` / ``>`` blocks for longer text. Anything else is read as a plain string.
+``---`` lines at the top, values plain or quoted, lists as ``- item`` lines, and ``|`` /
+``>`` blocks for longer text. Anything else is kept as written (``argument-hint: [name]``
+keeps its brackets); a field read as a list also takes ``[a, b]`` and ``a, b``.
 
 Each kind of file (``commands``, ``skills``) is looked for in the project's
 ``.openclaude/KIND`` and ``.claude/KIND`` (Claude Code's place), then in the user's
@@ -73,6 +74,8 @@ class MarkdownFile:
             return []
         if isinstance(value, list):
             return [item for item in value if item]
+        if value.startswith("[") and value.endswith("]"):
+            value = value[1:-1]
         return split_top_level(value)
 
 
@@ -154,8 +157,6 @@ def _value(raw: str, block: list[str]) -> FieldValue:
         return ("\n" if raw.startswith("|") else " ").join(kept)
     if not raw and kept and all(line.startswith("- ") or line == "-" for line in kept):
         return [_unquoted(line[1:].strip()) for line in kept]
-    if raw.startswith("[") and raw.endswith("]"):
-        return [_unquoted(item) for item in split_top_level(raw[1:-1])]
     return _unquoted(" ".join([raw, *kept]).strip())
 
 
