@@ -77,3 +77,16 @@ async def test_at_completion_offers_directories_then_what_they_hold(
         assert area.input.text == "see @docs/"
         await wait_for(pilot, lambda: area.completing)
         assert area.completions.get_option_at_index(0).id == "docs/guide.md"
+
+
+async def test_at_path_in_a_typed_prompt_attaches_the_file(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="It sets LIMIT."))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "what does @app.py do?")
+        await idle(pilot)
+    sent = scripted_server.last_request.messages[-1]["content"]
+    assert sent.startswith("what does @app.py do?\n\nContents of app.py:\n```\nLIMIT = 10\n")
