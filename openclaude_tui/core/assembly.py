@@ -14,7 +14,7 @@ from typing import Any
 from openclaude_tui.core.agent.compact import Compactor
 from openclaude_tui.core.agent.context_window import WindowInfo, resolve_context_window
 from openclaude_tui.core.agent.loop import Agent
-from openclaude_tui.core.events import EventSink
+from openclaude_tui.core.events import EventSink, Notice
 from openclaude_tui.core.llm.discovery import (
     DEFAULT_CANDIDATES,
     Candidate,
@@ -130,9 +130,14 @@ def build_agent(
 
     ``policy``: the gate to use (a session keeps its own from before the server answers).
     """
+    from openclaude_tui.core.extensions.skills import load_skills
     from openclaude_tui.core.prompt.system import PromptEnvironment, build_system_prompt
 
-    tools = default_tools()
+    skills = load_skills(config.project_root)
+    if sink is not None:
+        for notice in skills.notices:
+            sink(Notice(notice, "warning"))
+    tools = default_tools(skills.skills)
     policy = policy or make_policy(config)
     context = ToolContext(
         project_root=config.project_root,
@@ -153,6 +158,7 @@ def build_agent(
                 tool_names=tools.names(),
                 model=provider.settings.model,
                 now=now,
+                skills=[(skill.name, skill.description) for skill in skills.skills],
             )
             prompt_cache.append(build_system_prompt(environment))
         return prompt_cache[0]

@@ -1,4 +1,5 @@
-"""The project's files for ``@`` completion: git's list when in a repository, else a walk."""
+"""The project's files and directories for ``@`` completion: git's list when in a
+repository, else a walk."""
 
 from __future__ import annotations
 
@@ -52,3 +53,18 @@ def _walk(root: Path) -> list[str]:
             if len(found) >= MAX_FILES:
                 return found
     return found
+
+
+async def list_project_paths(root: Path) -> list[str]:
+    """The project's files, then the directories that hold them (``src/``, ``src/app/``)."""
+    files = await list_project_files(root)
+    return files + directories_of(files)
+
+
+def directories_of(files: list[str]) -> list[str]:
+    """Every directory above the relative paths ``files``, each once, with a trailing ``/``."""
+    found: set[str] = set()
+    for name in files:
+        parts = name.split("/")[:-1]
+        found.update("/".join(parts[: depth + 1]) + "/" for depth in range(len(parts)))
+    return sorted(found)

@@ -26,6 +26,8 @@ from openclaude_tui.core.assembly import (
 )
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
+from openclaude_tui.core.extensions.commands import CommandCatalogue, load_commands
+from openclaude_tui.core.extensions.expansion import PromptExpander, command_turn
 from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
@@ -71,6 +73,8 @@ class Session:
         self._shell_notes: list[str] = []
         self._shell_calls = 0
         self._refused = 0
+        # The custom slash commands (``/name``) of the project and of the user.
+        self.commands: CommandCatalogue = load_commands(config.project_root)
 
     # What the status bar shows
 
@@ -119,10 +123,16 @@ class Session:
             )
             self.agent = started.agent
             self.window = started.window.tokens
+            for notice in self.commands.notices:
+                self._emit(Notice(notice, "warning"))
             return started.notes
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
+
+        A custom command (``/name arguments``) is expanded first, its ``allowed-tools`` and
+        ``model`` in effect for this turn only; ``@path`` mentions attach what they name
+        (``core.extensions.expansion``).
 
         Raises:
             ProviderError: the agent could not be started.
@@ -131,10 +141,18 @@ class Session:
         agent = await self._started()
         self.presented_plan = False
         self._refused = 0
-        if self._shell_notes:
-            prompt = "\n\n".join([*self._shell_notes, prompt])
-            self._shell_notes.clear()
-        return await agent.run_turn(prompt)
+        invocation = self.commands.invocation(prompt)
+        trusted = self.config.project_trusted
+        command = invocation[0] if invocation is not None else None
+        with command_turn(command, self.policy, agent.provider.settings, trusted, self._emit):
+            expander = PromptExpander(
+                self.policy, self.config.cwd, trusted, self._run_shell, self._emit
+            )
+            prompt = await expander.expand(prompt, invocation)
+            if self._shell_notes:
+                prompt = "\n\n".join([*self._shell_notes, prompt])
+                self._shell_notes.clear()
+            return await agent.run_turn(prompt)
 
     async def run_user_shell(self, command: str) -> str:
         """Run a command the user typed after ``!``, through the permission gate.
@@ -147,21 +165,26 @@ class Session:
         Raises:
             ProviderError: the agent could not be started.
         """
-        agent = await self._started()
+        await self._started()
         self.presented_plan = False
-        if agent.tools.get("Bash") is None:
-            self._emit(Notice("this session has no shell tool", "warning"))
-            return "failed"
-        self._shell_calls += 1
-        call_id = f"user-shell-{self._shell_calls}"
-        status, output = await agent.run_user_call(
-            "Bash", {"command": command, "description": USER_SHELL_DESCRIPTION}, call_id
-        )
+        status, output = await self._run_shell(command, USER_SHELL_DESCRIPTION)
         if status in ("done", "failed"):
             self._shell_notes.append(
                 f"(I ran `{command}` in the shell myself. Its output:\n```\n{output.rstrip()}\n```)"
             )
         return status
+
+    async def _run_shell(self, command: str, description: str) -> tuple[str, str]:
+        """Run ``command`` on the user's shell path (through the gate): status and output."""
+        agent = await self._started()
+        if agent.tools.get("Bash") is None:
+            self._emit(Notice("this session has no shell tool", "warning"))
+            return "failed", "this session has no shell tool"
+        self._shell_calls += 1
+        call_id = f"user-shell-{self._shell_calls}"
+        return await agent.run_user_call(
+            "Bash", {"command": command, "description": description}, call_id
+        )
 
     async def compact(self, focus: str | None = None) -> CompactResult | None:
         """Summarise older work now; None when there was nothing to gain (a notice says why).

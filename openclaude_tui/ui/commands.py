@@ -1,9 +1,19 @@
-"""The slash commands: their names, usage and help, and how a typed line is read."""
+"""The slash commands: their names, usage and help, and how a typed line is read.
+
+The built-in commands are ``COMMANDS``; the custom ones (Markdown files, see
+``core.extensions.commands``) are listed beside them by ``custom_commands``, and a built-in
+command wins a name.
+"""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from openclaude_tui.core.extensions.commands import CustomCommand
 
 
 @dataclass(frozen=True)
@@ -15,12 +25,14 @@ class SlashCommand:
         usage: How it is typed, for completion and ``/help``.
         help: What it does, for completion and ``/help``.
         palette: The command palette's entries for it: a title and the line they type.
+        custom: A custom command: its expanded text is sent as the prompt.
     """
 
     name: str
     usage: str
     help: str
     palette: tuple[tuple[str, str], ...] = ()
+    custom: bool = False
 
 
 COMMANDS: tuple[SlashCommand, ...] = (
@@ -81,17 +93,38 @@ COMMANDS: tuple[SlashCommand, ...] = (
 )
 
 
-def matching(prefix: str) -> list[SlashCommand]:
-    """Commands whose name starts with ``prefix`` (without the slash)."""
-    return [command for command in COMMANDS if command.name.startswith(prefix.lower())]
+def custom_commands(
+    commands: Sequence[CustomCommand],
+) -> tuple[tuple[SlashCommand, ...], list[str]]:
+    """The custom commands as slash commands, and a notice for each a built-in one hides."""
+    builtin = {command.name for command in COMMANDS}
+    listed: list[SlashCommand] = []
+    hidden: list[str] = []
+    for command in commands:
+        if command.name.casefold() in builtin:
+            hidden.append(
+                f"the built-in /{command.name.casefold()} wins over the custom command in "
+                f"{command.path}; rename the file to use it"
+            )
+            continue
+        about = f"{command.description} ({command.source})".strip()
+        palette = ((f"/{command.name}: {command.description}".rstrip(": "), f"/{command.name}"),)
+        listed.append(SlashCommand(command.name, command.usage, about, palette, custom=True))
+    return tuple(listed), hidden
 
 
-def parse(line: str) -> tuple[SlashCommand | None, str, str]:
+def matching(prefix: str, custom: Sequence[SlashCommand] = ()) -> list[SlashCommand]:
+    """Commands whose name starts with ``prefix`` (without the slash), built-in ones first."""
+    folded = prefix.casefold()
+    return [c for c in (*COMMANDS, *custom) if c.name.casefold().startswith(folded)]
+
+
+def parse(line: str, custom: Sequence[SlashCommand] = ()) -> tuple[SlashCommand | None, str, str]:
     """Read ``/name argument``: the command (None if unknown), the name typed, the argument."""
     body = line.strip().removeprefix("/")
     name, _, argument = body.partition(" ")
-    name = name.lower()
-    found = next((command for command in COMMANDS if command.name == name), None)
+    name = name.casefold()
+    found = next((c for c in (*COMMANDS, *custom) if c.name.casefold() == name), None)
     return found, name, argument.strip()
 
 

@@ -22,7 +22,7 @@ RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
 
 
 # The tools a rule can name (the built-in tools; a test keeps this in step with them).
-RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite")
+RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite", "Skill")
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import platform
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class PromptEnvironment:
         tool_names: The tools offered to the model, by name.
         model: The model's name, when known.
         now: The moment to date the prompt with; the current time when None.
+        skills: The skills the Skill tool can load, as (name, description).
     """
 
     cwd: Path
@@ -47,6 +48,7 @@ class PromptEnvironment:
     tool_names: list[str]
     model: str = ""
     now: datetime | None = None
+    skills: list[tuple[str, str]] = field(default_factory=list)
 
 
 def gather_environment(
@@ -75,6 +77,7 @@ def build_system_prompt(env: PromptEnvironment) -> str:
         _INTRO,
         _working_rules(tools),
         _tool_section(env.tool_names),
+        _skills_section(env.skills),
         _environment_section(env),
         _git_section(read_git_state(env.project_root)),
         _memory_section(load_project_memory(env.project_root, env.cwd)),
@@ -111,6 +114,10 @@ _PERMISSION_MODES = {
         "The user reviews the plan and leaves plan mode before any of it is carried out."
     ),
 }
+
+# The list of skills: each description cut, and the whole list bounded.
+SKILL_DESCRIPTION_LIMIT = 250
+SKILLS_BUDGET = 6000
 
 _TOOL_HINTS = {
     "Read": "read a file as numbered lines; read a large file in parts with offset and limit.",
@@ -183,6 +190,30 @@ def _tool_section(tool_names: list[str]) -> str:
             "Use Read, Grep and Glob to look at files rather than cat, grep or find in Bash."
         )
     lines += [f"- {name}: {_TOOL_HINTS[name]}" for name in tool_names if name in _TOOL_HINTS]
+    return "\n".join(lines)
+
+
+def _skills_section(skills: list[tuple[str, str]]) -> str:
+    """The skills' descriptions, each cut and the whole list within its budget."""
+    if not skills:
+        return ""
+    lines = [
+        "# Skills",
+        "Skills hold instructions for particular tasks. When the task at hand matches a "
+        "skill's description, load it with the Skill tool (skill: its name) before you start, "
+        "and follow it.",
+    ]
+    used = sum(len(line) for line in lines)
+    for index, (name, text) in enumerate(skills):
+        description = " ".join(text.split())
+        if len(description) > SKILL_DESCRIPTION_LIMIT:
+            description = description[: SKILL_DESCRIPTION_LIMIT - 1] + "…"
+        line = f"- {name}: {description}"
+        if used + len(line) > SKILLS_BUDGET:
+            lines.append(f"- … and {len(skills) - index} more (the Skill tool names them all)")
+            break
+        lines.append(line)
+        used += len(line)
     return "\n".join(lines)
 
 

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openclaude_tui.core.tools.base import Tool, ToolRegistry
 
+if TYPE_CHECKING:
+    from openclaude_tui.core.tools.skill import Skill
 
-def default_tools() -> ToolRegistry:
-    """Every built-in tool, in the order the model sees them."""
+
+def default_tools(skills: list[Skill] | None = None) -> ToolRegistry:
+    """Every built-in tool, in the order the model sees them.
+
+    ``skills``: the project's skills, which the Skill tool loads. Without them (the gate's
+    view of every tool) the Skill tool is listed with none; an empty list leaves it out,
+    since there is nothing to load.
+    """
     from openclaude_tui.core.tools.files import file_tools
     from openclaude_tui.core.tools.search import search_tools
     from openclaude_tui.core.tools.shell import shell_tools
+    from openclaude_tui.core.tools.skill import SkillTool
     from openclaude_tui.core.tools.todo import todo_tools
 
     tools: list[Tool] = [*file_tools(), *shell_tools(), *search_tools(), *todo_tools()]
+    if skills is None or skills:
+        tools.append(SkillTool(skills))
     return ToolRegistry(tools)

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from openclaude_tui.core.git.state import current_branch
-from openclaude_tui.core.project_files import list_project_files
+from openclaude_tui.core.project_files import list_project_paths
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
@@ -104,7 +104,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             yield ChatView(clock=self.clock, id="chat")
             yield self._plan_list
             yield PromptArea(
-                self.history, lambda: list_project_files(config.project_root), id="prompt"
+                self.history, lambda: list_project_paths(config.project_root), id="prompt"
             )
         yield StatusBar(self._initial_status(), id="status")
         with Horizontal(id="footer-row"):
@@ -166,6 +166,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         if await settle_trust(self.app, self.config):
             self._show_mode(self.config.permission_mode)
         self.session = AgentSession(self.app, self.config, self, now=self.now, clock=self.clock)
+        self.list_custom_commands(self.session.commands.commands)
         if self.initial_prompt:
             self.submit(self.initial_prompt)
         elif self.queued:
@@ -184,6 +185,10 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         if text.strip().startswith("/"):
             self.run_slash_command(text.strip())
             return
+        self.send_prompt(text)
+
+    def send_prompt(self, text: str) -> None:
+        """Send a prompt to the agent, or queue it while a turn runs."""
         if self.running or self.session is None:
             item = UserItem(text, queued=True)
             self.chat.add_item(item)

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from openclaude_tui.core.settings.config import Config
+from openclaude_tui.ui.commands import SlashCommand
 from openclaude_tui.ui.history import PromptHistory, history_file
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -76,6 +77,8 @@ class MainScreenBase(Screen[None]):
         self._plan_offer = PlanOffer(id="plan-offer")
         self._plan_list = PlanChecklist(id="plan-list")
         self.history = PromptHistory(history_file(config.project_root))
+        # The custom commands (``/name`` files) offered beside the built-in ones.
+        self.custom_commands: tuple[SlashCommand, ...] = ()
 
     @property
     def chat(self) -> ChatView:
@@ -114,6 +117,11 @@ class MainScreenBase(Screen[None]):
     @abstractmethod
     def submit(self, text: str) -> None:
         """Handle what the user sent: a command, a shell command, or a prompt."""
+        raise NotImplementedError
+
+    @abstractmethod
+    def send_prompt(self, text: str) -> None:
+        """Send a prompt to the agent, or queue it while a turn runs."""
         raise NotImplementedError
 
     @abstractmethod

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 
 from openclaude_tui.core.settings.user_file import remember_setting
-from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
+from openclaude_tui.ui.commands import (
+    COMMANDS,
+    close_models,
+    custom_commands,
+    find_model,
+    parse,
+)
 from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.screens.rules import RulesScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
+from openclaude_tui.ui.widgets.prompt import PromptArea
+
+if TYPE_CHECKING:
+    from openclaude_tui.core.extensions.commands import CustomCommand
 
 KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
@@ -52,13 +63,23 @@ class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
     ``/quit``."""
 
+    def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
+        """Offer the custom commands beside the built-in ones (which win a name)."""
+        self.custom_commands, hidden = custom_commands(commands)
+        self.query_one(PromptArea).custom_commands = self.custom_commands
+        for notice in hidden:
+            self.chat.add_item(NoticeItem(notice, "warning", "!"))
+
     def run_slash_command(self, line: str) -> None:
-        """Run a command typed in the prompt."""
-        command, name, argument = parse(line)
+        """Run a command typed in the prompt (a custom one is sent as a prompt, expanded)."""
+        command, name, argument = parse(line, self.custom_commands)
         if command is None:
             self.chat.add_item(
                 NoticeItem(f"unknown command /{name}; /help lists the commands", "warning", "!")
             )
+            return
+        if command.custom:
+            self.send_prompt(line)
             return
         handler = getattr(self, f"command_{command.name}")
         handler(argument)
@@ -66,7 +87,8 @@ class SlashCommands(MainScreenBase):
     def command_help(self, argument: str = "") -> None:
         """Show the keys and the commands."""
         keys = "\n".join(f"| {_cell(key)} | {_cell(what)} |" for key, what in KEYS)
-        commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in COMMANDS)
+        listed = (*COMMANDS, *self.custom_commands)
+        commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in listed)
         mode = self.session.mode if self.session is not None else self.config.permission_mode
         body = (
             f"| Key | |\n|---|---|\n{keys}\n\n| Command | |\n|---|---|\n{commands}\n\n"
@@ -272,7 +294,8 @@ class SlashCommands(MainScreenBase):
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""
         # Run as if typed, so their output shows as a typed command's does.
-        typed = [entry for command in COMMANDS for entry in command.palette]
+        listed = (*COMMANDS, *self.custom_commands)
+        typed = [entry for command in listed for entry in command.palette]
         return [(title, usage, partial(self.submit, usage)) for title, usage in typed] + [
             ("Toggle the tool sidebar", "Ctrl+B", self.action_toggle_sidebar),
             ("Search the conversation", "Ctrl+F", self.action_search),

@@ -3,8 +3,9 @@
 Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line;
 Ctrl+G writes the prompt in the user's own editor.
 Up on the first line and Down on the last browse the history of this project. ``/`` at the
-start completes a command, ``@`` a file path; Tab or Enter takes the highlighted one, except
-that Enter sends a command typed in full (``/mode`` while ``/model`` is highlighted).
+start completes a command (built-in or custom), ``@`` a file or directory path; Tab or Enter
+takes the highlighted one, except that Enter sends a command typed in full (``/mode`` while
+``/model`` is highlighted).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from openclaude_tui.ui.commands import COMMANDS, matching
+from openclaude_tui.ui.commands import COMMANDS, SlashCommand, matching
 from openclaude_tui.ui.external_editor import EditorError, edit_text
 from openclaude_tui.ui.history import PromptHistory
 from openclaude_tui.ui.vim_mode import VimKeys
@@ -228,6 +229,8 @@ class PromptArea(Vertical):
         self._files: list[str] | None = None
         self._token: tuple[str, int, str] | None = None
         self._completions: OptionList | None = None
+        # The custom commands, offered after the built-in ones (set once they are read).
+        self.custom_commands: tuple[SlashCommand, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield PromptInput(self.prompt_history, id="prompt-input")
@@ -285,7 +288,8 @@ class PromptArea(Vertical):
             return False
         kind, _, typed = self._token
         if kind == "command":
-            return any(command.name == typed.lower() for command in COMMANDS)
+            commands = (*COMMANDS, *self.custom_commands)
+            return any(command.name.casefold() == typed.casefold() for command in commands)
         return typed == highlighted
 
     @on(TextArea.Changed, "PromptInput")
@@ -307,7 +311,7 @@ class PromptArea(Vertical):
                     ),
                     id=c.name,
                 )
-                for c in matching(command[1])
+                for c in matching(command[1], self.custom_commands)
             ]
             self._show(options)
             return
@@ -349,15 +353,25 @@ class PromptArea(Vertical):
         row, column = text_area.cursor_location
         if kind == "command":
             text_area.replace(f"/{value} ", (0, 0), (0, column))
+        elif value.endswith("/"):
+            # A directory: completion goes on with what it holds.
+            text_area.replace(value, (row, start), (row, column))
         else:
             text_area.replace(f"{value} ", (row, start), (row, column))
         self._token = None
 
 
 def _match_files(files: list[str], typed: str) -> list[str]:
-    """Paths containing ``typed``; names starting with it first, then shorter paths."""
+    """Paths containing ``typed``; names starting with it first, then shorter paths.
+
+    ``files`` holds directories too (``docs/``)."""
     needle = typed.lower()
-    found = [name for name in files if needle in name.lower()]
+    # A directory typed in full is not offered again: what it holds is.
+    found = [
+        name
+        for name in files
+        if needle in name.lower() and not (name.endswith("/") and name.lower() == needle)
+    ]
 
     def rank(name: str) -> tuple[int, int, str]:
         base = name.rsplit("/", 1)[-1].lower()

@@ -1,0 +1,1 @@
+"""Extensions: what users and projects add to the agent (commands, skills, MCP servers, hooks)."""
