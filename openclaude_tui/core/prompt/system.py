@@ -118,6 +118,10 @@ _TOOL_HINTS = {
         "replace an exact piece of a file (old_string → new_string). The old text must match "
         "exactly once, so include enough surrounding lines; read the file first."
     ),
+    "MultiEdit": (
+        "several exact replacements in one file, applied in order and all or none; prefer it "
+        "to a series of Edits of the same file."
+    ),
     "Write": "create a file, or replace one whose content changes almost entirely.",
     "Bash": (
         "run a shell command: builds, tests, git, package managers. The working directory "
