@@ -22,8 +22,18 @@ RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
 
 
 # The tools a rule can name (the built-in tools; a test keeps this in step with them).
-RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite", "MultiEdit")
-FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit"})
+RULE_TOOLS = (
+    "Bash",
+    "Read",
+    "Edit",
+    "Write",
+    "Grep",
+    "Glob",
+    "TodoWrite",
+    "MultiEdit",
+    "NotebookEdit",
+)
+FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
 
 
 class RuleError(ValueError):
@@ -36,8 +46,8 @@ class Rule:
 
     For Bash the specifier is a whole command or ``prefix:*``; for file tools a
     gitignore-style glob relative to the project root. ``Edit`` rules cover every tool that
-    changes files (Write, MultiEdit), and ``Read`` rules every tool that reads them (Grep and
-    Glob: searching a file reads it).
+    changes files (Write, MultiEdit, NotebookEdit), and ``Read`` rules every tool that reads
+    them (Grep and Glob: searching a file reads it).
     """
 
     tool: str

@@ -122,6 +122,7 @@ _TOOL_HINTS = {
         "several exact replacements in one file, applied in order and all or none; prefer it "
         "to a series of Edits of the same file."
     ),
+    "NotebookEdit": "replace, insert or delete one cell of a Jupyter notebook (.ipynb).",
     "Write": "create a file, or replace one whose content changes almost entirely.",
     "Bash": (
         "run a shell command: builds, tests, git, package managers. The working directory "

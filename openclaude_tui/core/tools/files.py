@@ -33,6 +33,7 @@ from openclaude_tui.core.tools.missing_file import (
     near_names,
     same_name_in_project,
 )
+from openclaude_tui.core.tools.notebook_view import is_notebook, read_notebook
 from openclaude_tui.core.tools.read_window import MAX_SHOWN_BYTES, read_window
 
 MAX_LINES = 2000
@@ -97,8 +98,9 @@ class Read(Tool):
         f"{MAX_LINES} lines from the start are shown; for longer files pass offset (the line "
         "number to start at) and limit (how many lines). Lines longer than "
         f"{MAX_LINE_CHARS} characters are cut. file_path may be absolute or relative to the "
-        "working directory. Read a file before you Edit or overwrite it. To list a directory, "
-        "use Glob or Bash `ls` instead."
+        "working directory. Read a file before you Edit or overwrite it. A Jupyter notebook "
+        "(.ipynb) is shown as its cells with their outputs (offset counts cells). To list a "
+        "directory, use Glob or Bash `ls` instead."
     )
     parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -155,6 +157,10 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
         )
     if not path.is_file():
         return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
+    if is_notebook(path) and path.stat().st_size <= MAX_CHANGE_BYTES:
+        cells = read_notebook(path, offset, ctx)
+        if cells is not None:
+            return cells
     with path.open("rb") as handle:
         kind = _binary_kind(path, handle.read(_SNIFF_BYTES))
         if kind is not None:
