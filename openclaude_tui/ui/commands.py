@@ -69,6 +69,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "the settings in effect and where each came from",
         (("Settings in effect", "/settings"),),
     ),
+    SlashCommand(
+        "tasks",
+        "/tasks",
+        "the background commands, running and finished, with their output",
+        (("Background commands", "/tasks"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

@@ -32,6 +32,8 @@ RULE_TOOLS = (
     "TodoWrite",
     "MultiEdit",
     "NotebookEdit",
+    "BashOutput",
+    "KillShell",
 )
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
 

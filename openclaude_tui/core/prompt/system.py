@@ -129,6 +129,9 @@ _TOOL_HINTS = {
         "persists between calls. Avoid commands that wait for input (editors, pagers, "
         "prompts); pass flags such as --yes or --no-pager instead."
     ),
+    "BashOutput": "read what a background command (Bash run_in_background) printed since "
+    "the last read, and whether it is still running.",
+    "KillShell": "stop a background command you started when it is no longer needed.",
     "Grep": "search file contents with a regular expression (ripgrep); respects .gitignore.",
     "Glob": "find files by name pattern such as **/*.py, newest first.",
     "TodoWrite": "keep the task list for work with several steps.",
