@@ -115,6 +115,19 @@ class TodosUpdated:
 
 
 @dataclass(frozen=True)
+class BackgroundTaskChanged:
+    """A background command (Bash ``run_in_background``) started or ended.
+
+    ``exit_code`` is None while it runs; negative: the signal that ended it.
+    """
+
+    task_id: str
+    command: str
+    running: bool
+    exit_code: int | None = None
+
+
+@dataclass(frozen=True)
 class Usage:
     """Token usage of one request, with the totals the server reported so far.
 
@@ -178,6 +191,7 @@ Event = (
     | PermissionAsked
     | PermissionAnswered
     | TodosUpdated
+    | BackgroundTaskChanged
     | Usage
     | Retrying
     | Notice

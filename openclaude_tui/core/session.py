@@ -33,6 +33,7 @@ from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
 from openclaude_tui.core.settings.config import Config
+from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"
@@ -102,6 +103,14 @@ class Session:
     def changes(self) -> list[FileChange]:
         """The changes the agent's file tools made in this conversation, oldest first."""
         return self.agent.context.changes if self.agent is not None else []
+
+    def background_tasks(self) -> list[TaskSnapshot]:
+        """The background commands of this conversation (Bash ``run_in_background``)."""
+        return task_snapshots(self.agent.context) if self.agent is not None else []
+
+    async def kill_background_task(self, task_id: str) -> bool:
+        """Stop a background command; False when it was not running."""
+        return self.agent is not None and await kill_task(self.agent.context, task_id)
 
     # Starting and running
 

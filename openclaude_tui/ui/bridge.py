@@ -22,6 +22,7 @@ from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,
+    BackgroundTaskChanged,
     Event,
     Notice,
     PermissionAnswered,
@@ -64,6 +65,7 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     TodosUpdated: lambda e: messages.TodosChanged(
         tuple(messages.TodoRow(t.content, t.status, t.active_form) for t in e.todos)
     ),
+    BackgroundTaskChanged: lambda e: messages.BackgroundTaskChanged(e.task_id, e.running),
     Usage: lambda e: messages.UsageChanged(
         e.prompt_tokens, e.total_prompt_tokens, e.total_completion_tokens, e.estimated
     ),

@@ -87,6 +87,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "vim keys in the prompt on or off (remembered)",
         (("Toggle vim keys", "/vim"),),
     ),
+    SlashCommand(
+        "tasks",
+        "/tasks",
+        "the background commands, running and finished, with their output",
+        (("Background commands", "/tasks"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

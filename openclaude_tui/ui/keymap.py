@@ -22,6 +22,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.permission import PermissionScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
     from openclaude_tui.ui.screens.rules import RulesScreen
+    from openclaude_tui.ui.screens.tasks import TasksScreen
     from openclaude_tui.ui.screens.trust import TrustScreen
     from openclaude_tui.ui.widgets.chat import ChatView
     from openclaude_tui.ui.widgets.diff_view import DiffView
@@ -31,7 +32,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
 
     owners = (
         app, MainScreen, ModelScreen, PermissionScreen, ConfirmScreen, ReviewScreen,
-        RulesScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
+        RulesScreen, TasksScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
     )  # fmt: skip
     return {
         binding.id

@@ -127,6 +127,14 @@ class TodosChanged(AgentUpdate):
 
 
 @dataclass
+class BackgroundTaskChanged(AgentUpdate):
+    """A background command started (``running``) or ended."""
+
+    task_id: str
+    running: bool
+
+
+@dataclass
 class UsageChanged(AgentUpdate):
     """Token counts after a model request (``estimated``: the server reported none)."""
 

@@ -118,3 +118,47 @@ async def test_no_hunk_approved_writes_nothing(
     result = scripted_server.tool_results()[-1]
     assert "rejected every hunk" in result and "nothing was written" in result
     assert finished(events)[-1].status == "denied"
+
+
+async def test_hunks_that_would_break_a_notebook_are_not_written(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    import nbformat
+    from nbformat import v4
+
+    path = tmp_path / "nb.ipynb"
+    notebook = v4.new_notebook()
+    intro = v4.new_markdown_cell("# Title", id="intro")
+    # Metadata long enough to put the type change and the new outputs in separate hunks.
+    intro.metadata = {f"key{n}": n for n in range(12)}
+    notebook.cells = [intro]
+    nbformat.write(notebook, str(path))
+    original = path.read_bytes()
+    scripted_server.script(
+        Turn(tool_calls=[call("Read", file_path=str(path))]),
+        Turn(
+            tool_calls=[
+                call(
+                    "NotebookEdit",
+                    "n1",
+                    notebook_path=str(path),
+                    cell_id="intro",
+                    cell_type="code",
+                    new_source="print(1)",
+                )
+            ]
+        ),
+        Turn(text="Noted."),
+    )
+    # The first hunk alone makes a code cell without its outputs list.
+    answers = Answers(Decision("allow_once", hunks=(0,)))
+    agent, events = make_agent(scripted_server, tmp_path, answers)
+    await agent.run_turn("make the title code")
+    await agent.close()
+
+    [request] = answers.requests
+    assert request.change is not None
+    assert len(diff_change(request.change, tmp_path).hunks) == 2
+    assert path.read_bytes() == original
+    assert "would leave the notebook invalid" in scripted_server.tool_results()[-1]
+    assert finished(events)[-1].status == "failed"

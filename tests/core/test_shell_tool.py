@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from openclaude_tui.core.events import Event, ToolOutput
 from openclaude_tui.core.tools.base import ToolContext, ToolResult
 from openclaude_tui.core.tools.shell import Bash, shell_tools, shutdown_shell
 from openclaude_tui.core.tools.shell_output import cut_middle
+from tests.helpers.processes import ended, gone
 
 # A bound on how long a call may take, so a hang fails the test instead of stalling it.
 BOUND = 30
@@ -39,29 +39,6 @@ async def run(ctx: ToolContext, command: str, **extra: Any) -> ToolResult:
     tool = Bash()
     args, _ = tool.validate({"command": command, **extra})
     return await asyncio.wait_for(tool.run(args, ctx, "call-1"), BOUND)
-
-
-def gone(pid: int) -> bool:
-    """The process no longer exists, not even as a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return not Path(f"/proc/{pid}").exists()
-    return False
-
-
-async def ended(pid: int) -> bool:
-    """Wait (boundedly) until ``pid`` is gone or a zombie: killed, if perhaps not yet reaped
-    (an orphan is reaped by init, on a loaded machine a moment later)."""
-    status = Path(f"/proc/{pid}/status")
-    for _ in range(BOUND * 50):
-        try:
-            if gone(pid) or "zombie" in status.read_text():
-                return True
-        except FileNotFoundError:
-            return True
-        await asyncio.sleep(0.02)
-    return False
 
 
 async def read_pids(path: Path, count: int) -> list[int]:
@@ -262,7 +239,7 @@ def test_summary_is_the_first_line_and_the_family_is_registered() -> None:
     tool = Bash()
     assert tool.summary({"command": "make\nmake test"}) == "make"
     assert not tool.read_only
-    assert [t.name for t in shell_tools()] == ["Bash"]
+    assert [t.name for t in shell_tools()] == ["Bash", "BashOutput", "KillShell"]
 
 
 def test_cut_middle_leaves_short_text_alone() -> None:

@@ -154,3 +154,35 @@ def test_edit_modal_with_one_hunk_dropped(snap_compare: object, project: Path) -
     with ScriptedServer(port=SNAPSHOT_PORT) as server:
         app = two_hunk_app(project, server)
         assert snap_compare(app, terminal_size=(120, 48), run_before=run_before)  # type: ignore[operator]
+
+
+async def test_a_multiedit_asks_once_with_one_diff_whose_hunks_can_be_kept_apart(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    (project / "numbers.txt").write_text(BEFORE)
+    edits = [
+        {"old_string": "line 2\n", "new_string": "line two\n"},
+        {"old_string": "line 28\n", "new_string": "line twenty-eight\n"},
+    ]
+    scripted_server.script(
+        [
+            Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "numbers.txt"})]),
+            Turn(
+                tool_calls=[ToolCallSpec("MultiEdit", {"file_path": "numbers.txt", "edits": edits})]
+            ),
+            Turn(text="Done."),
+        ]
+    )
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 48)) as pilot:
+        modal = await ask_for_approval(pilot, "spell out two numbers")
+        views = list(modal.query(DiffView))
+        assert len(views) == 1, "both edits are shown in one diff"
+        assert views[0].hunk_count == 2
+        await pilot.press("j", "space")
+        await pilot.pause(0.05)
+        await pilot.press("1")
+        await idle(pilot)
+        assert not isinstance(app.screen, PermissionScreen), "one approval answers the call"
+    assert (project / "numbers.txt").read_text() == BEFORE.replace("line 2\n", "line two\n")
+    assert "line twenty-eight" in scripted_server.tool_results()[-1]

@@ -17,6 +17,7 @@ from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import ToolStatus
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Write
+from openclaude_tui.core.tools.notebook_view import is_notebook, notebook_problem
 
 
 def _numbers(indices: Sequence[int]) -> str:
@@ -67,6 +68,16 @@ async def apply_approved_hunks(
             "",
         )
     content = apply_hunks(change.before or "", diff, applied)
+    problem = notebook_problem(content) if is_notebook(change.path) else None
+    if problem is not None:
+        # A notebook is JSON: some hunks alone can leave it unreadable by Jupyter.
+        return (
+            f"The user approved {_numbers(applied)} of {total} of this change to "
+            f"{change.path}, but those alone would leave the notebook invalid ({problem}), "
+            "so nothing was written. Ask the user which part of the change they want.",
+            "failed",
+            "",
+        )
     result = await Write().run({"file_path": str(change.path), "content": content}, ctx, call_id)
     if result.is_error:
         return (

@@ -22,8 +22,21 @@ RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
 
 
 # The tools a rule can name (the built-in tools; a test keeps this in step with them).
-RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite", "Skill")
-FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
+RULE_TOOLS = (
+    "Bash",
+    "Read",
+    "Edit",
+    "Write",
+    "Grep",
+    "Glob",
+    "TodoWrite",
+    "MultiEdit",
+    "NotebookEdit",
+    "BashOutput",
+    "KillShell",
+    "Skill",
+)
+FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
 
 
 class RuleError(ValueError):
@@ -35,8 +48,9 @@ class Rule:
     """``Tool`` or ``Tool(specifier)``.
 
     For Bash the specifier is a whole command or ``prefix:*``; for file tools a
-    gitignore-style glob relative to the project root. ``Edit`` rules cover Write too, and
-    ``Read`` rules cover Grep and Glob (searching a file reads it).
+    gitignore-style glob relative to the project root. ``Edit`` rules cover every tool that
+    changes files (Write, MultiEdit, NotebookEdit), and ``Read`` rules every tool that reads
+    them (Grep and Glob: searching a file reads it).
     """
 
     tool: str

@@ -125,12 +125,20 @@ _TOOL_HINTS = {
         "replace an exact piece of a file (old_string → new_string). The old text must match "
         "exactly once, so include enough surrounding lines; read the file first."
     ),
+    "MultiEdit": (
+        "several exact replacements in one file, applied in order and all or none; prefer it "
+        "to a series of Edits of the same file."
+    ),
+    "NotebookEdit": "replace, insert or delete one cell of a Jupyter notebook (.ipynb).",
     "Write": "create a file, or replace one whose content changes almost entirely.",
     "Bash": (
         "run a shell command: builds, tests, git, package managers. The working directory "
         "persists between calls. Avoid commands that wait for input (editors, pagers, "
         "prompts); pass flags such as --yes or --no-pager instead."
     ),
+    "BashOutput": "read what a background command (Bash run_in_background) printed since "
+    "the last read, and whether it is still running.",
+    "KillShell": "stop a background command you started when it is no longer needed.",
     "Grep": "search file contents with a regular expression (ripgrep); respects .gitignore.",
     "Glob": "find files by name pattern such as **/*.py, newest first.",
     "TodoWrite": "keep the task list for work with several steps.",

@@ -18,12 +18,21 @@ def default_tools(skills: list[Skill] | None = None) -> ToolRegistry:
     since there is nothing to load.
     """
     from openclaude_tui.core.tools.files import file_tools
+    from openclaude_tui.core.tools.multi_edit import multi_edit_tools
+    from openclaude_tui.core.tools.notebook import notebook_tools
     from openclaude_tui.core.tools.search import search_tools
     from openclaude_tui.core.tools.shell import shell_tools
     from openclaude_tui.core.tools.skill import SkillTool
     from openclaude_tui.core.tools.todo import todo_tools
 
-    tools: list[Tool] = [*file_tools(), *shell_tools(), *search_tools(), *todo_tools()]
+    tools: list[Tool] = [
+        *file_tools(),
+        *multi_edit_tools(),
+        *notebook_tools(),
+        *shell_tools(),
+        *search_tools(),
+        *todo_tools(),
+    ]
     if skills is None or skills:
         tools.append(SkillTool(skills))
     return ToolRegistry(tools)

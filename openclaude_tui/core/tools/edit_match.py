@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 # The prefix Read puts before each line ("    12\t"), which models sometimes copy.
 _LINE_NUMBER = re.compile(r"^ *\d+(?:\t|→)")
@@ -96,3 +97,51 @@ def near_match(content: str, old: str) -> str:
         + numbered(shown, best_start + 1)
         + "\nold_string must match the file exactly, including whitespace."
     )
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A file's text after one replacement, and how many occurrences it replaced."""
+
+    text: str
+    count: int
+
+
+def edit_problem(old: str, new: str) -> str | None:
+    """Why replacing ``old`` by ``new`` is no edit at all, whatever the file holds."""
+    if not old:
+        return (
+            "old_string is empty. To insert text, put a nearby line in old_string and "
+            "that line plus the new text in new_string; to create or replace a whole file, "
+            "use Write."
+        )
+    if old == new:
+        return "old_string and new_string are identical, so the edit would change nothing."
+    return None
+
+
+def replace_text(
+    content: str, old: str, new: str, newline: str, *, replace_all: bool, where: str
+) -> Replaced | str:
+    """``content`` with ``old`` replaced by ``new`` as Edit does, or why it cannot be.
+
+    ``old`` must occur exactly once unless ``replace_all``; ``where`` names the file in
+    the messages (``in /p/f.py``).
+    """
+    problem = edit_problem(old, new)
+    if problem is not None:
+        return problem
+    found = find_replacement(content, old, new, newline)
+    if found is None:
+        return f"old_string was not found {where}. {near_match(content, old)}"
+    old, new = found
+    count = content.count(old)
+    if count > 1 and not replace_all:
+        starts = [m.start() for m in re.finditer(re.escape(old), content)][:10]
+        lines = ", ".join(str(content.count("\n", 0, i) + 1) for i in starts)
+        return (
+            f"old_string occurs {count} times {where} (at lines {lines}). Include more "
+            "surrounding lines to make it unique, or set replace_all to true to change "
+            f"all {count}."
+        )
+    return Replaced(content.replace(old, new, -1 if replace_all else 1), count)

@@ -22,10 +22,10 @@ from openclaude_tui.core.changes.textfile import TextFormat, decode_text, write_
 from openclaude_tui.core.changes.window import too_large_note
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 from openclaude_tui.core.tools.edit_match import (
-    find_replacement,
+    edit_problem,
     keep_final_newline,
-    near_match,
     numbered,
+    replace_text,
     with_newlines,
 )
 from openclaude_tui.core.tools.missing_file import (
@@ -33,6 +33,7 @@ from openclaude_tui.core.tools.missing_file import (
     near_names,
     same_name_in_project,
 )
+from openclaude_tui.core.tools.notebook_view import is_notebook, read_notebook
 from openclaude_tui.core.tools.read_window import MAX_SHOWN_BYTES, read_window
 
 MAX_LINES = 2000
@@ -49,12 +50,12 @@ _BINARY_NAME = re.compile(
     r"|sqlite|db|docx|xlsx|pptx)$",
     re.IGNORECASE,
 )
-_FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
-_FILE_PATH: tuple[str, ...] = ("file_path",)
+FILE_PATH_ALIASES = {"path": "file_path", "filename": "file_path", "file": "file_path"}
+FILE_PATH: tuple[str, ...] = ("file_path",)
 
 
 @dataclass(frozen=True)
-class _Plan:
+class Plan:
     """A change worked out and checked, ready to be written."""
 
     path: Path
@@ -97,8 +98,9 @@ class Read(Tool):
         f"{MAX_LINES} lines from the start are shown; for longer files pass offset (the line "
         "number to start at) and limit (how many lines). Lines longer than "
         f"{MAX_LINE_CHARS} characters are cut. file_path may be absolute or relative to the "
-        "working directory. Read a file before you Edit or overwrite it. To list a directory, "
-        "use Glob or Bash `ls` instead."
+        "working directory. Read a file before you Edit or overwrite it. A Jupyter notebook "
+        "(.ipynb) is shown as its cells with their outputs (offset counts cells). To list a "
+        "directory, use Glob or Bash `ls` instead."
     )
     parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -119,11 +121,11 @@ class Read(Tool):
         },
         "required": ["file_path"],
     }
-    path_arguments = _FILE_PATH
+    path_arguments = FILE_PATH
     read_only = True
     file_access = "read"
     aliases: ClassVar[dict[str, str]] = {
-        **_FILE_PATH_ALIASES,
+        **FILE_PATH_ALIASES,
         "start_line": "offset",
         "max_lines": "limit",
     }
@@ -155,6 +157,10 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
         )
     if not path.is_file():
         return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
+    if is_notebook(path) and path.stat().st_size <= MAX_CHANGE_BYTES:
+        cells = read_notebook(path, offset, ctx)
+        if cells is not None:
+            return cells
     with path.open("rb") as handle:
         kind = _binary_kind(path, handle.read(_SNIFF_BYTES))
         if kind is not None:
@@ -204,13 +210,13 @@ def _display_line(raw: bytes, size: int, encoding: str) -> str:
     return line
 
 
-class _FileChangeTool(Tool):
+class FileChangeTool(Tool):
     """A tool that changes one file: the change is planned, shown for approval, then written."""
 
     file_access = "edit"
 
     @abstractmethod
-    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> Plan | str:
         """The checked change, or why it cannot be made."""
 
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
@@ -228,7 +234,7 @@ class _FileChangeTool(Tool):
         return plan if isinstance(plan, str) else FileChange(plan.path, plan.before, plan.after)
 
 
-class Edit(_FileChangeTool):
+class Edit(FileChangeTool):
     """Replace exact text in a file the model has read."""
 
     name = "Edit"
@@ -256,9 +262,9 @@ class Edit(_FileChangeTool):
         },
         "required": ["file_path", "old_string", "new_string"],
     }
-    path_arguments = _FILE_PATH
+    path_arguments = FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
-        **_FILE_PATH_ALIASES,
+        **FILE_PATH_ALIASES,
         "old_str": "old_string",
         "old": "old_string",
         "new_str": "new_string",
@@ -266,51 +272,46 @@ class Edit(_FileChangeTool):
         "replaceAll": "replace_all",
     }
 
-    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> Plan | str:
         """The replacement, with a diff for the model, or why it cannot be made."""
         path = ctx.resolve(args["file_path"])
-        old: str = args["old_string"]
-        new: str = args["new_string"]
-        if not old:
-            return (
-                "old_string is empty. To insert text, put a nearby line in old_string and "
-                "that line plus the new text in new_string; to create or replace a whole file, "
-                "use Write."
-            )
-        if old == new:
-            return "old_string and new_string are identical, so the edit would change nothing."
-        loaded = _load_for_change(path, ctx, "editing")
+        problem = edit_problem(args["old_string"], args["new_string"])
+        if problem is not None:
+            return problem
+        loaded = load_for_change(path, ctx, "editing")
         if isinstance(loaded, str):
             return loaded
         content, fmt = loaded
-        found = find_replacement(content, old, new, fmt.newline)
-        if found is None:
-            return f"old_string was not found in {path}. {near_match(content, old)}"
-        old, new = found
-        count = content.count(old)
-        if count > 1 and not args.get("replace_all"):
-            starts = [m.start() for m in re.finditer(re.escape(old), content)][:10]
-            where = ", ".join(str(content.count("\n", 0, i) + 1) for i in starts)
-            return (
-                f"old_string occurs {count} times in {path} (at lines {where}). Include more "
-                "surrounding lines to make it unique, or set replace_all to true to change "
-                f"all {count}."
-            )
-        after = content.replace(old, new, -1 if args.get("replace_all") else 1)
-        after = keep_final_newline(content, after, fmt.newline)
-        try:
-            data = after.encode(fmt.encoding)
-        except UnicodeEncodeError as error:
-            return (
-                f"{path} is stored as {fmt.encoding}, which cannot hold "
-                f"{error.object[error.start : error.end]!r} from new_string. Use other characters, "
-                "or rewrite the file with Write (which saves it as UTF-8)."
-            )
-        replaced = f"{count} occurrences" if count > 1 else "1 occurrence"
-        return _Plan(path, content, after, data, f"Edited {path}: replaced {replaced}")
+        replaced = replace_text(
+            content,
+            args["old_string"],
+            args["new_string"],
+            fmt.newline,
+            replace_all=bool(args.get("replace_all")),
+            where=f"in {path}",
+        )
+        if isinstance(replaced, str):
+            return replaced
+        count = replaced.count
+        noun = f"{count} occurrences" if count > 1 else "1 occurrence"
+        return encoded_plan(path, content, replaced.text, fmt, f"Edited {path}: replaced {noun}")
 
 
-def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, TextFormat] | str:
+def encoded_plan(path: Path, before: str, after: str, fmt: TextFormat, headline: str) -> Plan | str:
+    """The plan writing ``after`` over ``before`` in the file's own encoding, or why not."""
+    after = keep_final_newline(before, after, fmt.newline)
+    try:
+        data = after.encode(fmt.encoding)
+    except UnicodeEncodeError as error:
+        return (
+            f"{path} is stored as {fmt.encoding}, which cannot hold "
+            f"{error.object[error.start : error.end]!r} from new_string. Use other characters, "
+            "or rewrite the file with Write (which saves it as UTF-8)."
+        )
+    return Plan(path, before, after, data, headline)
+
+
+def load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, TextFormat] | str:
     """The text and format of an existing file the model may change, or why it may not."""
     if path.is_dir():
         return f"{path} is a directory; {doing} needs a file path."
@@ -343,7 +344,7 @@ def _load_for_change(path: Path, ctx: ToolContext, doing: str) -> tuple[str, Tex
     return decode_text(data)
 
 
-class Write(_FileChangeTool):
+class Write(FileChangeTool):
     """Create a file, or replace the whole content of one the model has read."""
 
     name = "Write"
@@ -360,14 +361,14 @@ class Write(_FileChangeTool):
         },
         "required": ["file_path", "content"],
     }
-    path_arguments = _FILE_PATH
+    path_arguments = FILE_PATH
     aliases: ClassVar[dict[str, str]] = {
-        **_FILE_PATH_ALIASES,
+        **FILE_PATH_ALIASES,
         "contents": "content",
         "text": "content",
     }
 
-    def plan(self, args: dict[str, Any], ctx: ToolContext) -> _Plan | str:
+    def plan(self, args: dict[str, Any], ctx: ToolContext) -> Plan | str:
         """The file's new content (a diff for the model when it overwrites), or why not."""
         path = ctx.resolve(args["file_path"])
         content: str = args["content"]
@@ -381,8 +382,8 @@ class Write(_FileChangeTool):
         if not path.exists():
             lines = _line_count(content)
             counted = f"{lines:,} line{'' if lines == 1 else 's'}"
-            return _Plan(path, None, content, content.encode(), f"Created {path} ({counted})")
-        loaded = _load_for_change(path, ctx, "overwriting")
+            return Plan(path, None, content, content.encode(), f"Created {path} ({counted})")
+        loaded = load_for_change(path, ctx, "overwriting")
         if isinstance(loaded, str):
             return loaded
         before, fmt = loaded
@@ -392,10 +393,10 @@ class Write(_FileChangeTool):
             data = content.encode(fmt.encoding)
         except UnicodeEncodeError:
             data = content.encode()
-        return _Plan(path, before, content, data, f"Updated {path}")
+        return Plan(path, before, content, data, f"Updated {path}")
 
 
-def _commit(plan: _Plan, ctx: ToolContext) -> ToolResult:
+def _commit(plan: Plan, ctx: ToolContext) -> ToolResult:
     """Write a checked plan, record it, and describe it for the model."""
     if plan.before == plan.after:
         return ToolResult(f"{plan.path} already has exactly this content; nothing was written.")

@@ -20,14 +20,19 @@ import secrets
 import shlex
 import signal
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.shell.env import WRAPPER_PREFIX
+from openclaude_tui.core.tools.background import (
+    background_tools,
+    shutdown_background,
+    start_background,
+)
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
+from openclaude_tui.core.tools.process_group import group_alive, stop_group
 from openclaude_tui.core.tools.shell_output import CommandOutput
 
 _log = logging.getLogger(__name__)
@@ -37,8 +42,6 @@ DEFAULT_TIMEOUT_MS = 120_000
 MAX_TIMEOUT_MS = 600_000
 # A timeout under this is surely meant in seconds: no shell command is given 300 ms.
 SECONDS_BELOW = 500
-# Seconds a stopped command gets between SIGTERM and SIGKILL.
-KILL_GRACE = 2.0
 # Seconds to wait for a pipe to drain or a finished wrapper to exit.
 SETTLE = 1.0
 
@@ -89,7 +92,7 @@ class ShellSession:
 
     def prune(self) -> None:
         """Forget jobs whose processes have all ended."""
-        self.jobs = [job for job in self.jobs if _group_alive(job.pgid)]
+        self.jobs = [job for job in self.jobs if group_alive(job.pgid)]
 
 
 def _session(ctx: ToolContext) -> ShellSession:
@@ -100,47 +103,13 @@ def _session(ctx: ToolContext) -> ShellSession:
     return session
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _signal_group(pgid: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signum)
-
-
-async def _stop_group(pgid: int, process: asyncio.subprocess.Process | None) -> None:
-    """SIGTERM the group, SIGKILL what is left after a grace period, and reap the shell."""
-    _signal_group(pgid, signal.SIGTERM)
-    try:
-        if process is not None:
-            await asyncio.wait_for(process.wait(), KILL_GRACE)
-        else:
-            deadline = time.monotonic() + KILL_GRACE
-            while _group_alive(pgid) and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
-    except TimeoutError:
-        pass
-    finally:
-        # Also reached when cancelled: never leave the group running.
-        _signal_group(pgid, signal.SIGKILL)
-    if process is not None:
-        await process.wait()
-
-
 async def shutdown_shell(ctx: ToolContext) -> None:
     """Stop every background job the Bash tool started and reap them (call on app exit)."""
     session = ctx.state.get(STATE_KEY)
     if not isinstance(session, ShellSession):
         return
     jobs, session.jobs = session.jobs, []
-    await asyncio.gather(*(_stop_group(job.pgid, job.process) for job in jobs))
+    await asyncio.gather(*(stop_group(job.pgid, job.process) for job in jobs))
     drains = list(session.drains)
     for task in drains:
         task.cancel()
@@ -198,9 +167,10 @@ class Bash(Tool):
         "- timeout is in milliseconds: default 120000 (2 minutes), at most 600000.\n"
         "- Output above 30,000 characters is cut in the middle; filter long output "
         "(`| tail -50`, `grep`) when only part of it matters.\n"
-        "- End a command with `&` to leave a server or watcher running: it keeps running "
-        "until the session ends and its output is not collected, so redirect it to a "
-        "file (`npm run dev > dev.log 2>&1 &`) if you need to read it.\n"
+        "- For a server, watcher or long build, set run_in_background to true: the call "
+        "returns at once with an id; read the output with BashOutput and stop it with "
+        "KillShell. (A command ending in `&` also keeps running until the session ends, "
+        "but its output is not collected.)\n"
         "- Prefer the Read, Edit, Grep and Glob tools to cat, sed, grep and find for "
         "reading, changing and searching files. Quote paths that contain spaces.\n"
         "- description: a few words saying what the command does, shown to the user."
@@ -218,6 +188,12 @@ class Bash(Tool):
                 "type": "string",
                 "description": "What the command does, in 5-10 words.",
             },
+            "run_in_background": {
+                "type": "boolean",
+                "default": False,
+                "description": "Run it in the background and return at once with its id "
+                "(for BashOutput and KillShell); no timeout applies.",
+            },
         },
         "required": ["command"],
     }
@@ -230,8 +206,8 @@ class Bash(Tool):
         return lines[0] if lines else ""
 
     async def close(self, ctx: ToolContext) -> None:
-        """Kill the background jobs this conversation started."""
-        await shutdown_shell(ctx)
+        """Kill the background jobs and commands this conversation started."""
+        await asyncio.gather(shutdown_shell(ctx), shutdown_background(ctx))
 
     def command(self, args: dict[str, Any]) -> str | None:
         """The command line, which the gate classifies."""
@@ -242,9 +218,7 @@ class Bash(Tool):
         command = str(args.get("command") or "")
         if not command.strip():
             return ToolResult("Error: the command is empty. Send the shell command to run.", True)
-        timeout_ms, notes = _timeout_ms(args.get("timeout"))
-        session = _session(ctx)
-        session.prune()
+        notes: list[str] = []
         cwd = ctx.cwd
         if not cwd.is_dir():
             notes.append(
@@ -252,6 +226,15 @@ class Bash(Tool):
             )
             cwd = ctx.project_root
             ctx.cwd = cwd
+        if args.get("run_in_background"):
+            description = str(args.get("description") or "")
+            started = await start_background(command, description, ctx, cwd, _environment(ctx))
+            text = "\n".join([started.text, *(f"Note: {note}" for note in notes)])
+            return ToolResult(text, is_error=started.is_error)
+        timeout_ms, timeout_notes = _timeout_ms(args.get("timeout"))
+        notes = timeout_notes + notes
+        session = _session(ctx)
+        session.prune()
         fd, state_path = tempfile.mkstemp(prefix="openclaude-shell-")
         os.close(fd)
         try:
@@ -300,7 +283,7 @@ class _Run:
         except asyncio.CancelledError:
             with contextlib.suppress(OSError):
                 started = await spawn
-                await _stop_group(started.pid, started)
+                await stop_group(started.pid, started)
             raise
         except OSError as problem:
             return ToolResult(
@@ -346,7 +329,7 @@ class _Run:
         return True
 
     async def _stop(self, process: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:
-        await _stop_group(process.pid, process)
+        await stop_group(process.pid, process)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(reader), SETTLE)
         self.output.settle()
@@ -375,7 +358,7 @@ class _Run:
         if process.returncode is not None:
             status = process.returncode if status is None else status
             # Processes the shell did not count as jobs may still be in its group.
-            background = background or _group_alive(process.pid)
+            background = background or group_alive(process.pid)
             if not background:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(reader), SETTLE)
@@ -411,4 +394,4 @@ class _Run:
 
 def shell_tools() -> list[Tool]:
     """The shell tool family."""
-    return [Bash()]
+    return [Bash(), *background_tools()]

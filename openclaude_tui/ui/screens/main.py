@@ -405,6 +405,13 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             tokens_out=message.total_out,
         )
 
+    def on_background_task_changed(self, message: messages.BackgroundTaskChanged) -> None:
+        if message.running:
+            self.running_tasks.add(message.task_id)
+        else:
+            self.running_tasks.discard(message.task_id)
+        self.status.set(tasks=len(self.running_tasks))
+
     def on_retry_scheduled(self, message: messages.RetryScheduled) -> None:
         if self.answer is not None:
             self.answer.discard()

@@ -69,6 +69,8 @@ class MainScreenBase(Screen[None]):
         self.answer: AnswerStream | None = None
         self.reasoning: ReasoningItem | None = None
         self.cards: dict[str, ToolCardItem] = {}
+        # Background commands still running (their ids), counted in the status bar.
+        self.running_tasks: set[str] = set()
         self.sidebar_choice: bool | None = None
         # Mounted after the first frame (or when first needed), which is drawn sooner then.
         self._sidebar = ToolSidebar(id="sidebar")

@@ -61,7 +61,7 @@ def _cell(text: str) -> str:
 
 class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
-    ``/quit``."""
+    ``/tasks``, ``/quit``."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
@@ -240,6 +240,15 @@ class SlashCommands(MainScreenBase):
             self.chat.add_item(NoticeItem(str(error), "warning", "!"))
             return
         self.app.push_screen(ReviewScreen(Reviewer(source)))
+
+    def command_tasks(self, argument: str = "") -> None:
+        """List the background commands and their output."""
+        from openclaude_tui.ui.screens.tasks import TasksScreen
+
+        if self.session is None:
+            return
+        session = self.session
+        self.app.push_screen(TasksScreen(session.background_tasks, session.kill_background_task))
 
     def action_review(self) -> None:
         """Review the agent's changes (Ctrl+R)."""

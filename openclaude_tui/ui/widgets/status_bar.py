@@ -35,6 +35,8 @@ class Status:
     tokens_out: int = 0
     turn_seconds: float | None = None
     branch: str | None = None
+    # Background commands still running.
+    tasks: int = 0
 
 
 def format_tokens(count: int) -> str:
@@ -133,6 +135,9 @@ class StatusBar(Widget):
             parts.append((4, Content(tokens)))
         if status.turn_seconds is not None:
             parts.append((6, Content(format_duration(status.turn_seconds))))
+        if status.tasks:
+            count = f"{status.tasks} task{'' if status.tasks == 1 else 's'}"
+            parts.append((6, Content.from_markup("[$accent]⚙ $count[/]", count=count)))
         if status.branch:
             parts.append((5, Content(f"⎇ {status.branch}")))
         return parts

@@ -1,0 +1,52 @@
+"""Stopping a command's whole process group: SIGTERM, a grace period, then SIGKILL.
+
+Commands run in a session of their own (``start_new_session``), so their group id is the
+shell's pid and everything they started can be signalled at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+
+# Seconds a stopped command gets between SIGTERM and SIGKILL.
+KILL_GRACE = 2.0
+
+
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the group ``pgid`` is still alive."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def signal_group(pgid: int, signum: int) -> None:
+    """Send ``signum`` to the group, if it still exists."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signum)
+
+
+async def stop_group(pgid: int, process: asyncio.subprocess.Process | None) -> None:
+    """SIGTERM the group, SIGKILL what is left after a grace period, and reap the shell."""
+    signal_group(pgid, signal.SIGTERM)
+    try:
+        if process is not None:
+            await asyncio.wait_for(process.wait(), KILL_GRACE)
+        else:
+            deadline = time.monotonic() + KILL_GRACE
+            while group_alive(pgid) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+    except TimeoutError:
+        pass
+    finally:
+        # Also reached when cancelled: never leave the group running.
+        signal_group(pgid, signal.SIGKILL)
+    if process is not None:
+        await process.wait()
