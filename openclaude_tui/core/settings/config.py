@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui import paths
+from openclaude_tui.core.extensions.hooks import Hook
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.permissions.rules import (
     LOCAL_SETTINGS,
@@ -85,6 +86,10 @@ class Config:
     extra_body: dict[str, Any] = field(default_factory=dict)
     # Where each setting that is not at its default came from ("command line: --model").
     sources: dict[str, str] = field(default_factory=dict)
+    # The hooks of the user's config and of a trusted project, in that order.
+    hooks: tuple[Hook, ...] = ()
+    # Commits the agent makes through Bash name it as co-author.
+    attribution: bool = True
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False

@@ -10,6 +10,7 @@ import math
 from typing import Any
 from urllib.parse import urlsplit
 
+from openclaude_tui.core.extensions.hooks import Hook, HookConfigError, parse_hooks
 from openclaude_tui.core.permissions.rules import MODES, Mode
 
 
@@ -131,3 +132,11 @@ def keymap(value: Any, where: str) -> dict[str, str]:
         if not isinstance(keys, str) or not keys.strip():
             raise fail(f"{where}.{binding}", 'expected keys such as "ctrl+t" or "f2,ctrl+t"', keys)
     return dict(value)
+
+
+def hooks(value: Any, where: str) -> tuple[Hook, ...]:
+    """The ``[[hooks.EVENT]]`` tables of one settings file."""
+    try:
+        return parse_hooks(value, where)
+    except HookConfigError as error:
+        raise ConfigError(str(error)) from None

@@ -69,6 +69,12 @@ class TrustScreen(ModalScreen[bool]):
                 id="intro",
             )
             yield Static(self._lines(), id="keys")
+            if any(item.endswith(": hooks") for item in self.withheld):
+                yield Static(
+                    "Its hooks are commands that would run on your machine, without asking, "
+                    "at the events named.",
+                    id="hooks-warning",
+                )
             yield Static(
                 "Trust it only if you trust whoever wrote these files. Deny and ask rules "
                 "apply either way. Tab moves between the answers; Esc ignores.",

@@ -1,0 +1,1 @@
+"""Extensions: what users and projects add to the agent (hooks, git attribution)."""

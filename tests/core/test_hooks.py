@@ -1,0 +1,239 @@
+"""Hooks as a user meets them in print mode: real hook scripts, a real process, the scripted
+server's request log, files on disk and the process list."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from pathlib import Path
+
+from tests.helpers.print_mode import openclaude
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+
+TOUCH = ToolCallSpec("Bash", {"command": "touch marker"})
+
+
+def _script(path: Path, body: str) -> str:
+    """Write a hook script and return the command that runs it."""
+    path.write_text("#!/bin/sh\n" + body)
+    return f"sh {shlex.quote(str(path))}"
+
+
+def _settings(place: Path, hooks: dict[str, list[dict[str, object]]]) -> None:
+    """Write ``[[hooks.EVENT]]`` tables into the settings file ``place``."""
+    lines = []
+    for event, entries in hooks.items():
+        for entry in entries:
+            lines.append(f"[[hooks.{event}]]")
+            lines += [f"{key} = {json.dumps(value)}" for key, value in entry.items()]
+    place.parent.mkdir(parents=True, exist_ok=True)
+    place.write_text("\n".join(lines) + "\n")
+
+
+def _project_hooks(project: Path, hooks: dict[str, list[dict[str, object]]]) -> None:
+    _settings(project / ".openclaude" / "settings.toml", hooks)
+
+
+def _run(project: Path, home: Path, server: ScriptedServer, *args: str, prompt: str = "go"):
+    return openclaude(
+        project, home, "-p", prompt, "--base-url", server.base_url, "--model", "scripted-model",
+        *args,
+    )  # fmt: skip
+
+
+def test_a_pre_tool_use_hook_blocks_a_bash_call_and_the_model_reads_why(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    seen = tmp_path / "pre.json"
+    block = _script(
+        tmp_path / "block.sh",
+        f"cat > {shlex.quote(str(seen))}\necho 'touching files is not allowed here' >&2\nexit 2\n",
+    )
+    _project_hooks(project, {"PreToolUse": [{"matcher": "Bash", "command": block}]})
+    turns = [Turn(tool_calls=[TOUCH]), Turn(text="The hook stopped me.")]
+    with ScriptedServer(turns) as server:
+        done = _run(
+            project, tmp_path / "home", server, "--trust-project", "--allow", "Bash(touch:*)"
+        )
+        results = server.tool_results()
+    assert done.returncode == 0, done.stderr
+    # The rule allowed it; the hook kept it from running.
+    assert not (project / "marker").exists()
+    assert results == ["touching files is not allowed here"]
+    assert "blocked by a PreToolUse hook: touching files is not allowed here" in done.stderr
+    event = json.loads(seen.read_text())
+    assert event["hook_event_name"] == "PreToolUse"
+    assert event["tool_name"] == "Bash"
+    assert event["tool_input"]["command"] == "touch marker"
+    assert event["cwd"] == str(project)
+    assert event["session_id"]
+
+
+def test_an_untrusted_projects_hook_does_not_run(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    ran = tmp_path / "ran"
+    hook = _script(tmp_path / "hook.sh", f"touch {shlex.quote(str(ran))}\nexit 2\n")
+    _project_hooks(project, {"PreToolUse": [{"command": hook}]})
+    turns = [Turn(tool_calls=[TOUCH]), Turn(text="Done.")]
+    with ScriptedServer(turns) as server:
+        done = _run(project, tmp_path / "home", server, "--allow", "Bash(touch:*)")
+    assert done.returncode == 0, done.stderr
+    assert not ran.exists()
+    assert (project / "marker").exists()
+    assert ".openclaude/settings.toml: hooks" in done.stderr
+    assert "pass --trust-project to apply them" in done.stderr
+
+
+def test_a_post_tool_use_hook_sees_the_result_and_what_it_prints_is_shown(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    seen = tmp_path / "post.json"
+    hook = _script(tmp_path / "post.sh", f"cat > {shlex.quote(str(seen))}\necho checked it\n")
+    _settings(
+        tmp_path / "home" / "config" / "config.toml",
+        {"PostToolUse": [{"matcher": "Bash|Write", "command": hook}]},
+    )
+    call = ToolCallSpec("Bash", {"command": "echo hello-from-the-tool"})
+    read = ToolCallSpec("Read", {"file_path": "notes.txt"})
+    (project / "notes.txt").write_text("notes\n")
+    turns = [Turn(tool_calls=[call]), Turn(tool_calls=[read]), Turn(text="Done.")]
+    with ScriptedServer(turns) as server:
+        done = _run(project, tmp_path / "home", server, "--allow", "Bash(echo:*)")
+    assert done.returncode == 0, done.stderr
+    event = json.loads(seen.read_text())
+    assert event["hook_event_name"] == "PostToolUse"
+    assert event["tool_name"] == "Bash"
+    assert event["tool_input"]["command"] == "echo hello-from-the-tool"
+    assert "hello-from-the-tool" in event["tool_response"]["output"]
+    # Its matcher leaves the Read out: one run, one line.
+    assert done.stderr.count("PostToolUse hook: checked it") == 1
+
+
+def test_a_user_prompt_submit_hook_keeps_the_prompt_from_the_server(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    seen = tmp_path / "prompt.json"
+    hook = _script(
+        tmp_path / "prompt.sh",
+        f"cat > {shlex.quote(str(seen))}\necho 'no prompts about the vault' >&2\nexit 2\n",
+    )
+    _settings(
+        tmp_path / "home" / "config" / "config.toml", {"UserPromptSubmit": [{"command": hook}]}
+    )
+    with ScriptedServer([Turn(text="never")]) as server:
+        done = _run(project, tmp_path / "home", server, prompt="open the vault")
+        requests = server.chat_requests
+    assert requests == []
+    assert done.returncode == 1
+    assert "no prompts about the vault" in done.stderr
+    assert json.loads(seen.read_text())["prompt"] == "open the vault"
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` is no longer running (a zombie is not running)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state == "Z"
+
+
+def test_a_hung_hook_is_killed_with_its_children_at_its_timeout(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    pids = tmp_path / "pids"
+    hook = _script(
+        tmp_path / "hang.sh",
+        f"sleep 3000 &\necho $$ $! > {shlex.quote(str(pids))}\nwait\n",
+    )
+    _settings(
+        tmp_path / "home" / "config" / "config.toml",
+        {"PreToolUse": [{"command": hook, "timeout": 1}]},
+    )
+    turns = [Turn(tool_calls=[ToolCallSpec("Bash", {"command": "echo ran"})]), Turn(text="Ok.")]
+    with ScriptedServer(turns) as server:
+        done = _run(project, tmp_path / "home", server, "--allow", "Bash(echo:*)")
+        results = server.tool_results()
+    assert done.returncode == 0, done.stderr
+    assert "did not finish within 1 s and was killed" in done.stderr
+    # A hook that fails is no verdict: the call ran.
+    assert results == ["ran"]
+    shell, child = map(int, pids.read_text().split())
+    assert _gone(shell) and _gone(child), os.popen("ps -eo pid,stat,args").read()
+
+
+def test_a_hook_approval_spares_the_question_but_not_a_deny_rule(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    approve = _script(tmp_path / "approve.sh", 'echo \'{"decision": "approve"}\'\n')
+    _settings(tmp_path / "home" / "config" / "config.toml", {"PreToolUse": [{"command": approve}]})
+    other = ToolCallSpec("Bash", {"command": "touch other"})
+    turns = [Turn(tool_calls=[TOUCH]), Turn(tool_calls=[other]), Turn(text="Done.")]
+    with ScriptedServer(turns) as server:
+        # Print mode would refuse the first (nobody to ask); the second is denied by a rule.
+        done = _run(project, tmp_path / "home", server, "--deny", "Bash(touch other)")
+        results = server.tool_results()
+    assert done.returncode == 0, done.stderr
+    assert (project / "marker").exists()
+    assert not (project / "other").exists()
+    assert results[1].startswith("Permission denied")
+
+
+def test_a_json_block_decision_gives_its_reason_to_the_model(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    block = _script(
+        tmp_path / "block.sh", 'echo \'{"decision": "block", "reason": "use make instead"}\'\n'
+    )
+    _settings(tmp_path / "home" / "config" / "config.toml", {"PreToolUse": [{"command": block}]})
+    turns = [Turn(tool_calls=[TOUCH]), Turn(text="Ok.")]
+    with ScriptedServer(turns) as server:
+        done = _run(project, tmp_path / "home", server, "--allow", "Bash(touch:*)")
+        results = server.tool_results()
+    assert done.returncode == 0, done.stderr
+    assert not (project / "marker").exists()
+    assert results == ["use make instead"]
+
+
+def test_a_failing_hook_is_reported_and_blocks_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    fail = _script(tmp_path / "fail.sh", "echo 'linter crashed' >&2\nexit 1\n")
+    _settings(tmp_path / "home" / "config" / "config.toml", {"PreToolUse": [{"command": fail}]})
+    turns = [Turn(tool_calls=[TOUCH]), Turn(text="Ok.")]
+    with ScriptedServer(turns) as server:
+        done = _run(project, tmp_path / "home", server, "--allow", "Bash(touch:*)")
+    assert done.returncode == 0, done.stderr
+    assert (project / "marker").exists()
+    assert "failed (exit 1): linter crashed" in done.stderr
+
+
+def test_a_hook_gets_no_api_key_and_knows_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    dump = tmp_path / "env.txt"
+    hook = _script(tmp_path / "env.sh", f"env > {shlex.quote(str(dump))}\n")
+    _settings(tmp_path / "home" / "config" / "config.toml", {"SessionStart": [{"command": hook}]})
+    key = tmp_path / "key"
+    key.write_text("sk-hook-test-secret-0123456789\n")
+    with ScriptedServer([Turn(text="Hi.")]) as server:
+        done = _run(project, tmp_path / "home", server, "--api-key-file", str(key))
+    assert done.returncode == 0, done.stderr
+    env = dump.read_text()
+    assert "sk-hook-test-secret-0123456789" not in env
+    assert f"CLAUDE_PROJECT_DIR={project}" in env.splitlines()
+
+
+def test_a_hook_table_that_cannot_work_is_a_config_error(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    _settings(
+        tmp_path / "home" / "config" / "config.toml",
+        {"PreToolUse": [{"matcher": "Bash(", "command": "true"}]},
+    )
+    done = openclaude(project, tmp_path / "home", "-p", "hi", "--base-url", "http://127.0.0.1:9/v1")
+    assert done.returncode == 2
+    assert "hooks.PreToolUse[0].matcher: not a valid regular expression" in done.stderr
+    assert "Traceback" not in done.stderr
