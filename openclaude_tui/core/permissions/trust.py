@@ -61,9 +61,9 @@ def describe(data: dict[str, Any], key: str) -> str:
     if key == "api_key":
         return "an API key of its own"
     if key == "hooks" and isinstance(data[key], dict):
-        # Each command it would run, each cut on its own: one long command must not
-        # hide the others.
-        return "; ".join(_printable(text) for text in _hook_commands(data[key])) or "(empty)"
+        # Each command it would run on a line of its own, each cut on its own: one long
+        # command must not hide the others.
+        return "\n".join(_printable(text) for text in _hook_commands(data[key])) or "(empty)"
     value = data["permissions"]["allow"] if key == "permissions.allow" else data[key]
     if isinstance(value, dict):
         value = list(value)

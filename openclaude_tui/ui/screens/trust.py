@@ -55,7 +55,12 @@ class TrustScreen(ModalScreen[bool]):
                 shown_file = file
             lines.append(f"  • {key}", style="bold")
             if item in self.values:
-                lines.append(f" = {self.values[item]}")
+                # A value of several lines (a project's hooks) is one command a line.
+                value = self.values[item]
+                if "\n" in value:
+                    lines.append(":" + "".join(f"\n      {line}" for line in value.split("\n")))
+                else:
+                    lines.append(f" = {value}")
             lines.append("\n")
         lines.rstrip()
         return lines
