@@ -237,3 +237,20 @@ def test_a_hook_table_that_cannot_work_is_a_config_error(tmp_path: Path) -> None
     assert done.returncode == 2
     assert "hooks.PreToolUse[0].matcher: not a valid regular expression" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_stop_hook_runs_when_the_turn_ends_and_cannot_block_it(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    seen = tmp_path / "stop.json"
+    hook = _script(
+        tmp_path / "stop.sh",
+        f"cat > {shlex.quote(str(seen))}\necho 'remember the changelog' >&2\nexit 2\n",
+    )
+    _settings(tmp_path / "home" / "config" / "config.toml", {"Stop": [{"command": hook}]})
+    with ScriptedServer([Turn(text="All done.")]) as server:
+        done = _run(project, tmp_path / "home", server)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "All done."
+    assert json.loads(seen.read_text())["hook_event_name"] == "Stop"
+    assert "note: Stop hook: remember the changelog" in done.stderr

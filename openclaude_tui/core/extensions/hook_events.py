@@ -90,15 +90,23 @@ class SessionHooks:
 
     async def stopped(self) -> None:
         """Stop: the turn is over."""
-        await self._run("Stop", {"stop_hook_active": False})
+        await self._run("Stop", {"stop_hook_active": False}, blocks=False)
 
     async def session_started(self) -> None:
         """SessionStart: the session's agent is ready."""
-        await self._run("SessionStart", {"source": "startup"})
+        await self._run("SessionStart", {"source": "startup"}, blocks=False)
 
     async def _run(
-        self, event: str, fields: dict[str, Any], tool: str | None = None, call_id: str = ""
+        self,
+        event: str,
+        fields: dict[str, Any],
+        tool: str | None = None,
+        call_id: str = "",
+        *,
+        blocks: bool = True,
     ) -> list[HookResult]:
+        """Run the hooks of ``event`` and report them; ``blocks``: whether the event can be
+        blocked (where it cannot, a hook that would block is a warning)."""
         hooks = hooks_for(self._hooks(), event, tool)
         if not hooks:
             return []
@@ -115,6 +123,8 @@ class SessionHooks:
         )
         for result in results:
             self._report(result, call_id if event in TOOL_EVENTS else "")
+            if result.blocks and not blocks:
+                self._emit(Notice(f"{event} hook: {result.reason}", "warning"))
         return list(results)
 
     def _report(self, result: HookResult, call_id: str) -> None:
