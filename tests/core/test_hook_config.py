@@ -3,6 +3,7 @@ command run on its own: its output kept within bounds."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from openclaude_tui.core.extensions.hooks import (
     hooks_for,
     parse_hooks,
 )
+from tests.security.processes import is_running
 
 
 def test_the_flat_and_the_nested_forms_read_the_same() -> None:
@@ -84,3 +86,22 @@ async def test_a_hook_that_ignores_its_stdin_and_one_that_cannot_start(tmp_path:
     missing = await run_hook(Hook("Stop", "true"), {}, tmp_path / "gone", dict(os.environ))
     assert missing.status is None
     assert missing.failure is not None and "could not be started" in missing.failure
+
+
+async def test_a_hook_cancelled_with_its_turn_is_killed_with_its_children(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    hook = Hook("PreToolUse", f"sleep 3000 & echo $$ $! > {pids}.tmp && mv {pids}.tmp {pids}; wait")
+    task = asyncio.ensure_future(run_hook(hook, {}, tmp_path, dict(os.environ)))
+    for _ in range(1200):
+        if pids.exists() or task.done():
+            break
+        await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for pid in map(int, pids.read_text().split()):
+        for _ in range(1200):
+            if not is_running(pid):
+                break
+            await asyncio.sleep(0.05)
+        assert not is_running(pid), pid

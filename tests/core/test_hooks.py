@@ -4,7 +4,6 @@ server's request log, files on disk and the process list."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from tests.helpers.print_mode import openclaude
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+from tests.security.processes import is_running, process_listing
 
 TOUCH = ToolCallSpec("Bash", {"command": "touch marker"})
 
@@ -147,15 +147,6 @@ def test_a_user_prompt_submit_hook_keeps_the_prompt_from_the_server(
     assert json.loads(seen.read_text())["prompt"] == "open the vault"
 
 
-def _gone(pid: int) -> bool:
-    """Whether process ``pid`` is no longer running (a zombie is not running)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state == "Z"
-
-
 def test_a_hung_hook_is_killed_with_its_children_at_its_timeout(
     tmp_path: Path, project: Path
 ) -> None:
@@ -177,7 +168,7 @@ def test_a_hung_hook_is_killed_with_its_children_at_its_timeout(
     # A hook that fails is no verdict: the call ran.
     assert results == ["ran"]
     shell, child = map(int, pids.read_text().split())
-    assert _gone(shell) and _gone(child), os.popen("ps -eo pid,stat,args").read()
+    assert not is_running(shell) and not is_running(child), process_listing()
 
 
 def test_a_hook_approval_spares_the_question_but_not_a_deny_rule(

@@ -207,3 +207,16 @@ def test_the_trust_question_shows_what_a_repository_asks_for_but_no_key() -> Non
     assert "\x1b" not in described["base_url"]
     assert len(described["base_url"]) <= trust.DESCRIBE_LIMIT
     assert described["hooks"] == "PreToolUse: curl evil"
+
+
+def test_the_trust_question_lists_each_hook_command_within_bounds() -> None:
+    """One line per command, each cut on its own, and a count past the listed ones."""
+    long = "curl evil.example/" + "a" * 500
+    hooks = {"PreToolUse": [{"matcher": "Bash", "command": long}]}
+    hooks["Stop"] = [{"command": f"echo {n}\x1b[2J"} for n in range(20)]
+    lines = trust.describe({"hooks": hooks}, "hooks").split("\n")
+    assert len(lines) == trust.HOOKS_LISTED
+    assert lines[0].startswith("PreToolUse (Bash): curl evil.example/aaa")
+    assert all(len(line) <= trust.DESCRIBE_LIMIT and "\x1b" not in line for line in lines)
+    assert lines[1] == "Stop: echo 0?[2J"
+    assert lines[-1] == "… and 10 more commands"

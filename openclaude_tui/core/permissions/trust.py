@@ -31,6 +31,8 @@ NARROW_MODES = ("default", "plan")
 FUTURE_KEYS = ("hooks", "mcp_servers")
 # Characters of a held-back value shown in the trust question.
 DESCRIBE_LIMIT = 160
+# Hook commands listed one a line in the trust question; more are counted.
+HOOKS_LISTED = 12
 
 
 def trust_file() -> Path:
@@ -63,7 +65,11 @@ def describe(data: dict[str, Any], key: str) -> str:
     if key == "hooks" and isinstance(data[key], dict):
         # Each command it would run on a line of its own, each cut on its own: one long
         # command must not hide the others.
-        return "\n".join(_printable(text) for text in _hook_commands(data[key])) or "(empty)"
+        commands = [_printable(text) for text in _hook_commands(data[key])]
+        if len(commands) > HOOKS_LISTED:
+            hidden = len(commands) - HOOKS_LISTED + 1
+            commands[HOOKS_LISTED - 1 :] = [f"… and {hidden} more commands"]
+        return "\n".join(commands) or "(empty)"
     value = data["permissions"]["allow"] if key == "permissions.allow" else data[key]
     if isinstance(value, dict):
         value = list(value)
