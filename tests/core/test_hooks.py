@@ -244,3 +244,12 @@ def test_a_stop_hook_runs_when_the_turn_ends_and_cannot_block_it(
     assert done.stdout.strip() == "All done."
     assert json.loads(seen.read_text())["hook_event_name"] == "Stop"
     assert "note: Stop hook: remember the changelog" in done.stderr
+
+
+def test_openclaude_config_lists_the_hooks_with_their_file(tmp_path: Path, project: Path) -> None:
+    _user_hooks(tmp_path, {"PreToolUse": [{"matcher": "Bash", "command": "./guard.sh"}]})
+    done = openclaude(project, tmp_path / "home", "config")
+    assert done.returncode == 0, done.stderr
+    row = next(line for line in done.stdout.splitlines() if line.startswith("hooks "))
+    assert '["PreToolUse (Bash): ./guard.sh"]' in row
+    assert "config.toml: hooks" in row

@@ -49,6 +49,11 @@ class Hook:
     timeout: float = DEFAULT_TIMEOUT
     source: str = ""
 
+    def __str__(self) -> str:
+        """``EVENT (matcher): command`` as the settings show it."""
+        where = f"{self.event} ({self.matcher})" if self.matcher else self.event
+        return f"{where}: {self.command}"
+
     def matches(self, tool_name: str | None) -> bool:
         """Whether it runs for a call of ``tool_name`` (None: an event without a tool)."""
         if self.matcher is None or tool_name is None:
