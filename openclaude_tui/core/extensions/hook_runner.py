@@ -102,8 +102,8 @@ async def run_hook(
     hook: Hook, payload: dict[str, Any], cwd: Path, env: dict[str, str]
 ) -> HookResult:
     """Run ``hook`` with ``payload`` on stdin; never raises but for cancellation."""
-    try:
-        process = await asyncio.create_subprocess_exec(
+    spawn = asyncio.ensure_future(
+        asyncio.create_subprocess_exec(
             "sh", "-c", hook.command,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -111,7 +111,18 @@ async def run_hook(
             cwd=cwd,
             env=env,
             start_new_session=True,
-        )  # fmt: skip
+        )
+    )  # fmt: skip
+    try:
+        # Shielded: cancelled mid-spawn, asyncio would kill the shell alone and orphan
+        # what it had started; let the spawn finish and kill the whole group.
+        process = await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        with contextlib.suppress(OSError):
+            started = await spawn
+            _kill_group(started.pid)
+            await started.wait()
+        raise
     except OSError as error:
         return HookResult(hook, None, "", "", f"could not be started: {error}")
     _log.debug("hook %s pid %d: %s", hook.event, process.pid, hook.command)
@@ -135,6 +146,7 @@ async def run_hook(
         _kill_group(process.pid)
         for reader in readers:
             reader.cancel()
+        await process.wait()
         raise
     # Nothing the hook left behind may outlive it: its group goes too.
     _kill_group(process.pid)
