@@ -18,6 +18,7 @@ from typing import Any, Literal, TextIO
 
 from openclaude_tui.core.events import (
     Event,
+    HookOutput,
     Notice,
     PermissionAnswered,
     Retrying,
@@ -83,6 +84,8 @@ class PrintReporter:
             )
         elif isinstance(event, Notice) and not self.quiet:
             self._err(f"note: {event.message}")
+        elif isinstance(event, HookOutput) and not self.quiet:
+            self._err(f"  {event.event} hook: {event.text.splitlines()[0][:200]}")
         elif (
             isinstance(event, PermissionAnswered)
             and not event.allowed

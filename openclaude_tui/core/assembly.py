@@ -144,6 +144,7 @@ def build_agent(
         cwd=config.cwd,
         scrub_env=config.scrub_env,
         secrets=secret_values(config),
+        attribution=config.attribution,
         visible=policy.shows,
     )
     prompt_cache: list[str] = []

@@ -161,6 +161,16 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class HookOutput:
+    """What a hook printed on a tool call's event, shown in the call's details."""
+
+    call_id: str
+    event: str
+    command: str
+    text: str
+
+
+@dataclass(frozen=True)
 class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
@@ -195,6 +205,7 @@ Event = (
     | Usage
     | Retrying
     | Notice
+    | HookOutput
     | AgentError
     | TurnFinished
 )

@@ -10,7 +10,9 @@ rules can be changed before the server has answered.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -28,11 +30,13 @@ from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
 from openclaude_tui.core.extensions.commands import CommandCatalogue, load_commands
 from openclaude_tui.core.extensions.expansion import PromptExpander, command_turn
+from openclaude_tui.core.extensions.hook_events import SessionHooks
 from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
-from openclaude_tui.core.settings.config import Config
+from openclaude_tui.core.secret_env import scrubbed_environment
+from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
 
 # Where the session's own "always allow edits" answer is said to come from.
@@ -76,6 +80,16 @@ class Session:
         self._refused = 0
         # The custom slash commands (``/name``) of the project and of the user.
         self.commands: CommandCatalogue = load_commands(config.project_root)
+        self.hooks = SessionHooks(
+            lambda: self.config.hooks,
+            config.project_root,
+            lambda: self.agent.context.cwd if self.agent is not None else self.config.cwd,
+            lambda: scrubbed_environment(
+                os.environ, self.config.scrub_env, secret_values(self.config)
+            ),
+            self._emit,
+            session_id=uuid.uuid4().hex,
+        )
 
     # What the status bar shows
 
@@ -131,9 +145,11 @@ class Session:
                 self.config, self.approver, self._emit, self._now, self._clock, self.policy
             )
             self.agent = started.agent
+            self.agent.dispatcher.hooks = self.hooks
             self.window = started.window.tokens
             for notice in self.commands.notices:
                 self._emit(Notice(notice, "warning"))
+            await self.hooks.session_started()
             return started.notes
 
     async def run_turn(self, prompt: str) -> TurnFinished:
@@ -150,6 +166,12 @@ class Session:
         agent = await self._started()
         self.presented_plan = False
         self._refused = 0
+        blocked = await self.hooks.prompt_submitted(prompt)
+        if blocked is not None:
+            # Not sent: the model never sees it (the user's shell notes wait for the next).
+            refused = TurnFinished("error", "", 0, f"prompt blocked by a hook: {blocked}")
+            self._emit(refused)
+            return refused
         invocation = self.commands.invocation(prompt)
         trusted = self.config.project_trusted
         command = invocation[0] if invocation is not None else None
@@ -161,7 +183,9 @@ class Session:
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
-            return await agent.run_turn(prompt)
+            finished = await agent.run_turn(prompt)
+        await self.hooks.stopped()
+        return finished
 
     async def run_user_shell(self, command: str) -> str:
         """Run a command the user typed after ``!``, through the permission gate.

@@ -24,6 +24,7 @@ from openclaude_tui.core.events import (
     AssistantMessage,
     BackgroundTaskChanged,
     Event,
+    HookOutput,
     Notice,
     PermissionAnswered,
     PermissionAsked,
@@ -71,6 +72,7 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     ),
     Retrying: lambda e: messages.RetryScheduled(e.attempt, e.max_attempts, e.delay, e.reason),
     Notice: lambda e: messages.NoticePosted(e.message, e.level),
+    HookOutput: lambda e: messages.HookNoted(e.call_id, e.event, e.text),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
 }

@@ -163,6 +163,15 @@ class NoticePosted(AgentUpdate):
 
 
 @dataclass
+class HookNoted(AgentUpdate):
+    """What a hook printed on a tool call's event (shown in the call's card)."""
+
+    call_id: str
+    event: str
+    text: str
+
+
+@dataclass
 class AgentFailed(AgentUpdate):
     """The turn cannot go on; ``unreachable`` when the server could not be reached."""
 

@@ -90,3 +90,12 @@ def pids_running(needle: str) -> list[int]:
 def process_listing() -> str:
     """What ``ps -eo args`` shows for every process."""
     return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+
+
+def is_running(pid: int) -> bool:
+    """Whether process ``pid`` is alive (a zombie, which only waits to be reaped, is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

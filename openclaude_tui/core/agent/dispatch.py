@@ -27,6 +27,7 @@ from openclaude_tui.core.events import (
     ToolCallStarted,
     ToolStatus,
 )
+from openclaude_tui.core.extensions.hook_events import SessionHooks
 from openclaude_tui.core.llm.calls import ToolCall
 from openclaude_tui.core.llm.errors import error_reason
 from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionPolicy
@@ -101,6 +102,8 @@ class Dispatcher:
         # same call again is answered so without asking the user twice.
         self._denials: dict[tuple[str, str], str] = {}
         self._recorded: set[str] = set()
+        # The session's hooks, run before and after each call (set by the session).
+        self.hooks: SessionHooks | None = None
 
     def new_turn(self) -> None:
         """Forget the failures and denials of the last turn."""
@@ -220,11 +223,19 @@ class Dispatcher:
         _log.debug(
             "gate: %s %s → %s (%s)", item.tool.name, item.call.id, verdict.action, verdict.reason
         )
-        if verdict.action == "allow":
-            return None
         if verdict.action == "deny":
             self.emit(PermissionAnswered(item.call.id, False, reason=verdict.reason))
             return Outcome(f"Permission denied: {verdict.reason}", "denied")
+        if self.hooks is not None:
+            hooked = await self.hooks.before_tool(item.call.id, item.name, item.args)
+            if hooked.blocked is not None:
+                reason = f"blocked by a PreToolUse hook: {hooked.blocked.splitlines()[0]}"
+                self.emit(PermissionAnswered(item.call.id, False, reason=reason))
+                return Outcome(hooked.blocked, "denied")
+            if hooked.approved:  # a hook may spare the question, never a deny rule
+                return None
+        if verdict.action == "allow":
+            return None
         denied_before = None if by_user else self._denials.get(item.key)
         if denied_before is not None:
             self.emit(PermissionAnswered(item.call.id, False, reason=ASKED_BEFORE))
@@ -271,6 +282,11 @@ class Dispatcher:
         status: ToolStatus = "failed" if result.is_error or result.exit_code else "done"
         _log.debug("tool %s %s %s in %.2f s", item.tool.name, item.call.id, status, duration)
         text = _with_notes(item, result.text)
+        if self.hooks is not None:
+            response = {"output": result.text, "is_error": status == "failed"}
+            said = await self.hooks.after_tool(item.call.id, item.name, item.args, response)
+            if said is not None:
+                text += f"\n\n(A PostToolUse hook says: {said})"
         return Outcome(text, status, result.diff, result.exit_code), duration
 
 

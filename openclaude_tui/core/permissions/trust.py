@@ -31,6 +31,8 @@ NARROW_MODES = ("default", "plan")
 FUTURE_KEYS = ("hooks", "mcp_servers")
 # Characters of a held-back value shown in the trust question.
 DESCRIBE_LIMIT = 160
+# Hook commands listed one a line in the trust question; more are counted.
+HOOKS_LISTED = 12
 
 
 def trust_file() -> Path:
@@ -60,12 +62,48 @@ def describe(data: dict[str, Any], key: str) -> str:
     """
     if key == "api_key":
         return "an API key of its own"
+    if key == "hooks" and isinstance(data[key], dict):
+        # Each command it would run on a line of its own, each cut on its own: one long
+        # command must not hide the others.
+        commands = [_printable(text) for text in _hook_commands(data[key])]
+        if len(commands) > HOOKS_LISTED:
+            hidden = len(commands) - HOOKS_LISTED + 1
+            commands[HOOKS_LISTED - 1 :] = [f"… and {hidden} more commands"]
+        return "\n".join(commands) or "(empty)"
     value = data["permissions"]["allow"] if key == "permissions.allow" else data[key]
     if isinstance(value, dict):
         value = list(value)
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return _printable(text)
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters, capped at ``DESCRIBE_LIMIT``."""
     text = "".join(char if char.isprintable() else "?" for char in text) or "(empty)"
     return text if len(text) <= DESCRIBE_LIMIT else text[: DESCRIBE_LIMIT - 1] + "…"
+
+
+def _hook_commands(hooks: dict[Any, Any]) -> list[str]:
+    """``EVENT (matcher): command`` for each command of a ``hooks`` table, however odd its
+    shape (it is not checked yet: the repository wrote it)."""
+    found: list[str] = []
+
+    def walk(event: str, matcher: str, entry: Any) -> None:
+        if isinstance(entry, list):
+            for item in entry:
+                walk(event, matcher, item)
+        elif isinstance(entry, dict):
+            matcher = str(entry.get("matcher", matcher) or "")
+            if "command" in entry:
+                where = f"{event} ({matcher})" if matcher else event
+                found.append(f"{where}: {entry['command']}")
+            walk(event, matcher, entry.get("hooks"))
+        elif entry is not None:
+            found.append(f"{event}: {entry}")
+
+    for event, entries in hooks.items():
+        walk(str(event), "", entries)
+    return found
 
 
 def narrowed(data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from openclaude_tui.core.permissions.rules import (
     RuleKind,
     RuleSet,
 )
+from openclaude_tui.core.settings.hooks import Hook
 from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
@@ -87,6 +88,10 @@ class Config:
     extra_body: dict[str, Any] = field(default_factory=dict)
     # Where each setting that is not at its default came from ("command line: --model").
     sources: dict[str, str] = field(default_factory=dict)
+    # The hooks of the user's config and of a trusted project, in that order.
+    hooks: tuple[Hook, ...] = ()
+    # Commits the agent makes through Bash name it as co-author.
+    attribution: bool = True
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False

@@ -42,4 +42,5 @@ def shown_value(value: Any) -> str:
         return "(not set)"
     if isinstance(value, tuple):
         value = list(value)
-    return json.dumps(value, ensure_ascii=False)
+    # A value that is not plain data (a hook) is shown as its own text.
+    return json.dumps(value, ensure_ascii=False, default=str)

@@ -65,6 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("editor_mode", check.editor_mode),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
+    # Held back from an untrusted project (core.permissions.trust); the user's and the
+    # project's hooks both run.
+    Setting("hooks", check.hooks, adds=True),
+    Setting("attribution", check.flag),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).

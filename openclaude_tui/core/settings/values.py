@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from openclaude_tui.core.permissions.rules import MODES, Mode
+from openclaude_tui.core.settings.hooks import Hook, HookConfigError, parse_hooks
 
 
 class ConfigError(ValueError):
@@ -138,3 +139,11 @@ def editor_mode(value: Any, where: str) -> str:
     if value not in ("normal", "vim"):
         raise fail(where, 'expected "normal" or "vim"', value)
     return str(value)
+
+
+def hooks(value: Any, where: str) -> tuple[Hook, ...]:
+    """The ``[[hooks.EVENT]]`` tables of one settings file."""
+    try:
+        return parse_hooks(value, where)
+    except HookConfigError as error:
+        raise ConfigError(str(error)) from None

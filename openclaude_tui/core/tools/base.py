@@ -65,6 +65,8 @@ class ToolContext:
     # Kept from every command's environment: variable names (globs) and secret values.
     scrub_env: tuple[str, ...] = ()
     secrets: tuple[str, ...] = ()
+    # Commits made through the shell name OpenClaude as co-author (core.tools.attribution).
+    attribution: bool = False
 
     # Whether a search by the named tool may show a file: False for files a deny or ask rule
     # on reading covers (the policy sets it), so Grep and Glob leave them out.

@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 
 from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.shell.env import WRAPPER_PREFIX
+from openclaude_tui.core.tools.attribution import attributed_path
 from openclaude_tui.core.tools.background import (
     background_tools,
     shutdown_background,
@@ -139,6 +140,8 @@ def _environment(ctx: ToolContext) -> dict[str, str]:
     env = scrubbed_environment(os.environ, ctx.scrub_env, ctx.secrets)
     # Nothing can answer a prompt or drive an editor: make git fail fast instead of waiting.
     env.update(PAGER="cat", GIT_PAGER="cat", GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true")
+    if ctx.attribution:
+        env["PATH"] = attributed_path(env.get("PATH", os.defpath))
     return env
 
 

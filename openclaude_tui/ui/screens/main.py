@@ -397,6 +397,14 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         self.chat.update_item(card)
         self.sidebar.set_state(done.call_id, done.status, done.duration)
 
+    def on_hook_noted(self, message: messages.HookNoted) -> None:
+        card = self.cards.get(message.call_id)
+        if card is None:
+            self.chat.add_item(NoticeItem(f"{message.event} hook: {message.text}", "muted", "·"))
+            return
+        card.add_hook_output(message.event, message.text)
+        self.chat.update_item(card)
+
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
         self.status.set(
             context_tokens=message.prompt_tokens,

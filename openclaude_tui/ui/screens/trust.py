@@ -55,7 +55,12 @@ class TrustScreen(ModalScreen[bool]):
                 shown_file = file
             lines.append(f"  • {key}", style="bold")
             if item in self.values:
-                lines.append(f" = {self.values[item]}")
+                # A value of several lines (a project's hooks) is one command a line.
+                value = self.values[item]
+                if "\n" in value:
+                    lines.append(":" + "".join(f"\n      {line}" for line in value.split("\n")))
+                else:
+                    lines.append(f" = {value}")
             lines.append("\n")
         lines.rstrip()
         return lines
@@ -69,6 +74,12 @@ class TrustScreen(ModalScreen[bool]):
                 id="intro",
             )
             yield Static(self._lines(), id="keys")
+            if any(item.endswith(": hooks") for item in self.withheld):
+                yield Static(
+                    "Its hooks are commands that would run on your machine, without asking, "
+                    "at the events named.",
+                    id="hooks-warning",
+                )
             yield Static(
                 "Trust it only if you trust whoever wrote these files. Deny and ask rules "
                 "apply either way. Tab moves between the answers; Esc ignores.",

@@ -88,6 +88,8 @@ class ToolCardItem(ChatItem):
         self.expanded = False
         # A command's exit status (negative: the signal that killed it), once it ended.
         self.exit_code: int | None = None
+        # What hooks printed on this call's events, shown under its output.
+        self.hook_lines: list[str] = []
 
     @property
     def animated(self) -> bool:
@@ -98,6 +100,10 @@ class ToolCardItem(ChatItem):
         if state == "running" and self.state != "running":
             self.started = self.clock()
         self.state = state
+
+    def add_hook_output(self, event: str, text: str) -> None:
+        """What a hook printed on this call's ``event``, line by line."""
+        self.hook_lines += [f"{event} hook: {line}" for line in text.splitlines() if line.strip()]
 
     def append_output(self, text: str) -> None:
         """Live output of a running call."""
@@ -179,6 +185,9 @@ class ToolCardItem(ChatItem):
         return self.state == "done" and bool(self.diff)
 
     def _body_lines(self) -> list[str]:
+        return [*self._output_lines(), *self.hook_lines]
+
+    def _output_lines(self) -> list[str]:
         if self.state == "asking":
             return ["waiting for your approval"]
         if self.state == "pending":
