@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.agent.loop import Agent
@@ -25,12 +26,30 @@ from openclaude_tui.core.assembly import (
     start_agent,
 )
 from openclaude_tui.core.changes.file_change import FileChange
-from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
+from openclaude_tui.core.events import (
+    Event,
+    EventSink,
+    McpServersChanged,
+    McpServerStatus,
+    Notice,
+    ToolCallFinished,
+    TurnFinished,
+)
 from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
-from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
+from openclaude_tui.core.permissions.rules import (
+    MCP_PREFIX,
+    MODES,
+    Mode,
+    Rule,
+    RuleInEffect,
+    RuleKind,
+)
 from openclaude_tui.core.settings.config import Config
+
+if TYPE_CHECKING:
+    from openclaude_tui.core.extensions.mcp_client import McpManager
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"
@@ -71,6 +90,8 @@ class Session:
         self._shell_notes: list[str] = []
         self._shell_calls = 0
         self._refused = 0
+        # The MCP servers, once started (the mcp package loads only when some are configured).
+        self.mcp: McpManager | None = None
 
     # What the status bar shows
 
@@ -119,7 +140,36 @@ class Session:
             )
             self.agent = started.agent
             self.window = started.window.tokens
+            self._offer_mcp_tools()
             return started.notes
+
+    # MCP servers
+
+    def start_mcp(self) -> None:
+        """Start the configured MCP servers in the background (each once; none configured:
+        nothing is loaded)."""
+        if not self.config.mcp_servers:
+            return
+        if self.mcp is None:
+            from openclaude_tui.core.extensions.mcp_client import McpManager
+
+            self.mcp = McpManager(
+                self.config.mcp_timeout, self.config.project_root, self._mcp_changed
+            )
+        self.mcp.start(self.config.mcp_servers)
+
+    def mcp_statuses(self) -> tuple[McpServerStatus, ...]:
+        """Each MCP server's state, tools and last error (none before they start)."""
+        return self.mcp.statuses() if self.mcp is not None else ()
+
+    def _mcp_changed(self) -> None:
+        self._offer_mcp_tools()
+        self._emit(McpServersChanged(self.mcp_statuses()))
+
+    def _offer_mcp_tools(self) -> None:
+        """Offer the running servers' tools to the model from its next request on."""
+        if self.agent is not None and self.mcp is not None:
+            self.agent.tools.replace_group(MCP_PREFIX, self.mcp.tools())
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
@@ -186,7 +236,9 @@ class Session:
             self.agent.clear()
 
     async def close(self) -> None:
-        """End background jobs and close the connection."""
+        """Stop the MCP servers, end background jobs and close the connection."""
+        if self.mcp is not None:
+            await self.mcp.close()
         if self.agent is not None:
             await self.agent.close()
 

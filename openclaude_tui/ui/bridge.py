@@ -23,6 +23,7 @@ from openclaude_tui.core.events import (
     AgentError,
     AssistantMessage,
     Event,
+    McpServersChanged,
     Notice,
     PermissionAnswered,
     PermissionAsked,
@@ -69,6 +70,11 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     ),
     Retrying: lambda e: messages.RetryScheduled(e.attempt, e.max_attempts, e.delay, e.reason),
     Notice: lambda e: messages.NoticePosted(e.message, e.level),
+    McpServersChanged: lambda e: messages.McpChanged(
+        sum(s.state == "running" for s in e.servers),
+        len(e.servers),
+        tuple(s.name for s in e.servers if s.state == "failed"),
+    ),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
 }

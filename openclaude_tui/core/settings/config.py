@@ -28,6 +28,12 @@ from openclaude_tui.core.permissions.rules import (
     RuleSet,
 )
 from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
+from openclaude_tui.core.settings.mcp_servers import (
+    PROJECT_MCP_FILE,
+    McpServerSpec,
+    merged,
+    read_mcp_json,
+)
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.tomlfile import read_toml
@@ -87,6 +93,10 @@ class Config:
     extra_body: dict[str, Any] = field(default_factory=dict)
     # Where each setting that is not at its default came from ("command line: --model").
     sources: dict[str, str] = field(default_factory=dict)
+    # MCP servers (the user's config, a trusted project's .mcp.json, --mcp-config files) and
+    # the seconds each may take to start.
+    mcp_servers: tuple[McpServerSpec, ...] = ()
+    mcp_timeout: float = 30.0
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False
@@ -124,6 +134,8 @@ class Overrides:
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False
+    # --mcp-config files, in the order given.
+    mcp_config: list[str] = field(default_factory=list)
 
 
 def user_config_file() -> Path:
@@ -158,6 +170,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
                 config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
             data = trust.narrowed(data)
         _apply_file(config, data, str(relative), root / relative, project=True)
+    _add_mcp_files(config, overrides.mcp_config)
     _apply_env(config, env)
     _apply_profile(config, overrides, env)
     _apply_overrides(config, overrides)
@@ -199,6 +212,23 @@ def _apply_file(
         else:
             config.profiles = read_profiles(data["profiles"], source, config.profiles)
     _load_rules(config.rules, data, source)
+
+
+def _add_mcp_files(config: Config, flag_files: list[str]) -> None:
+    """Add the project's ``.mcp.json`` servers (once it is trusted) and ``--mcp-config``'s."""
+    project = read_mcp_json(config.project_root / PROJECT_MCP_FILE, PROJECT_MCP_FILE, project=True)
+    if project and not config.project_trusted:
+        key = f"{PROJECT_MCP_FILE}: mcpServers"
+        config.withheld.append(key)
+        config.withheld_values[key] = trust.describe(
+            {"servers": [s.name for s in project]}, "servers"
+        )
+        project = ()
+    flagged = [
+        read_mcp_json(Path(name).expanduser(), f"{COMMAND_LINE}: --mcp-config {name}")
+        for name in flag_files
+    ]
+    config.mcp_servers = merged(config.mcp_servers, project, *flagged)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:

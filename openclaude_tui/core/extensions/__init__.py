@@ -1,0 +1,1 @@
+"""Extensions of the agent beyond its built-in tools: MCP servers."""
