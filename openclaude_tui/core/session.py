@@ -158,6 +158,11 @@ class Session:
             )
         self.mcp.start(self.config.mcp_servers)
 
+    async def restart_mcp(self, name: str) -> None:
+        """Stop the named MCP server (if it runs) and start it again."""
+        if self.mcp is not None and name in self.mcp.connections:
+            await self.mcp.restart(name)
+
     def mcp_statuses(self) -> tuple[McpServerStatus, ...]:
         """Each MCP server's state, tools and last error (none before they start)."""
         return self.mcp.statuses() if self.mcp is not None else ()

@@ -75,6 +75,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "vim keys in the prompt on or off (remembered)",
         (("Toggle vim keys", "/vim"),),
     ),
+    SlashCommand(
+        "mcp",
+        "/mcp",
+        "the MCP servers: state, tools, last error; restart one",
+        (("MCP servers", "/mcp"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

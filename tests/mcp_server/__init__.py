@@ -5,5 +5,6 @@ Run ``python -m tests.mcp_server`` (stdio) or ``python -m tests.mcp_server --htt
 (writes a file, so a test can see whether a call ran), ``picture`` (an image part), and
 ``crash`` (the process exits mid-call). ``--crash-at-start`` exits before serving, after a
 line on stderr; ``--marker-at-start FILE`` writes FILE when the process starts (so a test
-can see whether it was started at all).
+can see whether it was started at all); ``--require FILE`` exits at start unless FILE
+exists (so a restart can succeed where the first start failed).
 """

@@ -62,9 +62,13 @@ def main() -> None:
     parser.add_argument("--http", type=int, metavar="PORT")
     parser.add_argument("--crash-at-start", action="store_true")
     parser.add_argument("--marker-at-start", metavar="FILE")
+    parser.add_argument("--require", metavar="FILE")
     args = parser.parse_args()
     if args.marker_at_start:
         Path(args.marker_at_start).write_text(str(os.getpid()), encoding="utf-8")
+    if args.require and not Path(args.require).exists():
+        sys.stderr.write(f"test server: {args.require} is missing\n")
+        sys.exit(4)
     if args.crash_at_start:
         sys.stderr.write("test server: refusing to start\n")
         sys.exit(3)

@@ -42,6 +42,12 @@ STDERR_TAIL = 400
 HTTP_READ_TIMEOUT = 300.0
 
 
+def load_mcp() -> None:
+    """Import the mcp package now (over a second): the app does it in a thread."""
+    import mcp.client.stdio
+    import mcp.client.streamable_http  # noqa: F401
+
+
 class McpConnection:
     """One MCP server: started in the background, its tools, its calls, its end.
 
