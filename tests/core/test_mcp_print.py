@@ -231,3 +231,21 @@ def test_sigterm_ends_the_run_and_its_servers(tmp_path: Path) -> None:
     assert process.returncode == 143, err
     assert "Traceback" not in err
     processes.wait_until(lambda: not processes.pids_running(str(started)), "the server ending")
+
+
+def test_a_deny_rule_on_a_server_holds_even_in_bypass_mode(tmp_path: Path) -> None:
+    marker = tmp_path / "marker.txt"
+    config = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
+    call = ToolCallSpec("mcp__srv__write_marker", {"path": str(marker)})
+    done, results, _ = _run(
+        tmp_path,
+        [Turn(tool_calls=[call]), Turn(text="over")],
+        "--mcp-config",
+        str(config),
+        "--dangerously-skip-permissions",
+        "--deny",
+        "mcp__srv",
+    )
+    assert done.returncode == 0, done.stderr
+    assert not marker.exists()
+    assert "a deny rule forbids it: mcp__srv" in results[0]

@@ -12,8 +12,10 @@ import pytest
 from textual.pilot import Pilot
 
 from openclaude_tui.core.events import McpServerStatus
+from openclaude_tui.core.permissions import trust
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.screens.mcp import McpScreen
+from openclaude_tui.ui.screens.trust import TrustScreen
 from tests.helpers.app import (
     CLOSED_URL,
     ask_for_approval,
@@ -156,3 +158,29 @@ def test_mcp_screen_snapshot(snap_compare: object, project: Path) -> None:
 
     app = make_app(make_config(project, CLOSED_URL))
     assert snap_compare(app, terminal_size=(110, 30), run_before=run_before)  # type: ignore[operator]
+
+
+@pytest.mark.usefixtures("home")
+@pytest.mark.parametrize("trusted", [False, True], ids=["ignored", "trusted"])
+async def test_the_trust_question_names_the_project_servers_and_only_trust_starts_them(
+    project: Path, tmp_path: Path, trusted: bool
+) -> None:
+    started = tmp_path / "started.txt"
+    write_servers(project / ".mcp.json", {"proj": stdio_entry("--marker-at-start", str(started))})
+    with ScriptedServer([]) as server:
+        app = make_app(make_config(project, server.base_url))
+        async with app.run_test(size=(110, 32)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, TrustScreen))
+            assert "mcpServers = proj (MCP servers it would start or reach)" in screen_text(app)
+            await pilot.press(*(["tab", "enter"] if trusted else ["enter"]))
+            await idle(pilot)
+            screen = main_screen(app)
+            if trusted:
+                await wait_for(pilot, lambda: screen.status.status.mcp == (1, 1), START_LIMIT)
+                assert started.exists()
+            else:
+                assert screen.session is not None and screen.session.mcp is None
+                assert not started.exists()
+                assert screen.status.status.mcp is None
+    assert trust.is_trusted(project) is trusted
+    processes.wait_until(lambda: not processes.pids_running(str(started)), "the server ending")

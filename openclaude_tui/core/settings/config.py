@@ -220,9 +220,8 @@ def _add_mcp_files(config: Config, flag_files: list[str]) -> None:
     if project and not config.project_trusted:
         key = f"{PROJECT_MCP_FILE}: mcpServers"
         config.withheld.append(key)
-        config.withheld_values[key] = trust.describe(
-            {"servers": [s.name for s in project]}, "servers"
-        )
+        names = trust.describe({"servers": [spec.name for spec in project]}, "servers")
+        config.withheld_values[key] = f"{names} (MCP servers it would start or reach)"
         project = ()
     flagged = [
         read_mcp_json(Path(name).expanduser(), f"{COMMAND_LINE}: --mcp-config {name}")
