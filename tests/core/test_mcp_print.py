@@ -37,6 +37,17 @@ def _offered(tools: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
     return next((t["function"] for t in tools if t["function"]["name"] == name), None)
 
 
+def _write_marker(tmp_path: Path, *args: str) -> tuple[Any, list[str], Path]:
+    """A run whose model calls `mcp__srv__write_marker` once: the run, the results, the file
+    the call writes if it runs."""
+    marker = tmp_path / "marker.txt"
+    config = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
+    call = ToolCallSpec("mcp__srv__write_marker", {"path": str(marker)})
+    turns = [Turn(tool_calls=[call]), Turn(text="over")]
+    done, results, _ = _run(tmp_path, turns, "--mcp-config", str(config), *args)
+    return done, results, marker
+
+
 ADD = [Turn(tool_calls=[ToolCallSpec("mcp__srv__add", {"a": 2, "b": 40})]), Turn(text="42")]
 
 
@@ -92,17 +103,8 @@ def test_a_server_from_the_user_config_needs_no_trust(tmp_path: Path) -> None:
 def test_a_rule_allows_an_mcp_tool_and_without_one_print_mode_refuses_it(
     tmp_path: Path, rules: list[str], runs: bool
 ) -> None:
-    marker = tmp_path / "marker.txt"
-    config = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
-    call = ToolCallSpec("mcp__srv__write_marker", {"path": str(marker)})
     allow = [arg for rule in rules for arg in ("--allow", rule)]
-    done, results, _ = _run(
-        tmp_path,
-        [Turn(tool_calls=[call]), Turn(text="over")],
-        "--mcp-config",
-        str(config),
-        *allow,
-    )
+    done, results, marker = _write_marker(tmp_path, *allow)
     assert done.returncode == 0, done.stderr
     assert marker.exists() is runs
     if runs:
@@ -115,17 +117,7 @@ def test_a_rule_allows_an_mcp_tool_and_without_one_print_mode_refuses_it(
 def test_read_only_hints_of_a_server_do_not_allow_its_tools(tmp_path: Path) -> None:
     """The test server's tools carry no annotation a client could trust: even so, in
     `acceptEdits` mode (which allows edits) an MCP call still needs a rule."""
-    marker = tmp_path / "marker.txt"
-    config = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
-    call = ToolCallSpec("mcp__srv__write_marker", {"path": str(marker)})
-    done, _, _ = _run(
-        tmp_path,
-        [Turn(tool_calls=[call]), Turn(text="over")],
-        "--mcp-config",
-        str(config),
-        "--permission-mode",
-        "acceptEdits",
-    )
+    done, _, marker = _write_marker(tmp_path, "--permission-mode", "acceptEdits")
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
 
@@ -234,17 +226,8 @@ def test_sigterm_ends_the_run_and_its_servers(tmp_path: Path) -> None:
 
 
 def test_a_deny_rule_on_a_server_holds_even_in_bypass_mode(tmp_path: Path) -> None:
-    marker = tmp_path / "marker.txt"
-    config = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
-    call = ToolCallSpec("mcp__srv__write_marker", {"path": str(marker)})
-    done, results, _ = _run(
-        tmp_path,
-        [Turn(tool_calls=[call]), Turn(text="over")],
-        "--mcp-config",
-        str(config),
-        "--dangerously-skip-permissions",
-        "--deny",
-        "mcp__srv",
+    done, results, marker = _write_marker(
+        tmp_path, "--dangerously-skip-permissions", "--deny", "mcp__srv"
     )
     assert done.returncode == 0, done.stderr
     assert not marker.exists()
