@@ -11,6 +11,7 @@ import pytest
 from openclaude_tui.core.permissions.rules import Rule, RuleError
 from openclaude_tui.core.settings.config import ConfigError, Overrides, load_config
 from tests.helpers.mcp import write_servers
+from tests.security import processes
 
 STDIO = {"command": "srv-bin", "args": ["--flag"], "env": {"LEVEL": "2"}}
 
@@ -122,3 +123,17 @@ def test_mcp_rules_name_a_tool_or_a_whole_server(text: str, tool: str, covered: 
 def test_an_mcp_rule_with_a_specifier_or_no_server_is_refused(text: str) -> None:
     with pytest.raises(RuleError, match="an MCP rule is mcp__SERVER"):
         Rule.parse(text)
+
+
+def test_openclaude_config_names_the_servers_but_not_their_env(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    entry = {"command": "x", "env": {"TOKEN": "s3cret-value"}}
+    flag_file = write_servers(tmp_path / "servers.json", {"tracker": entry})
+    home = tmp_path / "home"
+    done = processes.run(
+        ["config", "--mcp-config", str(flag_file)], project, processes.clean_env(home)
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("mcp_servers"))
+    assert f"tracker (command line: --mcp-config {flag_file})" in line
+    assert "s3cret-value" not in done.stdout

@@ -27,13 +27,13 @@ from openclaude_tui.core.permissions.rules import (
     RuleKind,
     RuleSet,
 )
-from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.mcp_servers import (
     PROJECT_MCP_FILE,
     McpServerSpec,
     merged,
     read_mcp_json,
 )
+from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.tomlfile import read_toml
