@@ -111,7 +111,8 @@ def test_a_rule_allows_an_mcp_tool_and_without_one_print_mode_refuses_it(
         assert results == [f"wrote {marker}"]
     else:
         assert results[0].startswith("This call was not run: it needs the user's approval")
-        assert "allow it with --allow" not in done.stderr
+        # The rule that would allow it is named.
+        assert "allow it with --allow mcp__srv__write_marker" in done.stderr
 
 
 def test_read_only_hints_of_a_server_do_not_allow_its_tools(tmp_path: Path) -> None:

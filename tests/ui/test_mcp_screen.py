@@ -100,6 +100,33 @@ async def test_an_mcp_call_asks_in_default_mode_and_its_result_reaches_the_model
     processes.wait_until(lambda: not processes.pids_running(str(started)), "the server ending")
 
 
+async def test_always_allowing_an_mcp_tool_keeps_its_rule_for_the_next_call(
+    project: Path, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    config_file = write_servers(tmp_path / "servers.json", {"srv": stdio_entry()})
+    turns = [
+        Turn(tool_calls=[ToolCallSpec("mcp__srv__write_marker", {"path": str(first)})]),
+        Turn(tool_calls=[ToolCallSpec("mcp__srv__write_marker", {"path": str(second)})]),
+        Turn(text="Both written."),
+    ]
+    with ScriptedServer(turns) as server:
+        config = make_config(project, server.base_url, mcp_config=[str(config_file)])
+        app = make_app(config)
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = main_screen(app)
+            await wait_for(pilot, lambda: screen.status.status.mcp == (1, 1), START_LIMIT)
+            await ask_for_approval(pilot, "write both")
+            assert "Always allow mcp__srv__write_marker in this project" in screen_text(app)
+            await pilot.press("2")
+            await idle(pilot)
+            # The second call ran without a question.
+            assert second.read_text() == "ran" and first.read_text() == "ran"
+            assert server.tool_results() == [f"wrote {first}", f"wrote {second}"]
+    local = (project / ".openclaude" / "settings.local.toml").read_text()
+    assert "mcp__srv__write_marker" in local
+
+
 async def test_without_servers_the_status_bar_shows_no_count(project: Path) -> None:
     app = make_app(make_config(project, CLOSED_URL))
     async with app.run_test(size=(120, 36)) as pilot:
