@@ -99,7 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--trust-project",
         action="store_true",
         help="apply the project's own settings that widen access (base_url, api_key, "
-        "allow rules, permission_mode) and remember the project as trusted",
+        "allow rules, permission_mode, .mcp.json servers) and remember the project as trusted",
+    )
+    parser.add_argument(
+        "--mcp-config",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="MCP servers from a JSON file in .mcp.json's format (repeatable)",
     )
     parser.add_argument(
         "--gguf",
@@ -142,6 +149,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,
+        mcp_config=args.mcp_config,
     )
 
 

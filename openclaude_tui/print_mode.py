@@ -19,6 +19,7 @@ from typing import Any, Literal, TextIO
 from openclaude_tui.core.events import (
     Event,
     HookOutput,
+    McpServersChanged,
     Notice,
     PermissionAnswered,
     Retrying,
@@ -53,6 +54,7 @@ class PrintReporter:
         self.stderr = stderr
         self.calls: dict[str, ToolCallStarted] = {}
         self.finished_calls: list[dict[str, Any]] = []
+        self.mcp_reported: set[tuple[str, str]] = set()
 
     def __call__(self, event: Event) -> None:
         if self.format == "stream-json":
@@ -86,6 +88,14 @@ class PrintReporter:
             self._err(f"note: {event.message}")
         elif isinstance(event, HookOutput) and not self.quiet:
             self._err(f"  {event.event} hook: {event.text.splitlines()[0][:200]}")
+        elif isinstance(event, McpServersChanged) and not self.quiet:
+            for server in event.servers:
+                if (
+                    server.state == "failed"
+                    and (server.name, server.error) not in self.mcp_reported
+                ):
+                    self.mcp_reported.add((server.name, server.error))
+                    self._err(f"openclaude: MCP server {server.name} failed: {server.error}")
         elif (
             isinstance(event, PermissionAnswered)
             and not event.allowed
@@ -161,16 +171,18 @@ async def run_print(
     started = time.monotonic()
     loop = asyncio.get_running_loop()
     session = Session(config, make_print_approver(), reporter)
-    # Ctrl+C while the server is probed (a slow model list, say) ends the run as cleanly
-    # as during the turn.
-    starting = asyncio.ensure_future(session.start())
+    # Ctrl+C while the server is probed (a slow model list, say) or the MCP servers start
+    # ends the run as cleanly as during the turn.
+    starting = asyncio.ensure_future(_start(session))
     loop.add_signal_handler(signal.SIGINT, starting.cancel)
     try:
         notes = await starting
     except ProviderError as error:
+        await session.close()
         stderr.write(f"openclaude: {error}\n")
         return EXIT_ERROR
     except asyncio.CancelledError:
+        await session.close()
         stderr.write("openclaude: interrupted by the user\n")
         return EXIT_INTERRUPTED
     finally:
@@ -213,6 +225,15 @@ async def run_print(
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     stdout.flush()
     return code
+
+
+async def _start(session: Session) -> list[str]:
+    """Start the agent, and the MCP servers beside it: all settled before the first request."""
+    session.start_mcp()
+    notes = await session.start()
+    if session.mcp is not None:
+        await session.mcp.wait_started()
+    return notes
 
 
 def _exit_code(finished: TurnFinished) -> int:

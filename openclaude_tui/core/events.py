@@ -171,6 +171,25 @@ class HookOutput:
 
 
 @dataclass(frozen=True)
+class McpServerStatus:
+    """One MCP server as the UI shows it: its state, its tools and its last error."""
+
+    name: str
+    state: Literal["starting", "running", "failed", "stopped"]
+    transport: str
+    source: str
+    tools: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class McpServersChanged:
+    """An MCP server started, failed, stopped or was restarted; every server's status."""
+
+    servers: tuple[McpServerStatus, ...]
+
+
+@dataclass(frozen=True)
 class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
@@ -206,6 +225,7 @@ Event = (
     | Retrying
     | Notice
     | HookOutput
+    | McpServersChanged
     | AgentError
     | TurnFinished
 )

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.agent.loop import Agent
@@ -27,17 +28,35 @@ from openclaude_tui.core.assembly import (
     start_agent,
 )
 from openclaude_tui.core.changes.file_change import FileChange
-from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
+from openclaude_tui.core.events import (
+    Event,
+    EventSink,
+    McpServersChanged,
+    McpServerStatus,
+    Notice,
+    ToolCallFinished,
+    TurnFinished,
+)
 from openclaude_tui.core.extensions.commands import CommandCatalogue, load_commands
 from openclaude_tui.core.extensions.expansion import PromptExpander, command_turn
 from openclaude_tui.core.extensions.hook_events import SessionHooks
 from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
-from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
+from openclaude_tui.core.permissions.rules import (
+    MCP_PREFIX,
+    MODES,
+    Mode,
+    Rule,
+    RuleInEffect,
+    RuleKind,
+)
 from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
+
+if TYPE_CHECKING:
+    from openclaude_tui.core.extensions.mcp_client import McpManager
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"
@@ -90,6 +109,8 @@ class Session:
             self._emit,
             session_id=uuid.uuid4().hex,
         )
+        # The MCP servers, once started (the mcp package loads only when some are configured).
+        self.mcp: McpManager | None = None
 
     # What the status bar shows
 
@@ -150,7 +171,41 @@ class Session:
             for notice in self.commands.notices:
                 self._emit(Notice(notice, "warning"))
             await self.hooks.session_started()
+            self._offer_mcp_tools()
             return started.notes
+
+    # MCP servers
+
+    def start_mcp(self) -> None:
+        """Start the configured MCP servers in the background (each once; none configured:
+        nothing is loaded)."""
+        if not self.config.mcp_servers:
+            return
+        if self.mcp is None:
+            from openclaude_tui.core.extensions.mcp_client import McpManager
+
+            self.mcp = McpManager(
+                self.config.mcp_timeout, self.config.project_root, self._mcp_changed
+            )
+        self.mcp.start(self.config.mcp_servers)
+
+    async def restart_mcp(self, name: str) -> None:
+        """Stop the named MCP server (if it runs) and start it again."""
+        if self.mcp is not None and name in self.mcp.connections:
+            await self.mcp.restart(name)
+
+    def mcp_statuses(self) -> tuple[McpServerStatus, ...]:
+        """Each MCP server's state, tools and last error (none before they start)."""
+        return self.mcp.statuses() if self.mcp is not None else ()
+
+    def _mcp_changed(self) -> None:
+        self._offer_mcp_tools()
+        self._emit(McpServersChanged(self.mcp_statuses()))
+
+    def _offer_mcp_tools(self) -> None:
+        """Offer the running servers' tools to the model from its next request on."""
+        if self.agent is not None and self.mcp is not None:
+            self.agent.tools.replace_group(MCP_PREFIX, self.mcp.tools())
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
@@ -242,7 +297,9 @@ class Session:
             self.agent.clear()
 
     async def close(self) -> None:
-        """End background jobs and close the connection."""
+        """Stop the MCP servers, end background jobs and close the connection."""
+        if self.mcp is not None:
+            await self.mcp.close()
         if self.agent is not None:
             await self.agent.close()
 

@@ -25,6 +25,7 @@ from openclaude_tui.core.events import (
     BackgroundTaskChanged,
     Event,
     HookOutput,
+    McpServersChanged,
     Notice,
     PermissionAnswered,
     PermissionAsked,
@@ -73,6 +74,11 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     Retrying: lambda e: messages.RetryScheduled(e.attempt, e.max_attempts, e.delay, e.reason),
     Notice: lambda e: messages.NoticePosted(e.message, e.level),
     HookOutput: lambda e: messages.HookNoted(e.call_id, e.event, e.text),
+    McpServersChanged: lambda e: messages.McpChanged(
+        sum(s.state == "running" for s in e.servers),
+        len(e.servers),
+        tuple(s.name for s in e.servers if s.state == "failed"),
+    ),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
 }

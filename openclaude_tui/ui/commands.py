@@ -93,6 +93,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "the background commands, running and finished, with their output",
         (("Background commands", "/tasks"),),
     ),
+    SlashCommand(
+        "mcp",
+        "/mcp",
+        "the MCP servers: state, tools, last error; restart one",
+        (("MCP servers", "/mcp"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

@@ -18,6 +18,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     # Imported here: the review and permission screens load parts of the core that the app
     # otherwise loads only after its first frame.
     from openclaude_tui.ui.screens.main import MainScreen
+    from openclaude_tui.ui.screens.mcp import McpScreen
     from openclaude_tui.ui.screens.models import ModelScreen
     from openclaude_tui.ui.screens.permission import PermissionScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
@@ -33,6 +34,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     owners = (
         app, MainScreen, ModelScreen, PermissionScreen, ConfirmScreen, ReviewScreen,
         RulesScreen, TasksScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
+        McpScreen,
     )  # fmt: skip
     return {
         binding.id

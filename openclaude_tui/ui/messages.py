@@ -172,6 +172,16 @@ class HookNoted(AgentUpdate):
 
 
 @dataclass
+class McpChanged(AgentUpdate):
+    """An MCP server started, failed or stopped: how many run, of how many."""
+
+    running: int
+    total: int
+    # The names of the servers that failed.
+    failed: tuple[str, ...]
+
+
+@dataclass
 class AgentFailed(AgentUpdate):
     """The turn cannot go on; ``unreachable`` when the server could not be reached."""
 

@@ -19,6 +19,7 @@ from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.permissions import bash_rules, trust
 from openclaude_tui.core.permissions.rules import (
     LOCAL_SETTINGS,
+    MCP_PREFIX,
     MODES,
     Mode,
     Rule,
@@ -208,7 +209,8 @@ class PermissionPolicy:
         """Allow rules that would let this call run without asking, or () when none would.
 
         For Bash, one ``prefix:*`` rule per simple command that is not read-only; for Edit
-        and Write, ``("Edit",)`` (edits for the session). Each proposal is checked against
+        and Write, ``("Edit",)`` (edits for the session); for an MCP tool, its own name
+        (``mcp__SERVER__TOOL``). Each proposal is checked against
         the gate itself, so an "always allow" answer never saves a rule that would not have
         allowed the call it was given for.
         """
@@ -216,6 +218,8 @@ class PermissionPolicy:
             trial = copy.copy(self)
             trial.allow_edits_this_session = True
             return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
+        if tool.name.startswith(MCP_PREFIX):
+            return self._allowing([Rule(tool.name)], tool, args, cwd)
         command = tool.command(args)
         if command is None:
             return ()
@@ -235,6 +239,12 @@ class PermissionPolicy:
                 return ()
             if rule not in proposed:
                 proposed.append(rule)
+        return self._allowing(proposed, tool, args, cwd)
+
+    def _allowing(
+        self, proposed: list[Rule], tool: Tool, args: dict[str, Any], cwd: Path
+    ) -> tuple[str, ...]:
+        """``proposed`` as rule texts if, added, they allow the call; else ()."""
         if not proposed:
             return ()
         trial = copy.copy(self)

@@ -37,6 +37,10 @@ RULE_TOOLS = (
     "Skill",
 )
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
+# MCP tools: ``mcp__SERVER__TOOL`` names one, ``mcp__SERVER`` all of a server's tools. The
+# servers are not known when the rules are read, so any such name is accepted.
+MCP_PREFIX = "mcp__"
+MCP_RULE = re.compile(r"mcp__[A-Za-z0-9_-]+")
 
 
 class RuleError(ValueError):
@@ -66,6 +70,8 @@ class Rule:
         Raises:
             RuleError: the message says what is wrong and what to write instead.
         """
+        if MCP_RULE.fullmatch(text.strip()):
+            return cls(text.strip())
         match = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*", text, re.DOTALL)
         if not match:
             raise RuleError(
@@ -73,6 +79,11 @@ class Rule:
                 "e.g. Bash(npm run test:*) or Edit(src/**)"
             )
         tool, specifier = match.group(1), match.group(2)
+        if tool.startswith(MCP_PREFIX):
+            raise RuleError(
+                f"{text.strip()}: an MCP rule is mcp__SERVER (all its tools) or "
+                "mcp__SERVER__TOOL, with no specifier"
+            )
         if tool not in RULE_TOOLS:
             raise RuleError(f"unknown tool {_quoted(tool)}{_suggestion(tool)}")
         if specifier is None:
@@ -100,6 +111,8 @@ class Rule:
         """
         if self.tool == tool_name:
             return True
+        if self.tool.startswith(MCP_PREFIX) and "__" not in self.tool[len(MCP_PREFIX) :]:
+            return tool_name.startswith(self.tool + "__")
         return (self.tool, access) in {("Read", "read"), ("Edit", "edit")}
 
     def matches_command(self, command: str) -> bool:

@@ -28,6 +28,12 @@ from openclaude_tui.core.permissions.rules import (
     RuleSet,
 )
 from openclaude_tui.core.settings.hooks import Hook
+from openclaude_tui.core.settings.mcp_servers import (
+    PROJECT_MCP_FILE,
+    McpServerSpec,
+    merged,
+    read_mcp_json,
+)
 from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
@@ -92,6 +98,10 @@ class Config:
     hooks: tuple[Hook, ...] = ()
     # Commits the agent makes through Bash name it as co-author.
     attribution: bool = True
+    # MCP servers (the user's config, a trusted project's .mcp.json, --mcp-config files) and
+    # the seconds each may take to start.
+    mcp_servers: tuple[McpServerSpec, ...] = ()
+    mcp_timeout: float = 30.0
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False
@@ -129,6 +139,8 @@ class Overrides:
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False
+    # --mcp-config files, in the order given.
+    mcp_config: list[str] = field(default_factory=list)
 
 
 def user_config_file() -> Path:
@@ -163,6 +175,7 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
                 config.withheld_values[f"{relative}: {key}"] = trust.describe(data, key)
             data = trust.narrowed(data)
         _apply_file(config, data, str(relative), root / relative, project=True)
+    _add_mcp_files(config, overrides.mcp_config)
     _apply_env(config, env)
     _apply_profile(config, overrides, env)
     _apply_overrides(config, overrides)
@@ -204,6 +217,22 @@ def _apply_file(
         else:
             config.profiles = read_profiles(data["profiles"], source, config.profiles)
     _load_rules(config.rules, data, source)
+
+
+def _add_mcp_files(config: Config, flag_files: list[str]) -> None:
+    """Add the project's ``.mcp.json`` servers (once it is trusted) and ``--mcp-config``'s."""
+    project = read_mcp_json(config.project_root / PROJECT_MCP_FILE, PROJECT_MCP_FILE, project=True)
+    if project and not config.project_trusted:
+        key = f"{PROJECT_MCP_FILE}: mcpServers"
+        config.withheld.append(key)
+        names = trust.describe({"servers": [spec.name for spec in project]}, "servers")
+        config.withheld_values[key] = f"{names} (MCP servers it would start or reach)"
+        project = ()
+    flagged = [
+        read_mcp_json(Path(name).expanduser(), f"{COMMAND_LINE}: --mcp-config {name}")
+        for name in flag_files
+    ]
+    config.mcp_servers = merged(config.mcp_servers, project, *flagged)
 
 
 def _apply_env(config: Config, env: dict[str, str]) -> None:

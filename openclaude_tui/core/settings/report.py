@@ -31,7 +31,13 @@ def describe_settings(config: Config) -> list[tuple[str, str, str]]:
     rows = []
     for setting in SETTINGS:
         value: Any = getattr(config, setting.key)
-        shown = masked_key(value) if setting.key == "api_key" else shown_value(value)
+        if setting.key == "api_key":
+            shown = masked_key(value)
+        elif setting.key == "mcp_servers":
+            # Names and where each came from: an entry's env and headers may hold tokens.
+            shown = shown_value([f"{spec.name} ({spec.source})" for spec in value])
+        else:
+            shown = shown_value(value)
         rows.append((setting.key, shown, config.sources.get(setting.key, DEFAULT)))
     return rows
 

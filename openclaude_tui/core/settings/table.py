@@ -16,6 +16,7 @@ from typing import Any
 
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.settings import values as check
+from openclaude_tui.core.settings.mcp_servers import server_table
 
 
 def _secret_text(value: Any, where: str) -> str:
@@ -69,6 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     # project's hooks both run.
     Setting("hooks", check.hooks, adds=True),
     Setting("attribution", check.flag),
+    # A project's own servers are held back until it is trusted (core.permissions.trust).
+    Setting("mcp_servers", server_table, adds=True),
+    Setting("mcp_timeout", check.seconds),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).

@@ -181,7 +181,12 @@ class ToolRegistry:
     """The tools offered to the model, by name."""
 
     def __init__(self, tools: Iterable[Tool]) -> None:
-        self._tools: dict[str, Tool] = {tool.name: tool for tool in tools}
+        self._tools: dict[str, Tool] = {}
+        self._folded: dict[str, Tool] = {}
+        self._index(tools)
+
+    def _index(self, tools: Iterable[Tool]) -> None:
+        self._tools = {tool.name: tool for tool in tools}
         self._folded = {name.casefold(): tool for name, tool in self._tools.items()}
 
     def get(self, name: str) -> Tool | None:
@@ -191,6 +196,14 @@ class ToolRegistry:
             folded = name.strip().casefold()
             tool = self._folded.get(folded) or self._tools.get(TOOL_NAME_ALIASES.get(folded, ""))
         return tool
+
+    def replace_group(self, prefix: str, tools: Iterable[Tool]) -> None:
+        """Put ``tools`` in place of every tool whose name starts with ``prefix``.
+
+        The tools of MCP servers come and go as the servers start and stop.
+        """
+        kept = [tool for name, tool in self._tools.items() if not name.startswith(prefix)]
+        self._index([*kept, *tools])
 
     def names(self) -> list[str]:
         """Names of all tools, in registration order."""

@@ -167,6 +167,9 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             self._show_mode(self.config.permission_mode)
         self.session = AgentSession(self.app, self.config, self, now=self.now, clock=self.clock)
         self.list_custom_commands(self.session.commands.commands)
+        if self.config.mcp_servers:
+            await asyncio.to_thread(_load_mcp)
+            self.session.start_mcp()
         if self.initial_prompt:
             self.submit(self.initial_prompt)
         elif self.queued:
@@ -433,6 +436,18 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
         )
         self.chat.add_item(NoticeItem(text, "warning", "↻"))
 
+    def on_mcp_changed(self, message: messages.McpChanged) -> None:
+        self.status.set(mcp=(message.running, message.total))
+        for name in set(message.failed) - self._mcp_failed:
+            text = f"the MCP server {name} failed; /mcp shows why and can restart it"
+            self.chat.add_item(NoticeItem(text, "warning", "!"))
+        self._mcp_failed = set(message.failed)
+        from openclaude_tui.ui.screens.mcp import McpScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, McpScreen) and self.session is not None:
+                screen.show_servers(self.session.mcp_statuses())
+
     def on_notice_posted(self, message: messages.NoticePosted) -> None:
         level: Level = "warning" if message.level == "warning" else "muted"
         self.chat.add_item(NoticeItem(message.text, level, "!" if level == "warning" else "·"))
@@ -458,6 +473,12 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
 
     def on_session_ready(self, message: messages.SessionReady) -> None:
         self.status.set(model=message.model, window=message.window, host=message.host)
+
+
+def _load_mcp() -> None:
+    from openclaude_tui.core.extensions.mcp_client import load_mcp
+
+    load_mcp()
 
 
 def _load_agent_modules() -> None:

@@ -66,6 +66,8 @@ class MainScreenBase(Screen[None]):
         self.session: AgentSession | None = None
         self.turn_started: float | None = None
         self.queued: list[tuple[str, UserItem]] = []
+        # The MCP servers last reported failed (each failure is told once in the chat).
+        self._mcp_failed: set[str] = set()
         self.answer: AnswerStream | None = None
         self.reasoning: ReasoningItem | None = None
         self.cards: dict[str, ToolCardItem] = {}

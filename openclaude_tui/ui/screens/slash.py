@@ -60,8 +60,8 @@ def _cell(text: str) -> str:
 
 
 class SlashCommands(MainScreenBase):
-    """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
-    ``/tasks``, ``/quit``."""
+    """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
+    ``/diff``, ``/tasks``, ``/quit``."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
@@ -205,6 +205,19 @@ class SlashCommands(MainScreenBase):
         if self.session is None:
             return
         self.app.push_screen(RulesScreen(self.session.rules(), self.session.remove_rule))
+
+    def command_mcp(self, argument: str = "") -> None:
+        """List the MCP servers: state, tools, last error; one can be restarted."""
+        from openclaude_tui.ui.screens.mcp import McpScreen
+
+        session = self.session
+        statuses = session.mcp_statuses() if session is not None else ()
+
+        async def restart(name: str) -> None:
+            if session is not None:
+                await session.restart_mcp(name)
+
+        self.app.push_screen(McpScreen(statuses, restart))
 
     def command_diff(self, argument: str = "") -> None:
         """Open the review screen on the agent's changes, the working tree, or a range."""

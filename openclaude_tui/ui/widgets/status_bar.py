@@ -1,4 +1,5 @@
-"""The status bar: model, endpoint, mode, context used, tokens, turn time, git branch."""
+"""The status bar: model, endpoint, mode, context used, tokens, turn time, git branch, and
+how many MCP servers run."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ class Status:
     branch: str | None = None
     # Background commands still running.
     tasks: int = 0
+    # MCP servers running, and configured (None: none configured).
+    mcp: tuple[int, int] | None = None
 
 
 def format_tokens(count: int) -> str:
@@ -140,4 +143,10 @@ class StatusBar(Widget):
             parts.append((6, Content.from_markup("[$accent]⚙ $count[/]", count=count)))
         if status.branch:
             parts.append((5, Content(f"⎇ {status.branch}")))
+        if status.mcp is not None:
+            running, total = status.mcp
+            style = "$text-muted" if running == total else "$warning"
+            parts.append(
+                (3, Content.from_markup(f"[{style}]$mcp[/]", mcp=f"MCP {running}/{total}"))
+            )
         return parts
