@@ -13,6 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.agent.loop import Agent
@@ -32,7 +33,9 @@ from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.permissions.rules import MODES, Mode, Rule, RuleInEffect, RuleKind
-from openclaude_tui.core.settings.config import Config
+from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.transcript import Transcript, read_transcript
+from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
 
 # Where the session's own "always allow edits" answer is said to come from.
@@ -76,6 +79,9 @@ class Session:
         self._refused = 0
         # The custom slash commands (``/name``) of the project and of the user.
         self.commands: CommandCatalogue = load_commands(config.project_root)
+        # The transcript on disk: made at the first prompt, or opened by ``resume``.
+        self.recorder: Recorder | None = None
+        self._resumed: tuple[Path, Transcript] | None = None
 
     # What the status bar shows
 
@@ -98,6 +104,15 @@ class Session:
             return None, 0, 0
         agent = self.agent
         return agent.last_prompt_tokens, agent.total_prompt_tokens, agent.total_completion_tokens
+
+    @property
+    def session_id(self) -> str:
+        """The saved session's id ("" before the first prompt)."""
+        if self.recorder is not None:
+            return self.recorder.session_id
+        if self._resumed is not None:
+            return self._resumed[0].name.removesuffix(".jsonl")
+        return ""
 
     @property
     def changes(self) -> list[FileChange]:
@@ -134,7 +149,58 @@ class Session:
             self.window = started.window.tokens
             for notice in self.commands.notices:
                 self._emit(Notice(notice, "warning"))
+            if self._resumed is not None:
+                self._continue(*self._resumed)
             return started.notes
+
+    def resume(self, path: Path) -> Transcript:
+        """Continue the session saved in ``path`` instead of the current conversation.
+
+        Its conversation becomes the agent's (when it starts, if it has not yet), and its
+        model is used unless one was chosen. Lines that cannot be read are skipped, each
+        with a notice.
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        transcript = read_transcript(path)
+        for notice in transcript.notices:
+            self._sink(Notice(notice, "warning"))
+        if self.agent is None:
+            self._resumed = (path, transcript)
+            if transcript.model and not self.config.model:
+                self.config.model = transcript.model
+        else:
+            # Resumed from a running session (/resume): this one is saved and left.
+            self.clear()
+            self._resumed = (path, transcript)
+            self._continue(path, transcript)
+        return transcript
+
+    def _continue(self, path: Path, transcript: Transcript) -> None:
+        agent = self.agent
+        assert agent is not None
+        agent.messages[:] = transcript.messages
+        self.recorder = Recorder.resume(path, transcript, secret_values(self.config))
+        self.recorder.adopt(agent.messages)
+        # A crash may have left calls without results, or a prompt without an answer:
+        # strict servers refuse such a history, so it is closed as an interrupt would be.
+        agent._repair_history()
+        self.recorder.turn_over(agent.messages)
+
+    def open_transcript(self) -> str:
+        """Start saving this session now (else it starts at the first prompt); its id."""
+        if self.recorder is None:
+            self.recorder = Recorder.new(
+                self.config.project_root, self.model, secret_values(self.config)
+            )
+            self.recorder.state("mode", self.mode)
+        return self.recorder.session_id
+
+    def _record_prompt(self, prompt: str) -> None:
+        self.open_transcript()
+        assert self.recorder is not None
+        self.recorder.prompt(prompt)
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
@@ -162,6 +228,11 @@ class Session:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
             return await agent.run_turn(prompt)
+        if self._shell_notes:
+            prompt = "\n\n".join([*self._shell_notes, prompt])
+            self._shell_notes.clear()
+        self._record_prompt(prompt)
+        return await agent.run_turn(prompt)
 
     async def run_user_shell(self, command: str) -> str:
         """Run a command the user typed after ``!``, through the permission gate.
@@ -212,15 +283,22 @@ class Session:
         return result
 
     def clear(self) -> None:
-        """Forget the conversation."""
+        """Forget the conversation (the next prompt starts a new saved session)."""
         self._shell_notes.clear()
+        self._save()
+        self.recorder = None
         if self.agent is not None:
             self.agent.clear()
 
     async def close(self) -> None:
-        """End background jobs and close the connection."""
+        """Save the transcript, end background jobs and close the connection."""
+        self._save()
         if self.agent is not None:
             await self.agent.close()
+
+    def _save(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close(self.agent.messages if self.agent is not None else [])
 
     # Modes
 
@@ -230,7 +308,9 @@ class Session:
 
     def cycle_mode(self) -> Mode:
         """Switch to the next permission mode."""
-        return self.policy.cycle_mode()
+        mode = self.policy.cycle_mode()
+        self._record_state("mode", mode)
+        return mode
 
     def set_mode(self, mode: str) -> Mode:
         """Switch to ``mode``.
@@ -246,6 +326,7 @@ class Session:
                 "--permission-mode bypassPermissions or --dangerously-skip-permissions"
             )
         self.policy.mode = mode
+        self._record_state("mode", mode)
         return self.policy.mode
 
     # Models
@@ -271,6 +352,7 @@ class Session:
     async def set_model(self, name: str) -> None:
         """Use another model from the next request on (and learn its context window)."""
         self.config.model = name
+        self._record_state("model", name)
         if self.agent is None:
             return
         provider = self.agent.provider
@@ -324,7 +406,13 @@ class Session:
 
     def _emit(self, event: Event) -> None:
         self._watch(event)
+        if self.recorder is not None and self.agent is not None:
+            self.recorder.event(event, self.agent.messages)
         self._sink(event)
+
+    def _record_state(self, kind: str, value: str) -> None:
+        if self.recorder is not None:
+            self.recorder.state(kind, value)
 
     def _watch(self, event: Event) -> None:
         """Keep what the session itself needs from the events that pass."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import events
@@ -35,6 +35,8 @@ class OpenClaudeApp(TypeAheadApp):
         clock: Monotonic seconds (durations shown, the Ctrl+C window).
         now: The date the agent's system prompt is written with.
         typing: When keys were typed (type-ahead never answers a modal).
+        resume: The saved session to continue.
+        pick: Open the list of saved sessions at start.
     """
 
     # The main screen's CSS is listed here: Textual loads a screen's CSS_PATH when the
@@ -55,10 +57,14 @@ class OpenClaudeApp(TypeAheadApp):
         clock: Callable[[], float] = time.monotonic,
         now: datetime | None = None,
         typing: TypingTracker | None = None,
+        resume: Path | None = None,
+        pick: bool = False,
     ) -> None:
         super().__init__(typing)
         self.config = config
         self.initial_prompt = prompt
+        self.resume = resume
+        self.pick_session = pick
         self.clock = clock
         self.now = now
         self._quit_pressed: float | None = None
@@ -159,8 +165,17 @@ class OpenClaudeApp(TypeAheadApp):
             driver.write(f"\x1b]2;{title}\x07")
 
 
-def run_app(config: Config, prompt: str | None = None) -> int:
-    """Run the app until the user quits; returns the exit code."""
-    app = OpenClaudeApp(config, prompt)
+def run_app(
+    config: Config, prompt: str | None = None, *, resume: Path | None = None, pick: bool = False
+) -> int:
+    """Run the app until the user quits; returns the exit code.
+
+    Args:
+        config: The settings.
+        prompt: Sent as soon as the app starts, when given.
+        resume: The saved session to continue.
+        pick: Open the list of saved sessions to choose one to continue.
+    """
+    app = OpenClaudeApp(config, prompt, resume=resume, pick=pick)
     result = app.run()
     return result or 0

@@ -87,6 +87,8 @@ class Config:
     extra_body: dict[str, Any] = field(default_factory=dict)
     # Where each setting that is not at its default came from ("command line: --model").
     sources: dict[str, str] = field(default_factory=dict)
+    # Saved sessions unchanged for longer than this many days are deleted at start.
+    session_retention_days: int = 30
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False

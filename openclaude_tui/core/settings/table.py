@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("editor_mode", check.editor_mode),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
+    # Nor delete the user's saved sessions.
+    Setting("session_retention_days", check.whole, user_only=True),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).
