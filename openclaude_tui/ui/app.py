@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -17,7 +18,7 @@ from textual.widgets import TextArea
 
 from openclaude_tui.core.settings.config import Config
 from openclaude_tui.core.settings.user_file import remember_setting
-from openclaude_tui.ui.exit_signals import install_exit_signals
+from openclaude_tui.ui.exit_signals import EXIT_SIGNALS, install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
 from openclaude_tui.ui.type_ahead import TypeAheadApp, TypingTracker
@@ -65,6 +66,7 @@ class OpenClaudeApp(TypeAheadApp):
         self.initial_prompt = prompt
         self.resume = resume
         self.pick_session = pick
+        self.session_screen: MainScreen | None = None
         self.clock = clock
         self.now = now
         self._quit_pressed: float | None = None
@@ -107,7 +109,15 @@ class OpenClaudeApp(TypeAheadApp):
             self.notify(f"The theme was not remembered: {problem}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.config, self.initial_prompt, clock=self.clock, now=self.now)
+        self.session_screen = MainScreen(
+            self.config,
+            self.initial_prompt,
+            clock=self.clock,
+            now=self.now,
+            resume=self.resume,
+            pick=self.pick_session,
+        )
+        return self.session_screen
 
     @property
     def main_screen(self) -> MainScreen:
@@ -177,5 +187,10 @@ def run_app(
         pick: Open the list of saved sessions to choose one to continue.
     """
     app = OpenClaudeApp(config, prompt, resume=resume, pick=pick)
-    result = app.run()
-    return result or 0
+    result = app.run() or 0
+    screen = app.session_screen
+    session_id = screen.session.session_id if screen and screen.session else ""
+    if session_id and result in {128 + signum for signum in EXIT_SIGNALS}:
+        # The screen's unmount closed the session, which synced its transcript.
+        sys.stderr.write(f"openclaude: session saved: {session_id}\n")
+    return result

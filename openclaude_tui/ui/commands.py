@@ -93,6 +93,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "the background commands, running and finished, with their output",
         (("Background commands", "/tasks"),),
     ),
+    SlashCommand(
+        "resume",
+        "/resume [id]",
+        "continue a saved session of this project (a picker lists them)",
+        (("Resume a saved session", "/resume"),),
+    ),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

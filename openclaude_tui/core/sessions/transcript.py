@@ -148,12 +148,14 @@ def _apply(found: Transcript, record: dict[str, Any]) -> None:
         found.first_prompt = found.first_prompt or text
     elif kind == "message":
         message = record.get("message")
-        if isinstance(message, dict) and isinstance(message.get("role"), str):
-            found.messages.append(message)
+        if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            return
+        found.messages.append(message)
     elif kind == "history":
         messages = record.get("messages")
-        if isinstance(messages, list):
-            found.messages = [m for m in messages if isinstance(m, dict)]
+        if not isinstance(messages, list):
+            return
+        record["messages"] = found.messages = [m for m in messages if isinstance(m, dict)]
     elif kind == "session":
         found.header = record
         found.model = str(record.get("model") or "")
