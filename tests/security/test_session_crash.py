@@ -137,3 +137,52 @@ def test_the_api_key_given_on_the_command_line_reaches_no_saved_file(
         expected = 0o700 if path.is_dir() else 0o600
         if path.is_relative_to(data_dir / "sessions"):
             assert path.stat().st_mode & 0o777 == expected, path
+
+
+def test_sigterm_in_print_mode_saves_the_session_and_says_where(
+    project: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    env = processes.clean_env(home)
+    turns = [Turn(text="one two three four five", stall_after=2), Turn(text="Back again.")]
+    with ScriptedServer(turns, api_key=KEY) as server:
+        process = processes.start(_args(server, "-p", "count to five"), project, env)
+        try:
+            processes.wait_until(lambda: len(server.chat_requests) == 1, "the request")
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        (path,) = transcripts(home)
+        assert process.returncode == 143, err
+        assert f"session saved: {path.stem}" in err and "Traceback" not in err
+        saved = records(path)  # every line whole
+        assert (saved[-1]["type"], saved[-1]["reason"]) == ("turn_end", "interrupted")
+        done = processes.run(_args(server, "-p", "--continue", "again"), project, env)
+        assert done.returncode == 0, done.stderr
+        sent = server.chat_requests[-1].messages
+    # The interrupted answer was closed as an interrupt closes it; the server accepted it.
+    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert "interrupted" in sent[2]["content"]
+
+
+def test_sigterm_in_the_app_saves_the_session_and_says_where(project: Path, tmp_path: Path) -> None:
+    # The app draws on stderr too; the line comes after it has given the terminal back. (A
+    # tmux pane is blanked when its program ends, so the output is read from a pipe.)
+    home = tmp_path / "home"
+    env = processes.clean_env(home, TERM="xterm-256color")
+    with ScriptedServer([Turn(text="one two three four", stall_after=2)]) as server:
+        args = ["--base-url", server.base_url, "-m", DEFAULT_MODEL, "count to four"]
+        process = processes.start(args, project, env)
+        try:
+            processes.wait_until(lambda: len(server.chat_requests) == 1, "the request")
+            process.send_signal(signal.SIGTERM)
+            _out, err = process.communicate(timeout=60)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    (path,) = transcripts(home)
+    assert process.returncode == 143
+    assert err.endswith(f"openclaude: session saved: {path.stem}\n")
+    assert records(path)[2] == {"type": "prompt", "text": "count to four"}
