@@ -114,6 +114,24 @@ class Session:
             return self._resumed[0].name.removesuffix(".jsonl")
         return ""
 
+    def saved(self) -> Transcript | None:
+        """The saved session read back, as far as written (None before the first prompt).
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        if self.recorder is None:
+            return None
+        return read_transcript(self.recorder.writer.path)
+
+    def last_answer(self) -> str:
+        """The assistant's last answer with text ("" when there is none)."""
+        messages = self.agent.messages if self.agent is not None else []
+        for message in reversed(messages):
+            if message.get("role") == "assistant" and str(message.get("content") or "").strip():
+                return str(message["content"])
+        return ""
+
     @property
     def changes(self) -> list[FileChange]:
         """The changes the agent's file tools made in this conversation, oldest first."""

@@ -13,6 +13,7 @@ from textual import work
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.settings.user_file import remember_setting
 from openclaude_tui.ui import messages
+from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.commands import (
     COMMANDS,
     close_models,
@@ -66,7 +67,7 @@ def _cell(text: str) -> str:
 
 class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/diff``,
-    ``/tasks``, ``/resume``, ``/quit``."""
+    ``/tasks``, ``/resume``, ``/export``, ``/copy``, ``/quit``."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
@@ -334,6 +335,44 @@ class SlashCommands(MainScreenBase):
         if problem:
             text += f"; not remembered: {problem}"
         self.chat.add_item(NoticeItem(text, "muted", "·"))
+
+    def command_export(self, argument: str = "") -> None:
+        """Write the conversation as Markdown to ``argument`` (a new file)."""
+        from openclaude_tui.core.sessions.export import to_markdown
+
+        session = self.session
+        try:
+            transcript = session.saved() if session is not None else None
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot read the session: {error}", "error", "✗"))
+            return
+        if session is None or transcript is None:
+            self.chat.add_item(NoticeItem("nothing to export yet", "warning", "!"))
+            return
+        target = Path(argument or f"openclaude-{session.session_id}.md").expanduser()
+        target = self.config.project_root / target  # an absolute path stays as it is
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as stream:
+                stream.write(to_markdown(transcript))
+        except FileExistsError:
+            self.chat.add_item(
+                NoticeItem(f"{target} exists; /export PATH writes elsewhere", "warning", "!")
+            )
+            return
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot write {target}: {error.strerror}", "error"))
+            return
+        self.chat.add_item(NoticeItem(f"Exported the conversation to {target}", "muted", "·"))
+
+    def command_copy(self, argument: str = "") -> None:
+        """Copy the last answer."""
+        text = self.session.last_answer() if self.session is not None else ""
+        if not text:
+            self.chat.add_item(NoticeItem("no answer to copy yet", "warning", "!"))
+            return
+        how = copy_text(self.app, text)
+        self.notify(f"Copied the last answer ({len(text):,} characters) to the {how}", timeout=2)
 
     def command_theme(self, argument: str = "") -> None:
         """Pick a colour theme (a list to choose from when no name is given); it is kept."""
