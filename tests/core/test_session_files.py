@@ -11,11 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from openclaude_tui.core.events import Event, Notice
+from openclaude_tui.core.events import (
+    AssistantMessage,
+    Event,
+    Notice,
+    ToolCallFinished,
+    ToolCallStarted,
+)
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
+from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.replay import ReplayedPrompt, replay
 from openclaude_tui.core.sessions.transcript import read_transcript
 from openclaude_tui.core.settings.config import Config
 from tests.helpers.print_mode import openclaude
@@ -225,3 +233,26 @@ def test_notices_of_a_resumed_file_reach_the_sink(tmp_path: Path, project: Path)
     with ScriptedServer() as server:
         _session(project, server, events).resume(path)
     assert [type(e) for e in events] == [Notice] and "damaged" in str(events[0])
+
+
+def test_a_call_the_process_died_in_is_shown_again_as_interrupted(project: Path) -> None:
+    recorder = Recorder.new(project, DEFAULT_MODEL, ())
+    recorder.prompt("run the tests")
+    call = {"id": "c1", "type": "function", "function": {"name": "Bash", "arguments": "{}"}}
+    messages: list[dict[str, object]] = [
+        {"role": "user", "content": "run the tests"},
+        {"role": "assistant", "content": "Running them.", "tool_calls": [call]},
+    ]
+    recorder.event(AssistantMessage("Running them.", 1), messages)
+    recorder.event(ToolCallStarted("c1", "Bash", {}, "pytest -q"), messages)
+    # No more: the process was killed while the command ran.
+    shown = replay(read_transcript(store.transcript_path(recorder.folder, recorder.session_id)))
+    assert shown[0] == ReplayedPrompt("run the tests")
+    assert [type(event).__name__ for event in shown[1:]] == [
+        "TextDelta",
+        "AssistantMessage",
+        "ToolCallStarted",
+        "ToolCallFinished",
+    ]
+    last = shown[-1]
+    assert isinstance(last, ToolCallFinished) and last.status == "interrupted"

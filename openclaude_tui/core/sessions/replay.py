@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from openclaude_tui.core.agent.dispatch import INTERRUPTED
 from openclaude_tui.core.events import (
     AssistantMessage,
     Event,
@@ -50,6 +51,14 @@ def replay(transcript: Transcript) -> list[Replayed]:
             todos = _todos(record) or todos
         else:
             shown.extend(_shown(record, results))
+    # A call the process died in never finished: its card ends as an interrupt ends it
+    # (the resumed agent answers it so for the model too).
+    finished = {event.call_id for event in shown if isinstance(event, ToolCallFinished)}
+    shown.extend(
+        ToolCallFinished(event.call_id, event.name, INTERRUPTED, "interrupted", 0.0)
+        for event in list(shown)
+        if isinstance(event, ToolCallStarted) and event.call_id not in finished
+    )
     shown.extend(event for event in (todos, usage) if event is not None)
     return shown
 
