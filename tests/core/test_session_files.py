@@ -19,24 +19,19 @@ from openclaude_tui.core.events import (
     ToolCallStarted,
 )
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
-from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.recorder import Recorder
 from openclaude_tui.core.sessions.replay import ReplayedPrompt, replay
 from openclaude_tui.core.sessions.transcript import read_transcript
-from openclaude_tui.core.settings.config import Config
 from tests.helpers.print_mode import openclaude
-from tests.helpers.sessions import records, transcripts
+from tests.helpers.sessions import notes_project, records, session_in, transcripts
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "notes.txt").write_text("alpha\nbeta\n")
-    return root
+    return notes_project(tmp_path)
 
 
 def _home() -> Path:
@@ -52,15 +47,7 @@ async def _allow(request: PermissionRequest) -> Decision:
 
 
 def _session(root: Path, server: ScriptedServer, events: list[Event]) -> Session:
-    config = Config(
-        cwd=root,
-        project_root=root,
-        base_url=server.base_url,
-        model=DEFAULT_MODEL,
-        context_window=100_000,
-        rules=RuleSet(),
-    )
-    return Session(config, _allow, events.append)
+    return session_in(root, server, events.append, _allow)
 
 
 def test_a_run_is_saved_with_its_prompt_call_result_answer_and_how_it_ended(

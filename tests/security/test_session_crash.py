@@ -11,12 +11,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.sessions import has_record, records, transcripts
+from tests.helpers.sessions import has_record, notes_project, records, transcripts
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 from tests.security import processes
 
@@ -25,10 +25,7 @@ KEY = "sk-test-7f3a9c1e5b2d4680aa11bb22cc33dd44"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "notes.txt").write_text("alpha\nbeta\n")
-    return root
+    return notes_project(tmp_path)
 
 
 @pytest.fixture
@@ -45,10 +42,19 @@ def _args(server: ScriptedServer, *more: str) -> list[str]:
     return ["--base-url", server.base_url, "-m", DEFAULT_MODEL, "--api-key", KEY, *more]
 
 
-def _kill(process: processes.subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=60)
-    assert process.returncode == -signal.SIGKILL
+def _signalled(
+    args: list[str], cwd: Path, env: dict[str, str], ready: Callable[[], object], signum: int
+) -> tuple[int, str]:
+    """Start ``openclaude ARGS``, send ``signum`` once ``ready()`` holds; its code and stderr."""
+    process = processes.start(args, cwd, env)
+    try:
+        processes.wait_until(ready, "the moment to send the signal")
+        process.send_signal(signum)
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, err
 
 
 def test_killed_mid_stream_then_continued_the_server_gets_all_that_was_written(
@@ -64,14 +70,15 @@ def test_killed_mid_stream_then_continued_the_server_gets_all_that_was_written(
         Turn(text="Carrying on."),
     ]
     with ScriptedServer(turns, api_key=KEY) as server:
-        process = processes.start(_args(server, "-p", "what is in notes.txt?"), project, env)
-        try:
-            processes.wait_until(lambda: len(server.chat_requests) == 2, "the second request")
-            processes.wait_until(lambda: has_record(home, "tool_done"), "the result saved")
-            _kill(process)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        code, _err = _signalled(
+            _args(server, "-p", "what is in notes.txt?"),
+            project,
+            env,
+            # The second request is held; the result it carries was saved before it.
+            lambda: len(server.chat_requests) == 2 and has_record(home, "tool_done"),
+            signal.SIGKILL,
+        )
+        assert code == -signal.SIGKILL
         done = processes.run(_args(server, "-p", "--continue", "go on"), project, env)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip() == "Carrying on."
@@ -97,13 +104,10 @@ def test_a_call_left_running_by_the_kill_is_answered_interrupted_on_resume(
     turns = [Turn(tool_calls=[bash]), Turn(text="Understood.")]
     with ScriptedServer(turns, api_key=KEY) as server:
         args = _args(server, "-p", "wait a bit", "--dangerously-skip-permissions")
-        process = processes.start(args, project, env)
-        try:
-            processes.wait_until(lambda: processes.pids_running(sleeper), "the command running")
-            _kill(process)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        code, _err = _signalled(
+            args, project, env, lambda: processes.pids_running(sleeper), signal.SIGKILL
+        )
+        assert code == -signal.SIGKILL
         session_id = transcripts(home)[0].name.removesuffix(".jsonl")
         done = processes.run(
             _args(server, "--resume", session_id, "-p", "what happened?"), project, env
@@ -146,16 +150,12 @@ def test_sigterm_in_print_mode_saves_the_session_and_says_where(
     env = processes.clean_env(home)
     turns = [Turn(text="one two three four five", stall_after=2), Turn(text="Back again.")]
     with ScriptedServer(turns, api_key=KEY) as server:
-        process = processes.start(_args(server, "-p", "count to five"), project, env)
-        try:
-            processes.wait_until(lambda: len(server.chat_requests) == 1, "the request")
-            process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        args = _args(server, "-p", "count to five")
+        code, err = _signalled(
+            args, project, env, lambda: len(server.chat_requests) == 1, signal.SIGTERM
+        )
         (path,) = transcripts(home)
-        assert process.returncode == 143, err
+        assert code == 143, err
         assert f"session saved: {path.stem}" in err and "Traceback" not in err
         saved = records(path)  # every line whole
         assert (saved[-1]["type"], saved[-1]["reason"]) == ("turn_end", "interrupted")
@@ -174,15 +174,10 @@ def test_sigterm_in_the_app_saves_the_session_and_says_where(project: Path, tmp_
     env = processes.clean_env(home, TERM="xterm-256color")
     with ScriptedServer([Turn(text="one two three four", stall_after=2)]) as server:
         args = ["--base-url", server.base_url, "-m", DEFAULT_MODEL, "count to four"]
-        process = processes.start(args, project, env)
-        try:
-            processes.wait_until(lambda: len(server.chat_requests) == 1, "the request")
-            process.send_signal(signal.SIGTERM)
-            _out, err = process.communicate(timeout=60)
-        finally:
-            if process.poll() is None:
-                process.kill()
+        code, err = _signalled(
+            args, project, env, lambda: len(server.chat_requests) == 1, signal.SIGTERM
+        )
     (path,) = transcripts(home)
-    assert process.returncode == 143
+    assert code == 143
     assert err.endswith(f"openclaude: session saved: {path.stem}\n")
     assert records(path)[2] == {"type": "prompt", "text": "count to four"}

@@ -91,18 +91,8 @@ class Recorder:
     @classmethod
     def resume(cls, path: Path, transcript: Transcript, secrets: Iterable[str]) -> Recorder:
         """Go on appending to the session saved in ``path`` (read as ``transcript``)."""
-        header = transcript.header
-        now = time.time()
-        info = store.SessionInfo(
-            path.name.removesuffix(store.TRANSCRIPT_SUFFIX),
-            float(header.get("created") or now),
-            now,
-            transcript.first_prompt,
-            len(transcript.messages),
-            transcript.model,
-            str(header.get("branch") or ""),
-            str(header.get("project") or ""),
-        )
+        session_id = path.name.removesuffix(store.TRANSCRIPT_SUFFIX)
+        info = store.info_from(session_id, transcript, time.time())
         return cls(path.parent, info, secrets, resumed=transcript)
 
     @property

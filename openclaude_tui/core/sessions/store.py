@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openclaude_tui import paths
-from openclaude_tui.core.sessions.transcript import FILE_MODE, read_transcript
+from openclaude_tui.core.sessions.transcript import FILE_MODE, Transcript, read_transcript
 
 DIR_MODE = 0o700
 TRANSCRIPT_SUFFIX = ".jsonl"
@@ -123,11 +123,16 @@ def _info(folder: Path, session_id: str) -> SessionInfo | None:
         changed = path.stat().st_mtime
     except OSError:
         return None
+    return info_from(session_id, transcript, changed)
+
+
+def info_from(session_id: str, transcript: Transcript, updated: float) -> SessionInfo:
+    """The summary of a session read back, last changed at ``updated``."""
     header = transcript.header
     return SessionInfo(
         session_id,
-        float(header.get("created") or changed),
-        changed,
+        float(header.get("created") or updated),
+        updated,
         transcript.first_prompt,
         len(transcript.messages),
         transcript.model,
