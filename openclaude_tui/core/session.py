@@ -4,7 +4,9 @@ The app and print mode both drive a ``Session``: they send prompts and the user'
 ``!commands``, change the mode, the model and the rules, and compact; everything that
 happens comes back as events (``core.events``) through the sink, and every question as a
 ``PermissionRequest`` to the approver. The gate exists from the start, so the mode and the
-rules can be changed before the server has answered.
+rules can be changed before the server has answered. From the first prompt on, every event
+is also recorded in the session's transcript on disk (``core.sessions``), from which
+``resume`` continues a saved session.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openclaude_tui.core.agent.compact import CompactResult
+from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.agent.plan import presents_plan
 from openclaude_tui.core.assembly import (
@@ -198,12 +201,13 @@ class Session:
     def _continue(self, path: Path, transcript: Transcript) -> None:
         agent = self.agent
         assert agent is not None
-        agent.messages[:] = transcript.messages
+        agent.history.replace(transcript.messages)
         self.recorder = Recorder.resume(path, transcript, secret_values(self.config))
         self.recorder.adopt(agent.messages)
         # A crash may have left calls without results, or a prompt without an answer:
-        # strict servers refuse such a history, so it is closed as an interrupt would be.
-        agent._repair_history()
+        # strict servers refuse such a history, so it is closed as an interrupt closes it.
+        for call in agent.history.close_interrupted():
+            self._emit(ToolCallFinished(call.id, call.name, INTERRUPTED, "interrupted", 0.0))
         self.recorder.turn_over(agent.messages)
 
     def open_transcript(self) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openclaude_tui.core.agent.dispatch import INTERRUPTED
+from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.events import (
     AssistantMessage,
     Event,
