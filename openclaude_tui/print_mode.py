@@ -194,7 +194,13 @@ async def run_print(
     if output_format == "stream-json":
         reporter.session_line(session_id)
     task = asyncio.ensure_future(session.run_turn(prompt))
-    loop.add_signal_handler(signal.SIGINT, task.cancel)
+    by_user: list[bool] = []
+
+    def on_ctrl_c() -> None:
+        by_user.append(True)
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
     try:
         finished = await task
     except asyncio.CancelledError:
@@ -210,10 +216,6 @@ async def run_print(
             stdout.write(finished.text.rstrip("\n") + "\n")
         if finished.reason != "end_turn":
             stderr.write(f"openclaude: {finished.detail or finished.reason}\n")
-    if finished.reason == "interrupted":
-        stderr.write(
-            f"openclaude: session saved: {session_id} (openclaude --resume {session_id})\n"
-        )
     elif output_format == "json":
         result = {
             "type": "result",
@@ -232,6 +234,11 @@ async def run_print(
         }
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     stdout.flush()
+    if finished.reason == "interrupted" and not by_user:
+        # Ended by SIGTERM or SIGHUP (Ctrl+C says only that it was interrupted).
+        stderr.write(
+            f"openclaude: session saved: {session_id} (openclaude --resume {session_id})\n"
+        )
     return code
 
 
