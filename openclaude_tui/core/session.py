@@ -249,12 +249,8 @@ class Session:
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
+            self._record_prompt(prompt)
             return await agent.run_turn(prompt)
-        if self._shell_notes:
-            prompt = "\n\n".join([*self._shell_notes, prompt])
-            self._shell_notes.clear()
-        self._record_prompt(prompt)
-        return await agent.run_turn(prompt)
 
     async def run_user_shell(self, command: str) -> str:
         """Run a command the user typed after ``!``, through the permission gate.
