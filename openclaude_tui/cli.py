@@ -18,6 +18,8 @@ from openclaude_tui import __version__, paths
 from openclaude_tui.core import tempfiles
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.permissions.rules import MODES
+from openclaude_tui.core.sessions import store
+from openclaude_tui.core.sessions.store import SessionNotFound
 from openclaude_tui.core.settings.config import Config, ConfigError, Overrides, load_config
 from openclaude_tui.core.tomlfile import SettingsFileError
 from openclaude_tui.local_model import LocalModelError, serving
@@ -25,6 +27,8 @@ from openclaude_tui.process_guard import guard_secrets, read_key_file, until_exi
 from openclaude_tui.process_title import hide_secret_arguments
 
 EXIT_USAGE = 2
+# ``--resume`` without an id: the app lists the sessions to choose from.
+PICK = "pick"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="llama-cpp-python's chat format for --gguf (default: chatml-function-calling)",
     )
     parser.add_argument("--theme", help="the app's colour theme (e.g. openclaude-dusk)")
+    parser.add_argument(
+        "--continue",
+        action="store_true",
+        dest="continue_session",
+        help="continue this project's most recent session",
+    )
+    parser.add_argument(
+        "-r",
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="ID",
+        help="continue a saved session (without ID: choose it from a list)",
+    )
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
@@ -193,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     restore_streams = guard_secrets(config, headless=args.print_mode or args.list_models)
     try:
         tempfiles.clean_stale()
+        prune_sessions(config)
+        resume = sessions_to_resume(args, config)
         if args.trust_project:
             trust.trust_project(config.project_root)
         prompt = args.prompt
@@ -203,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.write("openclaude: -p needs a prompt (an argument or standard input)\n")
                 return EXIT_USAGE
         with _local_model(args, config):
-            return _run(args, config, prompt)
+            return _run(args, config, prompt, resume)
     except LocalModelError as error:
         sys.stderr.write(f"openclaude: --gguf: {error}\n")
         return 1
+    except SessionNotFound as error:
+        sys.stderr.write(f"openclaude: {error}\n")
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception:
@@ -219,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
         restore_streams()
 
 
-def _run(args: argparse.Namespace, config: Config, prompt: str | None) -> int:
-    """List the models, run print mode, or open the app."""
+def _run(
+    args: argparse.Namespace, config: Config, prompt: str | None, resume: Path | str | None
+) -> int:
+    """List the models, run print mode, or open the app (continuing ``resume``)."""
     if args.list_models:
         _say_unapplied_settings(config)
         return asyncio.run(_list_models(config))
@@ -229,10 +254,15 @@ def _run(args: argparse.Namespace, config: Config, prompt: str | None) -> int:
 
         assert prompt is not None
         _say_unapplied_settings(config)
-        return asyncio.run(until_exit_signal(run_print(config, prompt, args.output_format)))
+        if resume == PICK:
+            sys.stderr.write("openclaude: -p needs the session's id: --resume ID\n")
+            return EXIT_USAGE
+        return asyncio.run(
+            until_exit_signal(run_print(config, prompt, args.output_format, resume=_path(resume)))
+        )
     from openclaude_tui.ui.app import run_app
 
-    return run_app(config, prompt)
+    return run_app(config, prompt, resume=_path(resume), pick=resume == PICK)
 
 
 @contextlib.contextmanager
@@ -289,6 +319,37 @@ def config_main(argv: list[str]) -> int:
         return EXIT_USAGE
     print_settings(config, sys.stdout)
     return 0
+
+
+def prune_sessions(config: Config) -> None:
+    """Delete the saved sessions older than ``session_retention_days`` (never fails)."""
+    try:
+        store.prune(config.session_retention_days)
+    except OSError as error:
+        logging.getLogger("openclaude").warning("could not prune old sessions: %s", error)
+
+
+def sessions_to_resume(args: argparse.Namespace, config: Config) -> Path | str | None:
+    """The transcript ``--continue`` or ``--resume ID`` names, ``PICK`` for ``--resume``
+    alone, None for a new session.
+
+    Raises:
+        SessionNotFound: ``--resume ID`` names no saved session.
+    """
+    if args.continue_session and args.resume is not None:
+        raise SessionNotFound("give either --continue or --resume, not both")
+    if args.resume is not None:
+        return store.find_session(config.project_root, args.resume) if args.resume else PICK
+    if not args.continue_session:
+        return None
+    newest = store.newest_session(config.project_root)
+    if newest is None:
+        sys.stderr.write("openclaude: no saved session in this project; starting a new one\n")
+    return newest
+
+
+def _path(resume: Path | str | None) -> Path | None:
+    return resume if isinstance(resume, Path) else None
 
 
 def _say_unapplied_settings(config: Config) -> None:

@@ -2,9 +2,9 @@
 
 * ``config_dir()``: settings, themes and the user-level ``AGENT.md``
   (``$XDG_CONFIG_HOME/openclaude``, default ``~/.config/openclaude``).
-* ``state_dir()``: session transcripts, history, logs
+* ``state_dir()``: prompt history, logs
   (``$XDG_STATE_HOME/openclaude``, default ``~/.local/state/openclaude``).
-* ``data_dir()``: data the program builds for itself
+* ``data_dir()``: data the program keeps for itself, the saved sessions among it
   (``$XDG_DATA_HOME/openclaude``, default ``~/.local/share/openclaude``).
 
 ``OPENCLAUDE_HOME`` puts all three under one directory (``config/``, ``state/``, ``data/``),
@@ -14,6 +14,7 @@ whoever writes a file creates its directory.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -27,13 +28,26 @@ def config_dir() -> Path:
 
 
 def state_dir() -> Path:
-    """The directory for sessions, prompt history and logs."""
+    """The directory for prompt history and logs."""
     return _base_dir("state", "XDG_STATE_HOME", Path(".local", "state"))
 
 
 def data_dir() -> Path:
     """The directory for data the program keeps for itself."""
     return _base_dir("data", "XDG_DATA_HOME", Path(".local", "share"))
+
+
+def sessions_dir() -> Path:
+    """The directory of the saved sessions (one folder per project inside)."""
+    return data_dir() / "sessions"
+
+
+def project_key(project_root: Path) -> str:
+    """A file name for a project: its folder's name made safe, and a digest of its path."""
+    resolved = project_root.resolve()
+    digest = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:12]
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name) or "root"
+    return f"{name}-{digest}"
 
 
 def _base_dir(kind: str, xdg_variable: str, home_default: Path) -> Path:

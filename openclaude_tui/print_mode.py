@@ -14,6 +14,7 @@ import shlex
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from openclaude_tui.core.events import (
@@ -105,7 +106,13 @@ class PrintReporter:
             self._err(f"⊘ not run: {event.reason}")
 
     def _json_line(self, event: Event) -> None:
-        payload = {"type": _snake(type(event).__name__), **dataclasses.asdict(event)}
+        self._write_json({"type": _snake(type(event).__name__), **dataclasses.asdict(event)})
+
+    def session_line(self, session_id: str) -> None:
+        """stream-json's first line: the id the session is saved under."""
+        self._write_json({"type": "session", "session_id": session_id})
+
+    def _write_json(self, payload: dict[str, Any]) -> None:
         self.stdout.write(json.dumps(payload, ensure_ascii=False, default=str) + "\n")
         self.stdout.flush()
 
@@ -163,14 +170,22 @@ async def run_print(
     output_format: OutputFormat = "text",
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    resume: Path | None = None,
 ) -> int:
-    """Run one turn headless and return the process exit code."""
+    """Run one turn headless (continuing the session saved in ``resume``, when given) and
+    return the process exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     reporter = PrintReporter(output_format, config.quiet, stdout, stderr)
     started = time.monotonic()
     loop = asyncio.get_running_loop()
     session = Session(config, make_print_approver(), reporter)
+    if resume is not None:
+        try:
+            session.resume(resume)
+        except OSError as error:
+            stderr.write(f"openclaude: cannot read the session {resume}: {error.strerror}\n")
+            return EXIT_ERROR
     # Ctrl+C while the server is probed (a slow model list, say) or the MCP servers start
     # ends the run as cleanly as during the turn.
     starting = asyncio.ensure_future(_start(session))
@@ -190,8 +205,17 @@ async def run_print(
     if not config.quiet:
         for note in notes:
             stderr.write(f"openclaude: {note}\n")
+    session_id = session.open_transcript()
+    if output_format == "stream-json":
+        reporter.session_line(session_id)
     task = asyncio.ensure_future(session.run_turn(prompt))
-    loop.add_signal_handler(signal.SIGINT, task.cancel)
+    by_user: list[bool] = []
+
+    def on_ctrl_c() -> None:
+        by_user.append(True)
+        task.cancel()
+
+    loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
     try:
         finished = await task
     except asyncio.CancelledError:
@@ -221,9 +245,15 @@ async def run_print(
             "stop_reason": finished.reason,
             "detail": finished.detail,
             "tool_calls": reporter.finished_calls,
+            "session_id": session_id,
         }
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     stdout.flush()
+    if finished.reason == "interrupted" and not by_user:
+        # Ended by SIGTERM or SIGHUP (Ctrl+C says only that it was interrupted).
+        stderr.write(
+            f"openclaude: session saved: {session_id} (openclaude --resume {session_id})\n"
+        )
     return code
 
 

@@ -4,7 +4,9 @@ The app and print mode both drive a ``Session``: they send prompts and the user'
 ``!commands``, change the mode, the model and the rules, and compact; everything that
 happens comes back as events (``core.events``) through the sink, and every question as a
 ``PermissionRequest`` to the approver. The gate exists from the start, so the mode and the
-rules can be changed before the server has answered.
+rules can be changed before the server has answered. From the first prompt on, every event
+is also recorded in the session's transcript on disk (``core.sessions``), from which
+``resume`` continues a saved session.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from openclaude_tui.core.agent.compact import CompactResult
+from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.agent.plan import presents_plan
 from openclaude_tui.core.assembly import (
@@ -31,8 +34,6 @@ from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import (
     Event,
     EventSink,
-    McpServersChanged,
-    McpServerStatus,
     Notice,
     ToolCallFinished,
     TurnFinished,
@@ -44,7 +45,6 @@ from openclaude_tui.core.llm.discovery import list_models as list_server_models
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.permissions.rules import (
-    MCP_PREFIX,
     MODES,
     Mode,
     Rule,
@@ -52,18 +52,18 @@ from openclaude_tui.core.permissions.rules import (
     RuleKind,
 )
 from openclaude_tui.core.secret_env import scrubbed_environment
+from openclaude_tui.core.session_mcp import McpServersOfSession
+from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.transcript import Transcript, read_transcript
 from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
-
-if TYPE_CHECKING:
-    from openclaude_tui.core.extensions.mcp_client import McpManager
 
 # Where the session's own "always allow edits" answer is said to come from.
 THIS_SESSION = "this session"
 USER_SHELL_DESCRIPTION = "Run by the user with !"
 
 
-class Session:
+class Session(McpServersOfSession):
     """The operations the app and print mode need on one conversation.
 
     Args:
@@ -109,8 +109,10 @@ class Session:
             self._emit,
             session_id=uuid.uuid4().hex,
         )
-        # The MCP servers, once started (the mcp package loads only when some are configured).
-        self.mcp: McpManager | None = None
+        self.mcp = None
+        # The transcript on disk: made at the first prompt, or opened by ``resume``.
+        self.recorder: Recorder | None = None
+        self._resumed: tuple[Path, Transcript] | None = None
 
     # What the status bar shows
 
@@ -133,6 +135,33 @@ class Session:
             return None, 0, 0
         agent = self.agent
         return agent.last_prompt_tokens, agent.total_prompt_tokens, agent.total_completion_tokens
+
+    @property
+    def session_id(self) -> str:
+        """The saved session's id ("" before the first prompt)."""
+        if self.recorder is not None:
+            return self.recorder.session_id
+        if self._resumed is not None:
+            return self._resumed[0].name.removesuffix(".jsonl")
+        return ""
+
+    def saved(self) -> Transcript | None:
+        """The saved session read back, as far as written (None before the first prompt).
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        if self.recorder is None:
+            return None
+        return read_transcript(self.recorder.writer.path)
+
+    def last_answer(self) -> str:
+        """The assistant's last answer with text ("" when there is none)."""
+        messages = self.agent.messages if self.agent is not None else []
+        for message in reversed(messages):
+            if message.get("role") == "assistant" and str(message.get("content") or "").strip():
+                return str(message["content"])
+        return ""
 
     @property
     def changes(self) -> list[FileChange]:
@@ -172,40 +201,59 @@ class Session:
                 self._emit(Notice(notice, "warning"))
             await self.hooks.session_started()
             self._offer_mcp_tools()
+            if self._resumed is not None:
+                self._continue(*self._resumed)
             return started.notes
 
-    # MCP servers
+    def resume(self, path: Path) -> Transcript:
+        """Continue the session saved in ``path`` instead of the current conversation.
 
-    def start_mcp(self) -> None:
-        """Start the configured MCP servers in the background (each once; none configured:
-        nothing is loaded)."""
-        if not self.config.mcp_servers:
-            return
-        if self.mcp is None:
-            from openclaude_tui.core.extensions.mcp_client import McpManager
+        Its conversation becomes the agent's (when it starts, if it has not yet), and its
+        model is used unless one was chosen. Lines that cannot be read are skipped, each
+        with a notice.
 
-            self.mcp = McpManager(
-                self.config.mcp_timeout, self.config.project_root, self._mcp_changed
+        Raises:
+            OSError: the file cannot be read.
+        """
+        transcript = read_transcript(path)
+        for notice in transcript.notices:
+            self._sink(Notice(notice, "warning"))
+        if self.agent is None:
+            self._resumed = (path, transcript)
+            if transcript.model and not self.config.model:
+                self.config.model = transcript.model
+        else:
+            # Resumed from a running session (/resume): this one is saved and left.
+            self.clear()
+            self._resumed = (path, transcript)
+            self._continue(path, transcript)
+        return transcript
+
+    def _continue(self, path: Path, transcript: Transcript) -> None:
+        agent = self.agent
+        assert agent is not None
+        agent.history.replace(transcript.messages)
+        self.recorder = Recorder.resume(path, transcript, secret_values(self.config))
+        self.recorder.adopt(agent.messages)
+        # A crash may have left calls without results, or a prompt without an answer:
+        # strict servers refuse such a history, so it is closed as an interrupt closes it.
+        for call in agent.history.close_interrupted():
+            self._emit(ToolCallFinished(call.id, call.name, INTERRUPTED, "interrupted", 0.0))
+        self.recorder.turn_over(agent.messages)
+
+    def open_transcript(self) -> str:
+        """Start saving this session now (else it starts at the first prompt); its id."""
+        if self.recorder is None:
+            self.recorder = Recorder.new(
+                self.config.project_root, self.model, secret_values(self.config)
             )
-        self.mcp.start(self.config.mcp_servers)
+            self.recorder.state("mode", self.mode)
+        return self.recorder.session_id
 
-    async def restart_mcp(self, name: str) -> None:
-        """Stop the named MCP server (if it runs) and start it again."""
-        if self.mcp is not None and name in self.mcp.connections:
-            await self.mcp.restart(name)
-
-    def mcp_statuses(self) -> tuple[McpServerStatus, ...]:
-        """Each MCP server's state, tools and last error (none before they start)."""
-        return self.mcp.statuses() if self.mcp is not None else ()
-
-    def _mcp_changed(self) -> None:
-        self._offer_mcp_tools()
-        self._emit(McpServersChanged(self.mcp_statuses()))
-
-    def _offer_mcp_tools(self) -> None:
-        """Offer the running servers' tools to the model from its next request on."""
-        if self.agent is not None and self.mcp is not None:
-            self.agent.tools.replace_group(MCP_PREFIX, self.mcp.tools())
+    def _record_prompt(self, prompt: str) -> None:
+        self.open_transcript()
+        assert self.recorder is not None
+        self.recorder.prompt(prompt)
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
@@ -238,6 +286,7 @@ class Session:
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
+            self._record_prompt(prompt)
             finished = await agent.run_turn(prompt)
         await self.hooks.stopped()
         return finished
@@ -291,17 +340,25 @@ class Session:
         return result
 
     def clear(self) -> None:
-        """Forget the conversation."""
+        """Forget the conversation (the next prompt starts a new saved session)."""
         self._shell_notes.clear()
+        self._save()
+        self.recorder = None
         if self.agent is not None:
             self.agent.clear()
 
     async def close(self) -> None:
-        """Stop the MCP servers, end background jobs and close the connection."""
+        """Save the transcript, stop the MCP servers, end background jobs and close the
+        connection."""
+        self._save()
         if self.mcp is not None:
             await self.mcp.close()
         if self.agent is not None:
             await self.agent.close()
+
+    def _save(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close(self.agent.messages if self.agent is not None else [])
 
     # Modes
 
@@ -311,7 +368,9 @@ class Session:
 
     def cycle_mode(self) -> Mode:
         """Switch to the next permission mode."""
-        return self.policy.cycle_mode()
+        mode = self.policy.cycle_mode()
+        self._record_state("mode", mode)
+        return mode
 
     def set_mode(self, mode: str) -> Mode:
         """Switch to ``mode``.
@@ -327,6 +386,7 @@ class Session:
                 "--permission-mode bypassPermissions or --dangerously-skip-permissions"
             )
         self.policy.mode = mode
+        self._record_state("mode", mode)
         return self.policy.mode
 
     # Models
@@ -352,6 +412,7 @@ class Session:
     async def set_model(self, name: str) -> None:
         """Use another model from the next request on (and learn its context window)."""
         self.config.model = name
+        self._record_state("model", name)
         if self.agent is None:
             return
         provider = self.agent.provider
@@ -405,7 +466,13 @@ class Session:
 
     def _emit(self, event: Event) -> None:
         self._watch(event)
+        if self.recorder is not None and self.agent is not None:
+            self.recorder.event(event, self.agent.messages)
         self._sink(event)
+
+    def _record_state(self, kind: str, value: str) -> None:
+        if self.recorder is not None:
+            self.recorder.state(kind, value)
 
     def _watch(self, event: Event) -> None:
         """Keep what the session itself needs from the events that pass."""

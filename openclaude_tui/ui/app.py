@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import events
@@ -17,7 +18,7 @@ from textual.widgets import TextArea
 
 from openclaude_tui.core.settings.config import Config
 from openclaude_tui.core.settings.user_file import remember_setting
-from openclaude_tui.ui.exit_signals import install_exit_signals
+from openclaude_tui.ui.exit_signals import EXIT_SIGNALS, install_exit_signals
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.themes import load_themes
 from openclaude_tui.ui.type_ahead import TypeAheadApp, TypingTracker
@@ -35,6 +36,8 @@ class OpenClaudeApp(TypeAheadApp):
         clock: Monotonic seconds (durations shown, the Ctrl+C window).
         now: The date the agent's system prompt is written with.
         typing: When keys were typed (type-ahead never answers a modal).
+        resume: The saved session to continue.
+        pick: Open the list of saved sessions at start.
     """
 
     # The main screen's CSS is listed here: Textual loads a screen's CSS_PATH when the
@@ -55,10 +58,15 @@ class OpenClaudeApp(TypeAheadApp):
         clock: Callable[[], float] = time.monotonic,
         now: datetime | None = None,
         typing: TypingTracker | None = None,
+        resume: Path | None = None,
+        pick: bool = False,
     ) -> None:
         super().__init__(typing)
         self.config = config
         self.initial_prompt = prompt
+        self.resume = resume
+        self.pick_session = pick
+        self.session_screen: MainScreen | None = None
         self.clock = clock
         self.now = now
         self._quit_pressed: float | None = None
@@ -101,7 +109,15 @@ class OpenClaudeApp(TypeAheadApp):
             self.notify(f"The theme was not remembered: {problem}", severity="warning")
 
     def get_default_screen(self) -> Screen[None]:
-        return MainScreen(self.config, self.initial_prompt, clock=self.clock, now=self.now)
+        self.session_screen = MainScreen(
+            self.config,
+            self.initial_prompt,
+            clock=self.clock,
+            now=self.now,
+            resume=self.resume,
+            pick=self.pick_session,
+        )
+        return self.session_screen
 
     @property
     def main_screen(self) -> MainScreen:
@@ -159,8 +175,22 @@ class OpenClaudeApp(TypeAheadApp):
             driver.write(f"\x1b]2;{title}\x07")
 
 
-def run_app(config: Config, prompt: str | None = None) -> int:
-    """Run the app until the user quits; returns the exit code."""
-    app = OpenClaudeApp(config, prompt)
-    result = app.run()
-    return result or 0
+def run_app(
+    config: Config, prompt: str | None = None, *, resume: Path | None = None, pick: bool = False
+) -> int:
+    """Run the app until the user quits; returns the exit code.
+
+    Args:
+        config: The settings.
+        prompt: Sent as soon as the app starts, when given.
+        resume: The saved session to continue.
+        pick: Open the list of saved sessions to choose one to continue.
+    """
+    app = OpenClaudeApp(config, prompt, resume=resume, pick=pick)
+    result = app.run() or 0
+    screen = app.session_screen
+    session_id = screen.session.session_id if screen and screen.session else ""
+    if session_id and result in {128 + signum for signum in EXIT_SIGNALS}:
+        # The screen's unmount closed the session, which synced its transcript.
+        sys.stderr.write(f"openclaude: session saved: {session_id}\n")
+    return result

@@ -43,6 +43,8 @@ from openclaude_tui.core.events import (
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.sessions.replay import ReplayedPrompt, replay
+from openclaude_tui.core.sessions.transcript import Transcript
 from openclaude_tui.core.settings.config import Config
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.permission_view import permission_view
@@ -154,6 +156,14 @@ class AgentSession(Session):
         except ProviderError as error:
             self._fail(error)
             return None
+
+    def show_again(self, transcript: Transcript) -> None:
+        """Show a resumed conversation: its records become the messages a live turn posts."""
+        for item in replay(transcript):
+            if isinstance(item, ReplayedPrompt):
+                self._post(messages.PromptReplayed(item.text))
+            else:
+                self._post_event(item)
 
     # Events → messages
 

@@ -99,6 +99,19 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "the MCP servers: state, tools, last error; restart one",
         (("MCP servers", "/mcp"),),
     ),
+    SlashCommand(
+        "resume",
+        "/resume [id]",
+        "continue a saved session of this project (a picker lists them)",
+        (("Resume a saved session", "/resume"),),
+    ),
+    SlashCommand(
+        "export",
+        "/export [path]",
+        "write the conversation as Markdown (default openclaude-ID.md in the project)",
+        (("Export the conversation as Markdown", "/export"),),
+    ),
+    SlashCommand("copy", "/copy", "copy the last answer", (("Copy the last answer", "/copy"),)),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand("quit", "/quit", "leave OpenClaude"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -15,10 +14,7 @@ _log = logging.getLogger(__name__)
 
 def history_file(project_root: Path) -> Path:
     """Where the prompts sent in ``project_root`` are kept."""
-    resolved = project_root.resolve()
-    digest = hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:12]
-    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in resolved.name) or "root"
-    return paths.state_dir() / "history" / f"{name}-{digest}.jsonl"
+    return paths.state_dir() / "history" / f"{paths.project_key(project_root)}.jsonl"
 
 
 class PromptHistory:

@@ -21,6 +21,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.mcp import McpScreen
     from openclaude_tui.ui.screens.models import ModelScreen
     from openclaude_tui.ui.screens.permission import PermissionScreen
+    from openclaude_tui.ui.screens.resume import ResumeScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
     from openclaude_tui.ui.screens.rules import RulesScreen
     from openclaude_tui.ui.screens.tasks import TasksScreen
@@ -35,6 +36,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
         app, MainScreen, ModelScreen, PermissionScreen, ConfirmScreen, ReviewScreen,
         RulesScreen, TasksScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
         McpScreen,
+        ResumeScreen,
     )  # fmt: skip
     return {
         binding.id

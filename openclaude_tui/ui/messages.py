@@ -204,3 +204,10 @@ class SessionReady(AgentUpdate):
     model: str
     window: int | None
     host: str
+
+
+@dataclass
+class PromptReplayed(AgentUpdate):
+    """A prompt of a resumed session, shown again in its place."""
+
+    text: str

@@ -10,9 +10,8 @@ import pytest
 
 from openclaude_tui.core.events import Event, PermissionAsked, ToolCallFinished, TurnFinished
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
-from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
-from openclaude_tui.core.settings.config import Config
+from tests.helpers.sessions import notes_project, session_in
 from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, ToolCallSpec, Turn
 
 
@@ -36,15 +35,7 @@ class Recorder:
 
 
 def _session(root: Path, server: ScriptedServer, recorder: Recorder) -> Session:
-    config = Config(
-        cwd=root,
-        project_root=root,
-        base_url=server.base_url,
-        model=DEFAULT_MODEL,
-        context_window=100_000,
-        rules=RuleSet(),
-    )
-    return Session(config, recorder.approve, recorder)
+    return session_in(root, server, recorder, recorder.approve)
 
 
 def _user_texts(request: Any) -> list[str]:
@@ -53,10 +44,7 @@ def _user_texts(request: Any) -> list[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "notes.txt").write_text("alpha\nbeta\n")
-    return root
+    return notes_project(tmp_path)
 
 
 async def test_a_whole_session_without_the_app(project: Path) -> None:

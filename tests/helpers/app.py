@@ -48,11 +48,25 @@ def unhurried() -> Callable[[], float]:
 
 
 def make_app(
-    config: Config, prompt: str | None = None, typing: TypingTracker | None = None
+    config: Config,
+    prompt: str | None = None,
+    typing: TypingTracker | None = None,
+    *,
+    resume: Path | None = None,
+    pick: bool = False,
 ) -> OpenClaudeApp:
-    """The app with a fixed clock and date (and by default an unhurried typist)."""
+    """The app with a fixed clock and date (and by default an unhurried typist); ``resume``
+    and ``pick`` are ``--resume ID`` and ``--resume`` alone."""
     typing = typing or TypingTracker(clock=unhurried())
-    return OpenClaudeApp(config, prompt, clock=lambda: 1000.0, now=FIXED_NOW, typing=typing)
+    return OpenClaudeApp(
+        config,
+        prompt,
+        clock=lambda: 1000.0,
+        now=FIXED_NOW,
+        typing=typing,
+        resume=resume,
+        pick=pick,
+    )
 
 
 async def wait_for(

@@ -102,6 +102,8 @@ class Config:
     # the seconds each may take to start.
     mcp_servers: tuple[McpServerSpec, ...] = ()
     mcp_timeout: float = 30.0
+    # Saved sessions unchanged for longer than this many days are deleted at start.
+    session_retention_days: int = 30
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False

@@ -73,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
     # A project's own servers are held back until it is trusted (core.permissions.trust).
     Setting("mcp_servers", server_table, adds=True),
     Setting("mcp_timeout", check.seconds),
+    # Nor delete the user's saved sessions.
+    Setting("session_retention_days", check.whole, user_only=True),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).

@@ -167,6 +167,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             self._show_mode(self.config.permission_mode)
         self.session = AgentSession(self.app, self.config, self, now=self.now, clock=self.clock)
         self.list_custom_commands(self.session.commands.commands)
+        self._resume_at_start()
         if self.config.mcp_servers:
             await asyncio.to_thread(_load_mcp)
             self.session.start_mcp()
@@ -470,6 +471,9 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
             )
         elif message.reason in ("max_turns", "length"):
             self.chat.add_item(NoticeItem(message.detail or message.reason, "warning", "!"))
+
+    def on_prompt_replayed(self, message: messages.PromptReplayed) -> None:
+        self.chat.add_item(UserItem(message.text))
 
     def on_session_ready(self, message: messages.SessionReady) -> None:
         self.status.set(model=message.model, window=message.window, host=message.host)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.reactive import var
@@ -45,6 +46,8 @@ class MainScreenBase(Screen[None]):
         prompt: Sent as soon as the app starts, when given.
         clock: Monotonic seconds, for turn times and running tool calls.
         now: The date the agent's system prompt is written with.
+        resume: The saved session to continue at start.
+        pick: Offer the list of saved sessions at start.
     """
 
     # Whether a turn (or a compaction) runs; the keys offered follow it.
@@ -57,10 +60,15 @@ class MainScreenBase(Screen[None]):
         *,
         clock: Callable[[], float],
         now: datetime | None = None,
+        resume: Path | None = None,
+        pick: bool = False,
     ) -> None:
         super().__init__()
         self.config = config
         self.initial_prompt = prompt
+        # The saved session to continue, or whether to offer the list of them, at start.
+        self.resume_path = resume
+        self.pick_at_start = pick
         self.clock = clock
         self.now = now
         self.session: AgentSession | None = None

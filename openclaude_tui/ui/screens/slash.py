@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 
+from openclaude_tui.core.sessions import store
 from openclaude_tui.core.settings.user_file import remember_setting
+from openclaude_tui.ui import messages
+from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.commands import (
     COMMANDS,
     close_models,
@@ -18,6 +23,7 @@ from openclaude_tui.ui.commands import (
 )
 from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
+from openclaude_tui.ui.screens.resume import ResumeScreen
 from openclaude_tui.ui.screens.rules import RulesScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from openclaude_tui.ui.widgets.prompt import PromptArea
@@ -61,7 +67,7 @@ def _cell(text: str) -> str:
 
 class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
-    ``/diff``, ``/tasks``, ``/quit``."""
+    ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/copy``, ``/quit``."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
@@ -104,12 +110,61 @@ class SlashCommands(MainScreenBase):
             return
         if self.session is not None:
             self.session.clear()
+        self._empty_chat()
+        self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
+
+    def _empty_chat(self) -> None:
         self.cards.clear()
         self.chat.clear_items()
         self.sidebar.clear()
         self._show_plan()
         self.status.set(context_tokens=None, turn_seconds=None)
-        self.chat.add_item(NoticeItem("New conversation", "muted", "·"))
+
+    def command_resume(self, argument: str = "") -> None:
+        """Continue a saved session: the one named, or one chosen from a list."""
+        if self.running or self.session is None:
+            self.chat.add_item(NoticeItem("/resume works between turns", "warning"))
+            return
+        if not argument:
+            self._pick_session()
+            return
+        try:
+            path = store.find_session(self.config.project_root, argument)
+        except store.SessionNotFound as error:
+            self.chat.add_item(NoticeItem(str(error), "warning", "!"))
+            return
+        self.resume_session(path)
+
+    def _resume_at_start(self) -> None:
+        """``openclaude --continue`` or ``--resume``: the session named, or the list."""
+        if self.resume_path is not None:
+            self.resume_session(self.resume_path)
+        elif self.pick_at_start:
+            self._pick_session()
+
+    @work(group="resume", exit_on_error=False)
+    async def _pick_session(self) -> None:
+        root = self.config.project_root
+        listed = await asyncio.to_thread(store.list_sessions, root)
+        current = self.session.session_id if self.session is not None else ""
+        choice = await self.app.push_screen_wait(
+            ResumeScreen([info for info in listed if info.id != current])
+        )
+        if choice:
+            self.resume_session(store.transcript_path(store.project_dir(root), choice))
+
+    def resume_session(self, path: Path) -> None:
+        """Show the session saved in ``path`` and continue it."""
+        assert self.session is not None
+        try:
+            transcript = self.session.resume(path)
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot read {path}: {error.strerror}", "error", "✗"))
+            return
+        self._empty_chat()
+        self.session.show_again(transcript)
+        name = path.name.removesuffix(store.TRANSCRIPT_SUFFIX)
+        self.post_message(messages.NoticePosted(f"Resumed session {name}", "info"))
 
     def command_compact(self, argument: str = "") -> None:
         """Summarise older work now."""
@@ -293,6 +348,44 @@ class SlashCommands(MainScreenBase):
         if problem:
             text += f"; not remembered: {problem}"
         self.chat.add_item(NoticeItem(text, "muted", "·"))
+
+    def command_export(self, argument: str = "") -> None:
+        """Write the conversation as Markdown to ``argument`` (a new file)."""
+        from openclaude_tui.core.sessions.export import to_markdown
+
+        session = self.session
+        try:
+            transcript = session.saved() if session is not None else None
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot read the session: {error}", "error", "✗"))
+            return
+        if session is None or transcript is None:
+            self.chat.add_item(NoticeItem("nothing to export yet", "warning", "!"))
+            return
+        target = Path(argument or f"openclaude-{session.session_id}.md").expanduser()
+        target = self.config.project_root / target  # an absolute path stays as it is
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("x", encoding="utf-8") as stream:
+                stream.write(to_markdown(transcript))
+        except FileExistsError:
+            self.chat.add_item(
+                NoticeItem(f"{target} exists; /export PATH writes elsewhere", "warning", "!")
+            )
+            return
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot write {target}: {error.strerror}", "error"))
+            return
+        self.chat.add_item(NoticeItem(f"Exported the conversation to {target}", "muted", "·"))
+
+    def command_copy(self, argument: str = "") -> None:
+        """Copy the last answer."""
+        text = self.session.last_answer() if self.session is not None else ""
+        if not text:
+            self.chat.add_item(NoticeItem("no answer to copy yet", "warning", "!"))
+            return
+        how = copy_text(self.app, text)
+        self.notify(f"Copied the last answer ({len(text):,} characters) to the {how}", timeout=2)
 
     def command_theme(self, argument: str = "") -> None:
         """Pick a colour theme (a list to choose from when no name is given); it is kept."""

@@ -1,0 +1,1 @@
+"""Sessions kept on disk: transcripts, listing, resuming."""
