@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="llama-cpp-python's chat format for --gguf (default: chatml-function-calling)",
     )
     parser.add_argument("--theme", help="the app's colour theme (e.g. openclaude-dusk)")
+    parser.add_argument(
+        "--web-search-url", help="a SearXNG instance for the WebSearch tool (its JSON API)"
+    )
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
@@ -139,6 +142,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         stall_timeout=args.stall_timeout,
         theme=args.theme,
         default_profile=args.profile,
+        web_search_url=args.web_search_url,
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,

@@ -140,6 +140,10 @@ class PermissionPolicy:
             paths = tool.paths(args, cwd)
         except PathArgumentError as error:
             return GateResult("deny", str(error))
+        domain = tool.domain(args)
+        if domain is not None:
+            # Rules on hosts: the call is judged by the host it contacts, not by paths.
+            return self._check_domain(tool, domain)
         denied = self._first_match(self.rules.deny, tool, commands, paths)
         denied = denied or bash_rules.partly_known_match(self.rules.deny, analysis)
         denied = denied or bash_rules.denied_read(self.rules.deny, analysis, self.project_root)
@@ -180,6 +184,31 @@ class PermissionPolicy:
             return GateResult("ask", "; ".join(verdict.reasons) or "not a read-only command")
         return GateResult("ask", "it is not read-only")
 
+    def _check_domain(self, tool: Tool, domain: str) -> GateResult:
+        """Allow, deny or ask for a call that contacts ``domain``: it asks unless allowed.
+
+        Contacting a host sends it what the call holds (a URL, a query), so even a tool
+        that changes nothing asks, in every mode but bypass, until a rule allows the host.
+        """
+        matching = [
+            (kind, rule)
+            for kind in ("deny", "ask", "allow")
+            for rule, _ in getattr(self.rules, kind)
+            if rule.tool == tool.name and rule.matches_domain(domain)
+        ]
+        first = dict(reversed(matching))
+        if "deny" in first:
+            return GateResult("deny", f"a deny rule forbids it: {first['deny']}")
+        if self.mode == "bypassPermissions":
+            return GateResult("allow", "bypass mode")
+        if self.mode == "plan" and not tool.read_only:
+            return GateResult("deny", PLAN_MODE_REFUSAL)
+        if "ask" in first:
+            return GateResult("ask", f"an ask rule: {first['ask']}")
+        if "allow" in first:
+            return GateResult("allow", f"allowed by {first['allow']}")
+        return GateResult("ask", f"it contacts {domain}, which no rule allows")
+
     def classify(self, command: str, cwd: Path) -> shell_classifier.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""
         return self.analyze(command, cwd).verdict
@@ -208,7 +237,8 @@ class PermissionPolicy:
         """Allow rules that would let this call run without asking, or () when none would.
 
         For Bash, one ``prefix:*`` rule per simple command that is not read-only; for Edit
-        and Write, ``("Edit",)`` (edits for the session). Each proposal is checked against
+        and Write, ``("Edit",)`` (edits for the session); for a tool that contacts a host,
+        ``Tool(domain:host)``. Each proposal is checked against
         the gate itself, so an "always allow" answer never saves a rule that would not have
         allowed the call it was given for.
         """
@@ -216,6 +246,13 @@ class PermissionPolicy:
             trial = copy.copy(self)
             trial.allow_edits_this_session = True
             return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
+        domain = tool.domain(args)
+        if domain is not None:
+            try:
+                rule = Rule.parse(f"{tool.name}(domain:{domain})")
+            except RuleError:
+                return ()
+            return self._allowing(tool, args, cwd, [rule])
         command = tool.command(args)
         if command is None:
             return ()
@@ -237,6 +274,12 @@ class PermissionPolicy:
                 proposed.append(rule)
         if not proposed:
             return ()
+        return self._allowing(tool, args, cwd, proposed)
+
+    def _allowing(
+        self, tool: Tool, args: dict[str, Any], cwd: Path, proposed: list[Rule]
+    ) -> tuple[str, ...]:
+        """``proposed`` as texts if, added to the allow rules, they let the call run; else ()."""
         trial = copy.copy(self)
         trial.rules = RuleSet(
             [*self.rules.allow, *((rule, "proposed") for rule in proposed)],
@@ -248,7 +291,7 @@ class PermissionPolicy:
         return tuple(str(rule) for rule in proposed)
 
     def remember(self, request: PermissionRequest) -> str | None:
-        """Apply an "always allow" answer; Bash rules are saved to the project's local file.
+        """Apply an "always allow" answer; rules are saved to the project's local file.
 
         The local file is git-ignored (``.openclaude/.gitignore``) when it is written.
         """

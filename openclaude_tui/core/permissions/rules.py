@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from openclaude_tui.core.web_hosts import HostError, host_in_domain, normal_host
+
 # Where "always allow" answers are kept: this machine's settings, git-ignored.
 LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
@@ -22,8 +24,11 @@ RULE_KINDS: tuple[RuleKind, ...] = ("allow", "ask", "deny")
 
 
 # The tools a rule can name (the built-in tools; a test keeps this in step with them).
-RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite")
+RULE_TOOLS = ("Bash", "Read", "Edit", "Write", "Grep", "Glob", "TodoWrite", "WebFetch", "WebSearch")
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob"})
+# Tools whose rules name the host a call contacts: ``WebFetch(domain:example.com)``.
+DOMAIN_RULE_TOOLS = frozenset({"WebFetch"})
+DOMAIN_PREFIX = "domain:"
 
 
 class RuleError(ValueError):
@@ -35,7 +40,8 @@ class Rule:
     """``Tool`` or ``Tool(specifier)``.
 
     For Bash the specifier is a whole command or ``prefix:*``; for file tools a
-    gitignore-style glob relative to the project root. ``Edit`` rules cover Write too, and
+    gitignore-style glob relative to the project root; for WebFetch ``domain:host``, which
+    matches the host and its subdomains. ``Edit`` rules cover Write too, and
     ``Read`` rules cover Grep and Glob (searching a file reads it).
     """
 
@@ -70,6 +76,8 @@ class Rule:
             raise RuleError(f"{text.strip()} has an empty specifier; write {tool} for every call")
         if tool == "Bash":
             return cls(tool, _bash_specifier(specifier))
+        if tool in DOMAIN_RULE_TOOLS:
+            return cls(tool, _domain_specifier(tool, specifier))
         if tool not in FILE_RULE_TOOLS:
             raise RuleError(f"{tool} takes no specifier: write {tool}")
         return cls(tool, _path_specifier(tool, specifier))
@@ -97,6 +105,12 @@ class Rule:
             prefix = " ".join(self.specifier[:-2].split())
             return command == prefix or command.startswith(prefix + " ")
         return command == " ".join(self.specifier.split())
+
+    def matches_domain(self, host: str) -> bool:
+        """Whether this rule's ``domain:`` specifier covers ``host`` (a normal host)."""
+        if self.specifier is None:
+            return True
+        return host_in_domain(host, self.specifier.removeprefix(DOMAIN_PREFIX))
 
     def matches_path(self, relative: str) -> bool:
         """Whether this file rule's glob matches a path relative to the project root."""
@@ -132,6 +146,18 @@ def _bash_specifier(specifier: str) -> str:
     if not prefix:
         raise RuleError(f"Bash({specifier}) names no command; write Bash for every command")
     return f"{prefix}:*" if words.endswith(":*") else words
+
+
+def _domain_specifier(tool: str, specifier: str) -> str:
+    """``domain:host`` with the host in its normal spelling, or why it can never match."""
+    example = f"{tool}(domain:example.com)"
+    if not specifier.startswith(DOMAIN_PREFIX):
+        raise RuleError(f"{tool}({specifier}): {tool} rules name a domain, e.g. {example}")
+    try:
+        host = normal_host(specifier.removeprefix(DOMAIN_PREFIX))
+    except HostError as error:
+        raise RuleError(f"{tool}({specifier}): {error}; write e.g. {example}") from None
+    return DOMAIN_PREFIX + host
 
 
 def _path_specifier(tool: str, specifier: str) -> str:

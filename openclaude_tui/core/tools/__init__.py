@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openclaude_tui.core.tools.base import Tool, ToolRegistry
 
+if TYPE_CHECKING:
+    from openclaude_tui.core.tools.web_search_backends import SearchBackend
 
-def default_tools() -> ToolRegistry:
-    """Every built-in tool, in the order the model sees them."""
+
+def default_tools(web_search: SearchBackend | None = None) -> ToolRegistry:
+    """Every built-in tool, in the order the model sees them.
+
+    ``web_search``: the search service WebSearch uses; without one it is not offered.
+    """
     from openclaude_tui.core.tools.files import file_tools
     from openclaude_tui.core.tools.search import search_tools
     from openclaude_tui.core.tools.shell import shell_tools
     from openclaude_tui.core.tools.todo import todo_tools
+    from openclaude_tui.core.tools.web_fetch import web_fetch_tools
+    from openclaude_tui.core.tools.web_search import web_search_tools
 
     tools: list[Tool] = [*file_tools(), *shell_tools(), *search_tools(), *todo_tools()]
+    tools += [*web_fetch_tools(), *web_search_tools(web_search)]
     return ToolRegistry(tools)
