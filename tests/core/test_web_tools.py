@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from openclaude_tui.core.tools.web_fetch import ASIDE_SYSTEM
 from tests.helpers.print_mode import openclaude
 from tests.helpers.web import Reply, WebServer, redirect
@@ -103,6 +105,25 @@ def test_a_20_mb_page_is_cut_at_the_size_limit_and_to_the_budget(tmp_path: Path)
     assert "Note: the page is larger than 10,485,760 bytes and was cut there." in result
     assert result.endswith("more characters of the page not shown]")
     assert len(result) < 31_000
+
+
+def test_plain_http_is_tried_over_https_first_and_a_proxy_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = "http://docs.widget.test/install"
+    with WebServer({page: Reply(DOC)}) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url(""))
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+        with ScriptedServer([_fetch(page, raw=True), "."]) as server:
+            _run(tmp_path, server, "--allow", "WebFetch(domain:widget.test)")
+            result = server.tool_results()[0]
+        log = [(request.method, request.path) for request in proxy.log]
+    # The https tunnel was asked for first; the proxy has none, so plain http was read.
+    assert log == [("CONNECT", "docs.widget.test:443"), ("GET", page)]
+    assert result.startswith(f"Fetched {page} “Widget docs”: HTTP 200")
+    assert "Note: https could not be reached, so the page was read over plain http." in result
+    assert "pip install widget==2.1" in result
 
 
 def test_a_deny_rule_by_domain_holds_and_nothing_reaches_the_server(tmp_path: Path) -> None:

@@ -39,13 +39,17 @@ class Request:
     method: str
     path: str
     headers: dict[str, str]
+    body: bytes = b""
 
 
 class WebServer:
     """Answers ``pages[path]`` (the path without its query); 404 for any other path.
 
+    As a proxy (``HTTP_PROXY`` pointing at it) it answers ``pages[URL]`` for a request of a
+    whole URL, and refuses ``CONNECT`` (no tunnel: https cannot be reached through it).
+
     Args:
-        pages: Replies by path.
+        pages: Replies by path (or by whole URL, for a proxy).
         host: The address to listen on.
     """
 
@@ -102,9 +106,25 @@ def _handler(server: WebServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:
             """Stay quiet: the log is ``server.log``."""
 
+        def do_CONNECT(self) -> None:
+            """Refuse to tunnel (a proxy that lets only plain http through)."""
+            server.record(Request("CONNECT", self.path, dict(self.headers.items())))
+            self.send_response(403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            """Answer from the pages, as a GET would be."""
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            self._answer(Request("POST", self.path, dict(self.headers.items()), body))
+
         def do_GET(self) -> None:
             """Answer from the pages."""
-            server.record(Request("GET", self.path, dict(self.headers.items())))
+            self._answer(Request("GET", self.path, dict(self.headers.items())))
+
+        def _answer(self, request: Request) -> None:
+            server.record(request)
             reply = server.pages.get(self.path.split("?")[0], Reply(b"not found", status=404))
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)

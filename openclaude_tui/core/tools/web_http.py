@@ -34,7 +34,14 @@ USER_AGENT = "openclaude-tui (+WebFetch)"
 
 
 class WebError(Exception):
-    """A URL that cannot be fetched, or a fetch that failed; the message is for the model."""
+    """A URL that cannot be fetched, or a fetch that failed; the message is for the model.
+
+    ``status``: the HTTP status of an answer that was an error, if that was the failure.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,8 @@ async def get_json(
     except httpx2.HTTPError as error:
         raise WebError(f"{_origin(url)} could not be reached: {_reason(error)}") from None
     if not 200 <= response.status_code < 300:
-        raise WebError(f"{_origin(url)} answered HTTP {response.status_code}")
+        status = response.status_code
+        raise WebError(f"{_origin(url)} answered HTTP {status}", status)
     try:
         return json.loads(data)
     except ValueError:

@@ -59,7 +59,16 @@ class SearxngBackend(SearchBackend):
     async def search(self, query: str, limit: int) -> list[SearchHit]:
         """Ask the instance; its ``results`` list holds title, url and content."""
         endpoint = self.url if self.url.endswith("/search") else f"{self.url}/search"
-        data = await get_json(f"{endpoint}?{urlencode({'q': query, 'format': 'json'})}")
+        try:
+            data = await get_json(f"{endpoint}?{urlencode({'q': query, 'format': 'json'})}")
+        except WebError as error:
+            if error.status == 403:
+                # What SearXNG answers when its JSON output is not enabled.
+                raise WebError(
+                    f"{error}: the instance's JSON API is off (its settings.yml needs "
+                    "`search: formats: [html, json]`)"
+                ) from None
+            raise
         return _hits(data, "results", "content", limit, self.name)
 
 
