@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import Any
 
 from textual import work
 
 from openclaude_tui.core.settings.user_file import remember_setting
+from openclaude_tui.core.tools.web_search_backends import ENABLE_HINT, configured_backend
 from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
 from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
@@ -73,6 +75,8 @@ class SlashCommands(MainScreenBase):
             f"Permission mode: **{mode}**. Start a message with `!` to run it in the shell, "
             "use `@` to complete a file path."
         )
+        if configured_backend(self.config.web_search_url, os.environ) is None:
+            body += f"\n\n{ENABLE_HINT}"
         self.chat.add_item(PanelItem("Keys and commands", body, "info"))
 
     def command_clear(self, argument: str = "") -> None:
