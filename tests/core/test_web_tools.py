@@ -75,6 +75,34 @@ def test_raw_returns_the_markdown_and_no_side_request_is_made(tmp_path: Path) ->
     assert "```\npip install widget==2.1\n```" in requests[1].tool_results()[0]
 
 
+def test_failures_are_results_the_model_can_act_on(tmp_path: Path) -> None:
+    pages = {
+        "/docs": Reply(DOC),
+        "/logo.png": Reply(b"\x89PNG\r\n\x1a\n" + bytes(100), content_type="image/png"),
+    }
+    with WebServer(pages) as site:
+        turns = [
+            Turn(
+                tool_calls=[
+                    ToolCallSpec("WebFetch", {"url": site.url("/gone"), "prompt": "?"}),
+                    ToolCallSpec("WebFetch", {"url": site.url("/logo.png"), "prompt": "?"}),
+                ]
+            ),
+            _fetch(site.url("/docs")),
+            # The side request fails: the page itself is returned instead.
+            Turn(status=400, error_message="context length exceeded"),
+            "Done.",
+        ]
+        with ScriptedServer(turns) as server:
+            _run(tmp_path, server, "--allow", "WebFetch(domain:127.0.0.1)")
+            gone, logo, docs = server.tool_results()
+    assert gone.startswith(f"Fetched {site.url('/gone')}: HTTP 404")
+    assert logo.startswith(f"WebFetch failed: {site.url('/logo.png')} is image/png (108 bytes)")
+    assert "The model could not be asked about the page" in docs
+    assert "context length exceeded" in docs
+    assert "```\npip install widget==2.1\n```" in docs
+
+
 def test_a_redirect_to_another_host_is_reported_and_not_followed(tmp_path: Path) -> None:
     with WebServer({"/moved": Reply(b"the other host's page")}) as other:
         elsewhere = other.url("/moved", host="localhost")
