@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,37 @@ class Request:
     body: bytes = b""
 
 
-class WebServer:
+class LoopbackServer:
+    """An HTTP server on a free loopback port, serving in a thread inside a ``with``."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1") -> None:
+        self._httpd = ThreadingHTTPServer((host, 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        """The port it listens on."""
+        return int(self._httpd.server_address[1])
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+
+class WebServer(LoopbackServer):
     """Answers ``pages[path]`` (the path without its query); 404 for any other path.
 
     As a proxy (``HTTP_PROXY`` pointing at it) it answers ``pages[URL]`` for a request of a
@@ -58,16 +88,7 @@ class WebServer:
         self.host = host
         self._log: list[Request] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, 0), _handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        """The port it listens on."""
-        return int(self._httpd.server_address[1])
+        super().__init__(_handler(self), host)
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         """The URL of ``path`` here, by address or by another name for it (``localhost``)."""
@@ -83,20 +104,6 @@ class WebServer:
         """Note a request."""
         with self._lock:
             self._log.append(request)
-
-    def __enter__(self) -> WebServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
 
 def _handler(server: WebServer) -> type[BaseHTTPRequestHandler]:

@@ -72,14 +72,21 @@ class SearxngBackend(SearchBackend):
         return _hits(data, "results", "content", limit, self.name)
 
 
-class BraveBackend(SearchBackend):
+class _KeyedBackend(SearchBackend, ABC):
+    """A paid service's API, reached at ``url`` with the user's ``key``."""
+
+    default_url: str
+
+    def __init__(self, key: str, url: str | None = None) -> None:
+        self._key = key
+        self.url = url or self.default_url
+
+
+class BraveBackend(_KeyedBackend):
     """Brave's Web Search API, with the key from ``BRAVE_API_KEY``."""
 
     name = "Brave"
-
-    def __init__(self, key: str, url: str = BRAVE_URL) -> None:
-        self._key = key
-        self.url = url
+    default_url = BRAVE_URL
 
     async def search(self, query: str, limit: int) -> list[SearchHit]:
         """Ask the API; ``web.results`` holds title, url and description."""
@@ -92,14 +99,11 @@ class BraveBackend(SearchBackend):
         return _hits(web, "results", "description", limit, self.name)
 
 
-class TavilyBackend(SearchBackend):
+class TavilyBackend(_KeyedBackend):
     """Tavily's search API, with the key from ``TAVILY_API_KEY``."""
 
     name = "Tavily"
-
-    def __init__(self, key: str, url: str = TAVILY_URL) -> None:
-        self._key = key
-        self.url = url
+    default_url = TAVILY_URL
 
     async def search(self, query: str, limit: int) -> list[SearchHit]:
         """Ask the API; its ``results`` list holds title, url and content."""
