@@ -9,7 +9,6 @@ from typing import Any
 from textual import work
 
 from openclaude_tui.core.settings.user_file import remember_setting
-from openclaude_tui.core.tools.web_search_backends import ENABLE_HINT, configured_backend
 from openclaude_tui.ui.commands import COMMANDS, close_models, find_model, parse
 from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
@@ -66,7 +65,10 @@ class SlashCommands(MainScreenBase):
         handler(argument)
 
     def command_help(self, argument: str = "") -> None:
-        """Show the keys and the commands."""
+        """Show the keys and the commands (and how to turn web search on, when it is off)."""
+        # Here, not at the top: the first frame must not wait for the tools to load.
+        from openclaude_tui.core.tools.web_search_backends import ENABLE_HINT, configured_backend
+
         keys = "\n".join(f"| {_cell(key)} | {_cell(what)} |" for key, what in KEYS)
         commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in COMMANDS)
         mode = self.session.mode if self.session is not None else self.config.permission_mode
