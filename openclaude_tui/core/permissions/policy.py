@@ -88,6 +88,10 @@ class PermissionRequest:
 Approver = Callable[[PermissionRequest], Awaitable[Decision]]
 
 
+# How far each answer goes: of two answers for one call, the stricter holds.
+_STRICTNESS = {"allow": 0, "ask": 1, "deny": 2}
+
+
 @dataclass(frozen=True)
 class GateResult:
     """The policy's answer for one call: ``allow``, ``deny`` or ``ask``, and why."""
@@ -132,7 +136,20 @@ class PermissionPolicy:
         return self.mode
 
     def check(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
-        """Allow, deny or ask for one validated call."""
+        """Allow, deny or ask for one validated call.
+
+        A call that contacts a host is judged by what it touches here (paths, commands)
+        and by the host it contacts; the stricter answer holds.
+        """
+        result = self._check_local(tool, args, cwd)
+        domain = tool.domain(args)
+        if domain is None or result.action == "deny":
+            return result
+        by_domain = self._check_domain(tool, domain)
+        return result if _STRICTNESS[result.action] > _STRICTNESS[by_domain.action] else by_domain
+
+    def _check_local(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
+        """Allow, deny or ask for a call by the files it touches and the command it runs."""
         command = tool.command(args)
         analysis = self.analyze(command, cwd) if command is not None else None
         commands = bash_rules.command_forms(analysis) if analysis is not None else None
@@ -140,10 +157,6 @@ class PermissionPolicy:
             paths = tool.paths(args, cwd)
         except PathArgumentError as error:
             return GateResult("deny", str(error))
-        domain = tool.domain(args)
-        if domain is not None:
-            # Rules on hosts: the call is judged by the host it contacts, not by paths.
-            return self._check_domain(tool, domain)
         denied = self._first_match(self.rules.deny, tool, commands, paths)
         denied = denied or bash_rules.partly_known_match(self.rules.deny, analysis)
         denied = denied or bash_rules.denied_read(self.rules.deny, analysis, self.project_root)

@@ -110,11 +110,16 @@ class WebFetchTool(Tool):
         return str(args.get("url", ""))[:200]
 
     def domain(self, args: dict[str, Any]) -> str | None:
-        """The URL's host: ``WebFetch(domain:…)`` rules match it."""
+        """The URL's host: ``WebFetch(domain:…)`` rules match it.
+
+        A URL whose host cannot be read (``validate`` refuses those) still names
+        something, so that the call asks rather than passing as one that contacts nothing.
+        """
+        url = str(args.get("url", ""))
         try:
-            return url_host(str(args.get("url", "")))
+            return url_host(url)
         except WebError:
-            return None
+            return url
 
     async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
         """Fetch (or take from the cache), convert, then answer or return the Markdown."""
