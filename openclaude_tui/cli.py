@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="continue a saved session (without ID: choose it from a list)",
     )
+    parser.add_argument(
+        "--web-search-url", help="a SearXNG instance for the WebSearch tool (its JSON API)"
+    )
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
@@ -164,6 +167,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         stall_timeout=args.stall_timeout,
         theme=args.theme,
         default_profile=args.profile,
+        web_search_url=args.web_search_url,
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,

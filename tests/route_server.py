@@ -7,13 +7,13 @@ Each test starts one on a free loopback port and gives it the answers a kind of 
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.helpers.web import LoopbackServer
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Endless:
 Answer = tuple[int, Any] | Callable[[Any], tuple[int, Any]]
 
 
-class RouteServer:
+class RouteServer(LoopbackServer):
     """Answers ``routes[(method, path)]``; anything else gets ``fallback`` (404 by default).
 
     Args:
@@ -45,16 +45,7 @@ class RouteServer:
         self.routes = routes
         self.fallback = fallback
         self.requests: list[tuple[str, str, Any]] = []
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def port(self) -> int:
-        """The port it listens on."""
-        return self._httpd.server_address[1]
+        super().__init__(_make_handler(self))
 
     @property
     def url(self) -> str:
@@ -66,20 +57,6 @@ class RouteServer:
         self.requests.append((method, path, body))
         route = self.routes.get((method, path), self.fallback)
         return route(body) if callable(route) else route
-
-    def __enter__(self) -> RouteServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
 
 
 def _make_handler(server: RouteServer) -> type[BaseHTTPRequestHandler]:

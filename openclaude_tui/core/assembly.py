@@ -5,6 +5,7 @@ A session (``core.session``) starts its agent here, in the app and in print mode
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from openclaude_tui.core.secret_env import remember_secrets
 from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
+from openclaude_tui.core.tools.web_search_backends import configured_backend
 
 
 async def apply_discovery(
@@ -137,7 +139,9 @@ def build_agent(
     if sink is not None:
         for notice in skills.notices:
             sink(Notice(notice, "warning"))
-    tools = default_tools(skills.skills)
+    tools = default_tools(
+        skills.skills, web_search=configured_backend(config.web_search_url, os.environ)
+    )
     policy = policy or make_policy(config)
     context = ToolContext(
         project_root=config.project_root,

@@ -14,9 +14,11 @@ from openclaude_tui.core.permissions.rules import RULE_TOOLS, Rule, RuleError
 from openclaude_tui.core.settings.config import ConfigError, Overrides, load_config
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.paths import protection
+from openclaude_tui.core.tools.web_search_backends import SearxngBackend
 from tests.helpers.policy import make_policy
 
-TOOLS = default_tools()
+# Every tool there can be: WebSearch is offered only with a search backend.
+TOOLS = default_tools(web_search=SearxngBackend("http://127.0.0.1:9"))
 
 
 def test_rules_can_name_every_tool_and_nothing_else() -> None:
@@ -29,7 +31,15 @@ def test_rules_can_name_every_tool_and_nothing_else() -> None:
         ("read(.env)", 'unknown tool "read" (did you mean Read?)'),
         ("BASH", 'unknown tool "BASH" (did you mean Bash?)'),
         ("Reed(src/**)", 'unknown tool "Reed" (did you mean Read?)'),
-        ("WebFetch(x)", 'unknown tool "WebFetch"; rules name one of Bash, Read'),
+        ("WebFech(x)", 'unknown tool "WebFech" (did you mean WebFetch?)'),
+        ("Curl(x)", 'unknown tool "Curl"; rules name one of Bash, Read'),
+        ("WebFetch(example.com)", "WebFetch rules name a domain, e.g. WebFetch(domain:example"),
+        ("WebFetch(domain:)", "no host given"),
+        ("WebFetch(domain:https://x.org/a)", "is a URL; give the host alone"),
+        ("WebFetch(domain:x.org:8080)", "names a port"),
+        ("WebFetch(domain:*.x.org)", "a domain already covers its subdomains"),
+        ("WebFetch(domain:a..org)", "is not a host name"),
+        ("WebSearch(x)", "WebSearch takes no specifier"),
         ("Bash()", "empty specifier; write Bash for every call"),
         ("Bash(:*)", "names no command"),
         ("Bash(git:* log)", "':*' matches only at the end"),
@@ -52,6 +62,19 @@ def test_rules_are_normalised() -> None:
     assert Rule.parse("Edit(././src/**)") == Rule("Edit", "src/**")
     assert Rule.parse("Bash( git   log :*)") == Rule("Bash", "git log:*")
     assert Rule.parse("Edit(**)") == Rule("Edit")
+    assert Rule.parse("WebFetch( domain:Docs.Python.ORG. )") == Rule(
+        "WebFetch", "domain:docs.python.org"
+    )
+
+
+def test_a_domain_rule_covers_the_host_and_its_subdomains_only() -> None:
+    rule = Rule.parse("WebFetch(domain:example.com)")
+    assert rule.matches_domain("example.com")
+    assert rule.matches_domain("docs.example.com")
+    assert not rule.matches_domain("badexample.com")
+    assert not rule.matches_domain("example.com.evil.org")
+    address = Rule.parse("WebFetch(domain:10.0.0.1)")
+    assert address.matches_domain("10.0.0.1") and not address.matches_domain("110.0.0.1")
 
 
 def _write_settings(root: Path, text: str, name: str = "settings.toml") -> None:

@@ -86,3 +86,41 @@ def test_a_tool_that_runs_a_command_is_judged_by_the_shell_classifier(tmp_path: 
     assert request.command == "sh build.sh"
     assert request.verdict is not None and request.verdict.level != "read_only"
     assert _action(policy, script, tmp_path, script="build.sh") == "ask"
+
+
+class _Download(Tool):
+    """Saves what a URL holds into the file at ``target`` (never run here: only gated)."""
+
+    name = "WebFetch"  # a name domain rules can name
+    description = "Download a file."
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {"url": {"type": "string"}, "target": {"type": "string"}},
+        "required": ["url", "target"],
+    }
+    path_arguments = ("target",)
+    file_access = "edit"
+
+    def domain(self, args: dict[str, Any]) -> str | None:
+        return str(args["url"]).split("/")[2]
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        return ToolResult("saved")
+
+
+def test_a_tool_that_contacts_a_host_and_writes_a_file_needs_both_allowed(tmp_path: Path) -> None:
+    download = _Download()
+    url = "https://example.com/data.csv"
+    accepting = make_policy(tmp_path, "acceptEdits")
+    # Edits are accepted, but the host is not allowed yet: it asks.
+    assert _action(accepting, download, tmp_path, url=url, target="data.csv") == "ask"
+    allowing = make_policy(tmp_path, allow=["WebFetch(domain:example.com)"])
+    # The host is allowed, but default mode asks before a change to a file.
+    assert _action(allowing, download, tmp_path, url=url, target="data.csv") == "ask"
+    both = make_policy(
+        tmp_path, "acceptEdits", allow=["WebFetch(domain:example.com)"], deny=["Edit(secret/**)"]
+    )
+    assert _action(both, download, tmp_path, url=url, target="data.csv") == "allow"
+    assert _action(both, download, tmp_path, url=url, target="secret/key") == "deny"
+    denying = make_policy(tmp_path, "acceptEdits", deny=["WebFetch(domain:example.com)"])
+    assert _action(denying, download, tmp_path, url=url, target="data.csv") == "deny"

@@ -337,11 +337,29 @@ async def test_help_and_unknown_commands(project: Path, scripted_server: Scripte
             i for i in chat.items if isinstance(i, PanelItem) and i.title.startswith("Keys")
         )
         assert "/permissions" in panel.body and "Shift+Tab" in panel.body
+        # No search backend is configured: /help says how to give the model WebSearch.
+        assert "Web search is off: set `web_search_url` to a SearXNG instance" in panel.body
         # A usage with "|" in it stays one cell of the table.
         await wait_to_show(pilot, "/diff [worktree | --staged |", "REV_RANGE]")
         notices = [i.text for i in chat.items if isinstance(i, NoticeItem)]
         assert notices[-1].startswith("unknown command /frobnicate")
     assert scripted_server.chat_requests == []
+
+
+async def test_help_says_nothing_of_web_search_once_it_is_configured(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    config = make_config(project, scripted_server.base_url, web_search_url="http://127.0.0.1:9")
+    app = make_app(config)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await idle(pilot)
+        await send(pilot, "/help")
+        await pilot.pause()
+        chat = main_screen(app).query_one(ChatView)
+        panel = next(
+            i for i in chat.items if isinstance(i, PanelItem) and i.title.startswith("Keys")
+        )
+        assert "Shift+Tab" in panel.body and "Web search is off" not in panel.body
 
 
 async def test_model_picker_lists_ollamas_own_models_too(project: Path) -> None:

@@ -401,12 +401,9 @@ def model_summariser(provider: Provider, window: int) -> Summarise:
             request += f"\n\nThe user asked the summary to focus on: {focus}"
         transcript = render_transcript(messages, budget - len(request))
         prompt = f"<transcript>\n{transcript}\n</transcript>\n\n{request}"
-        response = await provider.complete(
-            [{"role": "system", "content": SUMMARISER_SYSTEM}, {"role": "user", "content": prompt}],
-            None,
-            lambda event: None,
-        )
-        return response.text
+        from openclaude_tui.core.llm.side_request import ask_aside
+
+        return await ask_aside(provider, SUMMARISER_SYSTEM, prompt)
 
     return summarise
 

@@ -41,9 +41,12 @@ from openclaude_tui.core.events import (
 from openclaude_tui.core.llm.calls import ToolCall
 from openclaude_tui.core.llm.json_repair import repair_arguments
 from openclaude_tui.core.llm.provider import ModelResponse, Provider, ProviderError
+from openclaude_tui.core.llm.side_request import ask_aside
 from openclaude_tui.core.llm.textcalls import extract_tool_calls
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.tools.base import (
+    DEFAULT_ASIDE_CHARS,
+    AsideError,
     ToolContext,
     ToolRegistry,
 )
@@ -93,6 +96,8 @@ class Agent:
         # The text streamed so far by the current request (kept if the turn is interrupted).
         self._partial: list[str] = []
         context.emit = self.emit
+        context.ask_model = self.ask_aside
+        context.aside_chars = self.aside_chars
 
     def emit(self, event: Event) -> None:
         """Hand an event to the sink."""
@@ -106,6 +111,27 @@ class Agent:
     def messages(self) -> list[Message]:
         """The conversation as sent after the system prompt (``history.messages``)."""
         return self.history.messages
+
+    async def ask_aside(self, system: str, prompt: str) -> str:
+        """A request to the model beside the conversation (a tool's question); its answer.
+
+        Raises:
+            AsideError: the server failed (the message says how).
+        """
+        try:
+            return await ask_aside(self.provider, system, prompt)
+        except ProviderError as error:
+            raise AsideError(str(error)) from error
+
+    def aside_chars(self) -> int:
+        """Characters of material a request beside the conversation may carry.
+
+        Half the context window (four characters a token), as the compactor's summary
+        request leaves room for the answer; a fixed amount when the window is unknown.
+        """
+        if self.compactor is None:
+            return DEFAULT_ASIDE_CHARS
+        return max(4_000, self.compactor.window * 2)
 
     def system_prompt(self) -> str:
         """The system prompt for the next request."""

@@ -89,6 +89,10 @@ class PermissionRequest:
 Approver = Callable[[PermissionRequest], Awaitable[Decision]]
 
 
+# How far each answer goes: of two answers for one call, the stricter holds.
+_STRICTNESS = {"allow": 0, "ask": 1, "deny": 2}
+
+
 @dataclass(frozen=True)
 class GateResult:
     """The policy's answer for one call: ``allow``, ``deny`` or ``ask``, and why."""
@@ -133,7 +137,20 @@ class PermissionPolicy:
         return self.mode
 
     def check(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
-        """Allow, deny or ask for one validated call."""
+        """Allow, deny or ask for one validated call.
+
+        A call that contacts a host is judged by what it touches here (paths, commands)
+        and by the host it contacts; the stricter answer holds.
+        """
+        result = self._check_local(tool, args, cwd)
+        domain = tool.domain(args)
+        if domain is None or result.action == "deny":
+            return result
+        by_domain = self._check_domain(tool, domain)
+        return result if _STRICTNESS[result.action] > _STRICTNESS[by_domain.action] else by_domain
+
+    def _check_local(self, tool: Tool, args: dict[str, Any], cwd: Path) -> GateResult:
+        """Allow, deny or ask for a call by the files it touches and the command it runs."""
         command = tool.command(args)
         analysis = self.analyze(command, cwd) if command is not None else None
         commands = bash_rules.command_forms(analysis) if analysis is not None else None
@@ -181,6 +198,31 @@ class PermissionPolicy:
             return GateResult("ask", "; ".join(verdict.reasons) or "not a read-only command")
         return GateResult("ask", "it is not read-only")
 
+    def _check_domain(self, tool: Tool, domain: str) -> GateResult:
+        """Allow, deny or ask for a call that contacts ``domain``: it asks unless allowed.
+
+        Contacting a host sends it what the call holds (a URL, a query), so even a tool
+        that changes nothing asks, in every mode but bypass, until a rule allows the host.
+        """
+        matching = [
+            (kind, rule)
+            for kind in ("deny", "ask", "allow")
+            for rule, _ in getattr(self.rules, kind)
+            if rule.tool == tool.name and rule.matches_domain(domain)
+        ]
+        first = dict(reversed(matching))
+        if "deny" in first:
+            return GateResult("deny", f"a deny rule forbids it: {first['deny']}")
+        if self.mode == "bypassPermissions":
+            return GateResult("allow", "bypass mode")
+        if self.mode == "plan" and not tool.read_only:
+            return GateResult("deny", PLAN_MODE_REFUSAL)
+        if "ask" in first:
+            return GateResult("ask", f"an ask rule: {first['ask']}")
+        if "allow" in first:
+            return GateResult("allow", f"allowed by {first['allow']}")
+        return GateResult("ask", f"it contacts {domain}, which no rule allows")
+
     def classify(self, command: str, cwd: Path) -> shell_classifier.Verdict:
         """The shell classifier's verdict for a command run from ``cwd``."""
         return self.analyze(command, cwd).verdict
@@ -210,16 +252,23 @@ class PermissionPolicy:
 
         For Bash, one ``prefix:*`` rule per simple command that is not read-only; for Edit
         and Write, ``("Edit",)`` (edits for the session); for an MCP tool, its own name
-        (``mcp__SERVER__TOOL``). Each proposal is checked against
-        the gate itself, so an "always allow" answer never saves a rule that would not have
-        allowed the call it was given for.
+        (``mcp__SERVER__TOOL``); for a tool that contacts a host, ``Tool(domain:host)``.
+        Each proposal is checked against the gate itself, so an "always allow" answer never
+        saves a rule that would not have allowed the call it was given for.
         """
         if tool.file_access == "edit":
             trial = copy.copy(self)
             trial.allow_edits_this_session = True
             return ("Edit",) if trial.check(tool, args, cwd).action == "allow" else ()
         if tool.name.startswith(MCP_PREFIX):
-            return self._allowing([Rule(tool.name)], tool, args, cwd)
+            return self._allowing(tool, args, cwd, [Rule(tool.name)])
+        domain = tool.domain(args)
+        if domain is not None:
+            try:
+                rule = Rule.parse(f"{tool.name}(domain:{domain})")
+            except RuleError:
+                return ()
+            return self._allowing(tool, args, cwd, [rule])
         command = tool.command(args)
         if command is None:
             return ()
@@ -239,12 +288,12 @@ class PermissionPolicy:
                 return ()
             if rule not in proposed:
                 proposed.append(rule)
-        return self._allowing(proposed, tool, args, cwd)
+        return self._allowing(tool, args, cwd, proposed)
 
     def _allowing(
-        self, proposed: list[Rule], tool: Tool, args: dict[str, Any], cwd: Path
+        self, tool: Tool, args: dict[str, Any], cwd: Path, proposed: list[Rule]
     ) -> tuple[str, ...]:
-        """``proposed`` as rule texts if, added, they allow the call; else ()."""
+        """``proposed`` as texts if, added to the allow rules, they let the call run; else ()."""
         if not proposed:
             return ()
         trial = copy.copy(self)
@@ -258,7 +307,7 @@ class PermissionPolicy:
         return tuple(str(rule) for rule in proposed)
 
     def remember(self, request: PermissionRequest) -> str | None:
-        """Apply an "always allow" answer; Bash rules are saved to the project's local file.
+        """Apply an "always allow" answer; rules are saved to the project's local file.
 
         The local file is git-ignored (``.openclaude/.gitignore``) when it is written.
         """

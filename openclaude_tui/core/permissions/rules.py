@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from openclaude_tui.core.web_hosts import HostError, host_in_domain, normal_host
+
 # Where "always allow" answers are kept: this machine's settings, git-ignored.
 LOCAL_SETTINGS = Path(".openclaude") / "settings.local.toml"
 
@@ -35,12 +37,17 @@ RULE_TOOLS = (
     "BashOutput",
     "KillShell",
     "Skill",
+    "WebFetch",
+    "WebSearch",
 )
 FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
 # MCP tools: ``mcp__SERVER__TOOL`` names one, ``mcp__SERVER`` all of a server's tools. The
 # servers are not known when the rules are read, so any such name is accepted.
 MCP_PREFIX = "mcp__"
 MCP_RULE = re.compile(r"mcp__[A-Za-z0-9_-]+")
+# Tools whose rules name the host a call contacts: ``WebFetch(domain:example.com)``.
+DOMAIN_RULE_TOOLS = frozenset({"WebFetch"})
+DOMAIN_PREFIX = "domain:"
 
 
 class RuleError(ValueError):
@@ -52,9 +59,10 @@ class Rule:
     """``Tool`` or ``Tool(specifier)``.
 
     For Bash the specifier is a whole command or ``prefix:*``; for file tools a
-    gitignore-style glob relative to the project root. ``Edit`` rules cover every tool that
-    changes files (Write, MultiEdit, NotebookEdit), and ``Read`` rules every tool that reads
-    them (Grep and Glob: searching a file reads it).
+    gitignore-style glob relative to the project root; for WebFetch ``domain:host``, which
+    matches the host and its subdomains. ``Edit`` rules cover every tool that changes files
+    (Write, MultiEdit, NotebookEdit), and ``Read`` rules every tool that reads them (Grep and
+    Glob: searching a file reads it).
     """
 
     tool: str
@@ -95,6 +103,8 @@ class Rule:
             raise RuleError(f"{text.strip()} has an empty specifier; write {tool} for every call")
         if tool == "Bash":
             return cls(tool, _bash_specifier(specifier))
+        if tool in DOMAIN_RULE_TOOLS:
+            return cls(tool, _domain_specifier(tool, specifier))
         if tool not in FILE_RULE_TOOLS:
             raise RuleError(f"{tool} takes no specifier: write {tool}")
         return cls(tool, _path_specifier(tool, specifier))
@@ -124,6 +134,12 @@ class Rule:
             prefix = " ".join(self.specifier[:-2].split())
             return command == prefix or command.startswith(prefix + " ")
         return command == " ".join(self.specifier.split())
+
+    def matches_domain(self, host: str) -> bool:
+        """Whether this rule's ``domain:`` specifier covers ``host`` (a normal host)."""
+        if self.specifier is None:
+            return True
+        return host_in_domain(host, self.specifier.removeprefix(DOMAIN_PREFIX))
 
     def matches_path(self, relative: str) -> bool:
         """Whether this file rule's glob matches a path relative to the project root."""
@@ -159,6 +175,18 @@ def _bash_specifier(specifier: str) -> str:
     if not prefix:
         raise RuleError(f"Bash({specifier}) names no command; write Bash for every command")
     return f"{prefix}:*" if words.endswith(":*") else words
+
+
+def _domain_specifier(tool: str, specifier: str) -> str:
+    """``domain:host`` with the host in its normal spelling, or why it can never match."""
+    example = f"{tool}(domain:example.com)"
+    if not specifier.startswith(DOMAIN_PREFIX):
+        raise RuleError(f"{tool}({specifier}): {tool} rules name a domain, e.g. {example}")
+    try:
+        host = normal_host(specifier.removeprefix(DOMAIN_PREFIX))
+    except HostError as error:
+        raise RuleError(f"{tool}({specifier}): {error}; write e.g. {example}") from None
+    return DOMAIN_PREFIX + host
 
 
 def _path_specifier(tool: str, specifier: str) -> str:

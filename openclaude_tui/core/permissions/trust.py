@@ -3,8 +3,9 @@
 A repository ships ``.openclaude/settings.toml`` (and may ship ``settings.local.toml``).
 Keys that narrow what the agent may do (deny and ask rules, plan mode, the model, limits)
 always apply. Keys that widen it, or send the conversation elsewhere, apply only once the
-user trusts the project: ``base_url``, ``api_key``, ``default_profile``, a permission
-mode wider than ``default``, allow rules, hooks and MCP servers.
+user trusts the project: ``base_url``, ``api_key``, ``default_profile``,
+``web_search_url`` (where search queries go), a permission mode wider than
+``default``, allow rules, hooks and MCP servers.
 
 The user's answer lives in ``trust.toml`` in the user's config directory, a file no
 repository can ship. The same file vouches for the ``settings.local.toml`` files this
@@ -33,6 +34,9 @@ FUTURE_KEYS = ("hooks", "mcp_servers")
 DESCRIBE_LIMIT = 160
 # Hook commands listed one a line in the trust question; more are counted.
 HOOKS_LISTED = 12
+# Settings whose value sends the conversation, a key or a query elsewhere: a profile names
+# a server (and the key sent to it), as base_url does; web_search_url gets search queries.
+_WIDENING_VALUES = ("base_url", "api_key", "default_profile", "web_search_url")
 
 
 def trust_file() -> Path:
@@ -42,8 +46,7 @@ def trust_file() -> Path:
 
 def widening_keys(data: dict[str, Any]) -> list[str]:
     """The keys of a settings table that widen access (``permissions.allow`` dotted)."""
-    # A profile names a server (and the key sent to it), as base_url does.
-    keys: list[str] = [k for k in ("base_url", "api_key", "default_profile") if k in data]
+    keys: list[str] = [k for k in _WIDENING_VALUES if k in data]
     mode = data.get("permission_mode")
     # An unknown mode is not held back: the configuration reports it as an error.
     if mode in MODES and mode not in NARROW_MODES:

@@ -142,6 +142,11 @@ _TOOL_HINTS = {
     "Grep": "search file contents with a regular expression (ripgrep); respects .gitignore.",
     "Glob": "find files by name pattern such as **/*.py, newest first.",
     "TodoWrite": "keep the task list for work with several steps.",
+    "WebFetch": (
+        "read a web page and get an answer about it (raw: true for its Markdown); each new "
+        "domain asks the user."
+    ),
+    "WebSearch": "search the web for what is newer than you know; read results with WebFetch.",
 }
 
 

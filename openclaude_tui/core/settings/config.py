@@ -83,6 +83,8 @@ class Config:
     # Variable names (globs) kept from commands, besides the API key's own variables.
     scrub_env: tuple[str, ...] = ()
     theme: str | None = None
+    # A SearXNG instance WebSearch sends queries to (None: Brave, Tavily or no WebSearch).
+    web_search_url: str | None = None
     # Binding ids and the keys that take their place (the user's config only).
     keymap: dict[str, str] = field(default_factory=dict)
     # The server profile in use (None: the settings as they are), and all there are.
@@ -138,6 +140,7 @@ class Overrides:
     stall_timeout: float | None = None
     theme: str | None = None
     default_profile: str | None = None
+    web_search_url: str | None = None
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False

@@ -64,6 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("theme", check.text, flag="--theme"),
     Setting("default_profile", check.text, "OPENCLAUDE_PROFILE", "--profile"),
     Setting("editor_mode", check.editor_mode),
+    Setting("web_search_url", check.url, "WEB_SEARCH_URL", "--web-search-url"),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
     # Held back from an untrusted project (core.permissions.trust); the user's and the

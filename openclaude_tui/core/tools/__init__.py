@@ -8,14 +8,18 @@ from openclaude_tui.core.tools.base import Tool, ToolRegistry
 
 if TYPE_CHECKING:
     from openclaude_tui.core.tools.skill import Skill
+    from openclaude_tui.core.tools.web_search_backends import SearchBackend
 
 
-def default_tools(skills: list[Skill] | None = None) -> ToolRegistry:
+def default_tools(
+    skills: list[Skill] | None = None, *, web_search: SearchBackend | None = None
+) -> ToolRegistry:
     """Every built-in tool, in the order the model sees them.
 
     ``skills``: the project's skills, which the Skill tool loads. Without them (the gate's
     view of every tool) the Skill tool is listed with none; an empty list leaves it out,
-    since there is nothing to load.
+    since there is nothing to load. ``web_search``: the search service WebSearch uses;
+    without one it is not offered.
     """
     from openclaude_tui.core.tools.files import file_tools
     from openclaude_tui.core.tools.multi_edit import multi_edit_tools
@@ -24,6 +28,8 @@ def default_tools(skills: list[Skill] | None = None) -> ToolRegistry:
     from openclaude_tui.core.tools.shell import shell_tools
     from openclaude_tui.core.tools.skill import SkillTool
     from openclaude_tui.core.tools.todo import todo_tools
+    from openclaude_tui.core.tools.web_fetch import web_fetch_tools
+    from openclaude_tui.core.tools.web_search import web_search_tools
 
     tools: list[Tool] = [
         *file_tools(),
@@ -35,4 +41,5 @@ def default_tools(skills: list[Skill] | None = None) -> ToolRegistry:
     ]
     if skills is None or skills:
         tools.append(SkillTool(skills))
+    tools += [*web_fetch_tools(), *web_search_tools(web_search)]
     return ToolRegistry(tools)

@@ -7,7 +7,7 @@ text tells the model what went wrong and what to do instead.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -24,6 +24,15 @@ from openclaude_tui.core.tools.paths import PathArgumentError, check_path_text, 
 # How a tool touches files, for the rules that name a family of tools: ``Read(...)`` rules
 # cover every tool that reads files, ``Edit(...)`` rules every tool that changes them.
 FileAccess = Literal["read", "edit"]
+# A request to the session's model beside the conversation, without tools: (system prompt,
+# user message) to the answer's text. Raises ``AsideError`` when the server fails.
+AskModel = Callable[[str, str], Awaitable[str]]
+# Characters such a request may carry when the model's context window is not known.
+DEFAULT_ASIDE_CHARS = 100_000
+
+
+class AsideError(Exception):
+    """A request beside the conversation failed; the message says how (for the model)."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,11 @@ class ToolContext:
     # on reading covers (the policy sets it), so Grep and Glob leave them out.
     visible: Callable[[str, Path], bool] = lambda tool, path: True
 
+    # A small request to the session's model (WebFetch asks it about a page), and how many
+    # characters of material such a request may carry; None outside an agent.
+    ask_model: AskModel | None = None
+    aside_chars: Callable[[], int] = lambda: DEFAULT_ASIDE_CHARS
+
     def resolve(self, file_path: str) -> Path:
         """The path the tool uses: resolved as the permission gate resolved it when checking.
 
@@ -92,8 +106,8 @@ class Tool(ABC):
     Subclasses set ``name``, ``description`` (what the model reads), ``parameters`` (a JSON
     schema of type object) and ``read_only``, and implement ``run``. What the permission gate
     needs to know of a call the tool says itself: the files it touches (``paths``, from
-    ``path_arguments`` unless overridden), how it touches them (``file_access``) and the
-    shell command it runs (``command``).
+    ``path_arguments`` unless overridden), how it touches them (``file_access``), the
+    shell command it runs (``command``) and the host it contacts (``domain``).
     """
 
     name: str
@@ -134,6 +148,14 @@ class Tool(ABC):
 
     def command(self, args: dict[str, Any]) -> str | None:
         """The shell command the call runs, which the gate classifies; None for most tools."""
+        return None
+
+    def domain(self, args: dict[str, Any]) -> str | None:
+        """The host the call contacts over the network, which ``Tool(domain:…)`` rules match.
+
+        A call that names one asks (in every mode but bypass) unless a rule allows that
+        host, and "always allow" offers ``Tool(domain:host)``. None for most tools.
+        """
         return None
 
     async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
@@ -91,7 +92,10 @@ class SlashCommands(MainScreenBase):
         handler(argument)
 
     def command_help(self, argument: str = "") -> None:
-        """Show the keys and the commands."""
+        """Show the keys and the commands (and how to turn web search on, when it is off)."""
+        # Here, not at the top: the first frame must not wait for the tools to load.
+        from openclaude_tui.core.tools.web_search_backends import ENABLE_HINT, configured_backend
+
         keys = "\n".join(f"| {_cell(key)} | {_cell(what)} |" for key, what in KEYS)
         listed = (*COMMANDS, *self.custom_commands)
         commands = "\n".join(f"| `{_cell(c.usage)}` | {_cell(c.help)} |" for c in listed)
@@ -101,6 +105,8 @@ class SlashCommands(MainScreenBase):
             f"Permission mode: **{mode}**. Start a message with `!` to run it in the shell, "
             "use `@` to complete a file path."
         )
+        if configured_backend(self.config.web_search_url, os.environ) is None:
+            body += f"\n\n{ENABLE_HINT}"
         self.chat.add_item(PanelItem("Keys and commands", body, "info"))
 
     def command_clear(self, argument: str = "") -> None:

@@ -166,7 +166,7 @@ class ToolSidebar(Vertical):
             "[$text-muted]$duration[/]",
             icon=icon,
             name=row.name,
-            target=_short_target(row.target, max(room, 4)),
+            target=short_target(row.target, max(room, 4)),
             duration=duration,
         )
 
@@ -200,8 +200,17 @@ def todo_text(todos: list[tuple[str, str]]) -> Text:
     return text
 
 
-def _short_target(target: str, limit: int) -> str:
-    """A target that fits a row: the end of a path, the start of anything else."""
+def short_target(target: str, limit: int) -> str:
+    """A target that fits a row: the end of a path; a URL's host first (without the scheme),
+    then what room is left of the end of its path; the start of anything else."""
+    scheme, found, rest = target.partition("://")
+    if found and scheme in ("http", "https") and " " not in rest:
+        host, slash, path = rest.partition("/")
+        if len(rest) <= limit:
+            return rest
+        if len(host) + 2 < limit:
+            return f"{host}…{(slash + path)[-(limit - len(host) - 1) :]}"
+        return host[: limit - 1] + "…"
     if len(target) <= limit:
         return target
     if "/" in target and " " not in target:
