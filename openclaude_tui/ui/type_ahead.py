@@ -6,9 +6,10 @@ follow-up. A letter meant for the prompt must not become ``y``, ``a`` or ``n``. 
 
 - a key that reached the terminal before the screen opened never answers it (keys that
   wait in the app's queue while the screen is being shown carry the time they arrived);
-- a screen that opens during a burst of typing (the last key less than ``PAUSE`` seconds
-  before) waits until the typing has paused: a key less than ``PAUSE`` after the previous
-  one is still part of the burst. The first key after such a pause answers.
+- a key less than ``PAUSE`` seconds after the previous one is part of a burst and never
+  answers either, however long the screen has been open: the first key after a pause of
+  ``PAUSE`` answers. (A screen that opens after the typing paused is answered by the next
+  key, which comes after that pause.)
 
 The app owns one ``TypingTracker`` (``TypeAheadApp`` records every key in ``on_event``,
 before any binding sees it); a choice screen mixes in ``GuardedChoice``, which opens a
@@ -71,8 +72,11 @@ class KeyGuard:
     def __init__(self, tracker: TypingTracker, opened: float) -> None:
         self.tracker = tracker
         self.opened = opened
-        # Typing that had paused before the choice opened leaves nothing to wait for.
-        self.released = opened - tracker.last_key >= tracker.pause
+        # Not decided when the choice opens: keys typed just before may still wait in the
+        # app's queue, unrecorded, while the app was busy, so the typing could look paused
+        # when it was not. Keys are recorded in the order they arrived, so a key's own gap
+        # to the one before it is known when it is judged.
+        self.released = False
 
     def admits(self, stamp: float) -> bool:
         """Whether a key typed at ``stamp`` may answer; ask before recording the key."""

@@ -58,10 +58,23 @@ def test_a_key_that_arrived_before_the_choice_opened_never_answers_it() -> None:
     tracker = TypingTracker(clock=lambda: 10.0)
     tracker.record(2.0)  # long before: the user was not typing
     guard = tracker.open_guard()
-    assert guard.released
     # Arrived at 9.9 (waiting in the app's queue while the modal was being shown).
     assert not guard.admits(9.9)
     assert guard.admits(10.0)
+
+
+def test_a_burst_still_queued_when_the_choice_opens_is_held_back() -> None:
+    """The app was busy for a second before the choice opened: the keys typed meanwhile
+    wait in its queue, unrecorded, so the typing looks paused when the choice opens. They
+    are recorded in the order they arrived, and the burst goes on after the opening: no
+    key of it answers."""
+    tracker = TypingTracker(clock=lambda: 10.0)
+    tracker.record(9.0)  # the last key the busy app had taken
+    guard = tracker.open_guard()
+    for stamp in (9.8, 9.85, 9.9, 10.05, 10.1):  # queued, then typed after the opening
+        assert not guard.admits(stamp)
+        tracker.record(stamp)
+    assert guard.admits(10.1 + PAUSE)
 
 
 def test_a_burst_that_began_before_the_choice_is_held_back_until_it_pauses() -> None:
