@@ -15,13 +15,13 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import signal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.settings.hooks import Hook
+from openclaude_tui.core.tools.process_group import signal_group, spawn_in_group
 
 _log = logging.getLogger(__name__)
 
@@ -102,27 +102,16 @@ async def run_hook(
     hook: Hook, payload: dict[str, Any], cwd: Path, env: dict[str, str]
 ) -> HookResult:
     """Run ``hook`` with ``payload`` on stdin; never raises but for cancellation."""
-    spawn = asyncio.ensure_future(
-        asyncio.create_subprocess_exec(
-            "sh", "-c", hook.command,
+    try:
+        process = await spawn_in_group(
+            ["sh", "-c", hook.command],
+            _killed,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             cwd=cwd,
             env=env,
-            start_new_session=True,
         )
-    )  # fmt: skip
-    try:
-        # Shielded: cancelled mid-spawn, asyncio would kill the shell alone and orphan
-        # what it had started; let the spawn finish and kill the whole group.
-        process = await asyncio.shield(spawn)
-    except asyncio.CancelledError:
-        with contextlib.suppress(OSError):
-            started = await spawn
-            _kill_group(started.pid)
-            await started.wait()
-        raise
     except OSError as error:
         return HookResult(hook, None, "", "", f"could not be started: {error}")
     _log.debug("hook %s pid %d: %s", hook.event, process.pid, hook.command)
@@ -136,20 +125,20 @@ async def run_hook(
         try:
             await asyncio.wait_for(process.wait(), hook.timeout)
         except TimeoutError:
-            _kill_group(process.pid)
+            signal_group(process.pid, signal.SIGKILL)
             await process.wait()
             out, err = await _collected(readers)
             return HookResult(
                 hook, None, out, err, f"did not finish within {hook.timeout:g} s and was killed"
             )
     except asyncio.CancelledError:
-        _kill_group(process.pid)
+        signal_group(process.pid, signal.SIGKILL)
         for reader in readers:
             reader.cancel()
         await process.wait()
         raise
     # Nothing the hook left behind may outlive it: its group goes too.
-    _kill_group(process.pid)
+    signal_group(process.pid, signal.SIGKILL)
     out, err = await _collected(readers)
     return HookResult(hook, process.returncode, out, err)
 
@@ -163,9 +152,10 @@ async def _feed(stdin: asyncio.StreamWriter, data: bytes) -> None:
         stdin.close()
 
 
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
+async def _killed(process: asyncio.subprocess.Process) -> None:
+    """A hook's whole group killed at once (a hook gets no grace period)."""
+    signal_group(process.pid, signal.SIGKILL)
+    await process.wait()
 
 
 async def _read_bounded(stream: asyncio.StreamReader) -> bytes:

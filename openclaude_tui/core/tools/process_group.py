@@ -11,6 +11,8 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 # Seconds a stopped command gets between SIGTERM and SIGKILL.
 KILL_GRACE = 2.0
@@ -50,3 +52,27 @@ async def stop_group(pgid: int, process: asyncio.subprocess.Process | None) -> N
         signal_group(pgid, signal.SIGKILL)
     if process is not None:
         await process.wait()
+
+
+async def spawn_in_group(
+    argv: list[str],
+    stop: Callable[[asyncio.subprocess.Process], Awaitable[None]],
+    **options: Any,
+) -> asyncio.subprocess.Process:
+    """Start ``argv`` in a process group of its own (``options`` go to the subprocess).
+
+    Cancelled while the process starts, asyncio would kill the group's leader alone and
+    orphan whatever it had started: the start is let finish, then ``stop`` ends the group.
+
+    Raises:
+        OSError: the program could not be started.
+    """
+    spawn = asyncio.ensure_future(
+        asyncio.create_subprocess_exec(*argv, start_new_session=True, **options)
+    )
+    try:
+        return await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        with contextlib.suppress(OSError):
+            await stop(await spawn)
+        raise

@@ -33,7 +33,7 @@ from openclaude_tui.core.tools.background import (
     start_background,
 )
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
-from openclaude_tui.core.tools.process_group import group_alive, stop_group
+from openclaude_tui.core.tools.process_group import group_alive, spawn_in_group, stop_group
 from openclaude_tui.core.tools.shell_output import CommandOutput
 
 _log = logging.getLogger(__name__)
@@ -268,26 +268,16 @@ class _Run:
         self.output = CommandOutput(call_id, ctx.emit, self.mark.encode())
 
     async def go(self, cwd: Path, state_path: str) -> ToolResult:
-        spawn = asyncio.ensure_future(
-            asyncio.create_subprocess_exec(
-                "bash", "-c", wrapper_script(state_path, self.mark), "bash", self.command,
+        try:
+            process = await spawn_in_group(
+                ["bash", "-c", wrapper_script(state_path, self.mark), "bash", self.command],
+                lambda started: stop_group(started.pid, started),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 cwd=cwd,
                 env=_environment(self.ctx),
-                start_new_session=True,
             )
-        )  # fmt: skip
-        try:
-            # Shielded: cancelled mid-spawn, asyncio would SIGKILL bash alone and orphan
-            # whatever it had started; let the spawn finish and stop the whole group.
-            process = await asyncio.shield(spawn)
-        except asyncio.CancelledError:
-            with contextlib.suppress(OSError):
-                started = await spawn
-                await stop_group(started.pid, started)
-            raise
         except OSError as problem:
             return ToolResult(
                 f"Error: could not start bash ({problem}). Check that bash is installed and "
