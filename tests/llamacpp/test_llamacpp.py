@@ -81,6 +81,10 @@ def _print_mode(
             # The model's commands are guesses: none runs here, and none floods the context.
             "--deny",
             "Bash",
+            # The first request reads ~2,200 tokens on two threads: on a loaded machine that
+            # takes longer than the default two minutes.
+            "--first-token-timeout",
+            "600",
         ],
         cwd=_project(tmp_path / "project"),
         env=env,
