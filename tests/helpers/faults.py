@@ -22,6 +22,17 @@ DEADLINES = (
 )
 """The deadlines above as lines of the user's config.toml."""
 
+PATIENT_TIMEOUT = 60.0
+"""The deadlines of the interrupt tests: a fault must still be going on when the key lands,
+however slowly a loaded machine delivers it."""
+
+PATIENT_DEADLINES = (
+    f"first_token_timeout = {PATIENT_TIMEOUT:g}\n"
+    f"request_timeout = {PATIENT_TIMEOUT:g}\n"
+    f"stall_timeout = {PATIENT_TIMEOUT:g}\n"
+)
+"""The patient deadlines as lines of the user's config.toml."""
+
 
 @dataclass(frozen=True)
 class Fault:

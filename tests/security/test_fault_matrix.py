@@ -3,8 +3,9 @@
 Each case is a real ``openclaude -p`` process talking to the scripted server, with small
 deadlines in the user's config (first token 4 s, stall 1.5 s, whole request 5 s). A fault must
 end the process with exit code 1 and exactly one ``openclaude:`` line on stderr (besides
-the notices of retries), no traceback; and Ctrl+C (SIGINT) during the fault must end it
-with exit code 130. A model's call with a path no file can have is a tool error there too.
+the notices of retries), no traceback; and Ctrl+C (SIGINT) during the fault (run with long
+deadlines, so that it is still going on) must end it with exit code 130. A model's call with
+a path no file can have is a tool error there too.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.faults import DEADLINES, FAULTS, LASTING, Fault
+from tests.helpers.faults import DEADLINES, FAULTS, LASTING, PATIENT_DEADLINES, Fault
 from tests.helpers.print_mode import openclaude_env
 from tests.route_server import Endless, RouteServer
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
@@ -27,10 +28,12 @@ from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 HANG = 90.0
 
 
-def _start(tmp_path: Path, server: ScriptedServer) -> subprocess.Popen[str]:
+def _start(
+    tmp_path: Path, server: ScriptedServer, deadlines: str = DEADLINES
+) -> subprocess.Popen[str]:
     home = tmp_path / "home"
     (home / "config").mkdir(parents=True, exist_ok=True)
-    (home / "config" / "config.toml").write_text(DEADLINES)
+    (home / "config" / "config.toml").write_text(deadlines)
     return subprocess.Popen(
         [sys.executable, "-m", "openclaude_tui", "-p", "hi", "--base-url", server.base_url,
          "--model", "scripted-model"],
@@ -78,7 +81,8 @@ def _wait_for_request(server: ScriptedServer) -> None:
 @pytest.mark.parametrize("fault", LASTING, ids=lambda f: f.id)
 def test_ctrl_c_ends_each_fault(tmp_path: Path, fault: Fault) -> None:
     with ScriptedServer([fault.turn] * 4) as server:
-        process = _start(tmp_path, server)
+        # Deadlines far longer than the signal takes: the fault is still going on when it lands.
+        process = _start(tmp_path, server, PATIENT_DEADLINES)
         _wait_for_request(server)
         process.send_signal(signal.SIGINT)
         code, _, err = _finish(process)

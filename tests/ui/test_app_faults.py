@@ -2,7 +2,8 @@
 the app stays open and usable, and the interrupt key works while the fault goes on.
 
 The faults are those of the print-mode matrix (``tests/helpers/faults.py``), with the same
-small deadlines: first token 4 s, stall 1.5 s, whole request 5 s.
+small deadlines: first token 4 s, stall 1.5 s, whole request 5 s. The interrupt test runs with
+long ones instead, so that the fault is surely still going on when its key lands.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.helpers.faults import (
     FAULTS,
     FIRST_TOKEN_TIMEOUT,
     LASTING,
+    PATIENT_TIMEOUT,
     REQUEST_TIMEOUT,
     STALL_TIMEOUT,
     Fault,
@@ -42,11 +44,11 @@ pytestmark = pytest.mark.usefixtures("home")
 HANG = 60.0
 
 
-def _config(project: Path, server: ScriptedServer) -> Config:
+def _config(project: Path, server: ScriptedServer, *, patient: bool = False) -> Config:
     config = make_config(project, server.base_url)
-    config.first_token_timeout = FIRST_TOKEN_TIMEOUT
-    config.stall_timeout = STALL_TIMEOUT
-    config.request_timeout = REQUEST_TIMEOUT
+    config.first_token_timeout = PATIENT_TIMEOUT if patient else FIRST_TOKEN_TIMEOUT
+    config.stall_timeout = PATIENT_TIMEOUT if patient else STALL_TIMEOUT
+    config.request_timeout = PATIENT_TIMEOUT if patient else REQUEST_TIMEOUT
     return config
 
 
@@ -59,11 +61,12 @@ def _notices(app: object, level: str) -> list[str]:
 
 @asynccontextmanager
 async def _prompted_during(
-    project: Path, server: ScriptedServer, fault: Fault
+    project: Path, server: ScriptedServer, fault: Fault, *, patient: bool = False
 ) -> AsyncIterator[Pilot[object]]:
-    """The app, its prompt sent to a server that answers every attempt with ``fault``."""
+    """The app, its prompt sent to a server that answers every attempt with ``fault``
+    (``patient``: with deadlines far longer than the test takes to press a key)."""
     server.script(*[fault.turn] * 4)
-    app = make_app(_config(project, server))
+    app = make_app(_config(project, server, patient=patient))
     async with app.run_test(size=(120, 40)) as pilot:
         await idle(pilot)
         await send(pilot, "hello")
@@ -92,7 +95,7 @@ async def test_each_fault_shows_one_error_and_the_app_goes_on(
 async def test_the_interrupt_key_ends_each_fault(
     project: Path, scripted_server: ScriptedServer, fault: Fault
 ) -> None:
-    async with _prompted_during(project, scripted_server, fault) as pilot:
+    async with _prompted_during(project, scripted_server, fault, patient=True) as pilot:
         app = pilot.app
         await wait_for(pilot, lambda: scripted_server.chat_requests, limit=HANG)
         await pilot.press("escape")

@@ -194,12 +194,16 @@ async def test_hunk_keys_work_before_the_view_has_a_size() -> None:
     app = DiffApp([])
     async with app.run_test(size=(100, 30)):
         view = DiffView(sample(), selectable=True)
-        await app.screen.mount(view)
+        mounting = app.screen.mount(view)
+        # Nothing has awaited since the mount began, so no layout can have run yet.
         assert view.scrollable_content_region.height == 0, "not laid out yet"
         view.next_hunk()
         assert view.current_hunk == 1
         view.previous_hunk()
         assert view.current_hunk == 0
+        await mounting
+        view.next_hunk()
+        assert view.current_hunk == 1
 
 
 async def test_space_does_nothing_when_not_selectable() -> None:
