@@ -5,9 +5,9 @@ Each test runs once per chat format of the server (see ``conftest.py``):
 - ``default``: the model's own chat template, which leaves the tools out of the prompt, so
   the model answers in plain text and the turn ends after one request (exit code 0).
 - ``chatml-function-calling``: the tools are in the prompt; a streamed request with tools is
-  answered 200 with an empty body (the provider asks again without streaming) and plain
-  answers come back empty, so SmolLM2-135M keeps calling tools until ``--max-turns`` stops
-  it: exit code 3 is the agent doing what it was told, not a failure.
+  answered 200 with an empty or broken-off body (the provider asks again without
+  streaming) and plain answers come back empty, so SmolLM2-135M keeps calling tools until
+  ``--max-turns`` stops it: exit code 3 is the agent doing what it was told, not a failure.
 
 What must hold in both: no crash, one valid JSON result, and a history the server accepted
 request after request (every chat request answered 200, no retries, every call answered).

@@ -268,11 +268,17 @@ class Provider:
         request = self._request(messages, tools, stream=True)
         try:
             return await self._stream(request, emit)
-        except _EmptyStream:
+        except _EmptyStream as empty:
             if not tools:
-                raise ProviderError(f"{self.host} sent an empty answer", retryable=True) from None
+                what = (
+                    f"broke off the answer ({empty.reason})"
+                    if empty.reason
+                    else "sent an empty answer"
+                )
+                raise ProviderError(f"{self.host} {what}", retryable=True) from None
             # llama.cpp servers answer a streamed request with tools with an empty body, then
-            # close the connection without saying so: the plain request needs a new one.
+            # close the connection, cleanly or not (depending on timing): the plain request
+            # needs a new one.
             self.streams_with_tools = False
             await self.close()
             return await self._complete_once(messages, tools, emit)
@@ -336,7 +342,7 @@ class Provider:
                     await self._read_whole(response, reading)
         except TimeoutError:
             raise ProviderError(clock.message(self.host)) from None
-        except ProviderError:
+        except (ProviderError, _EmptyStream):
             raise
         except Exception as error:
             raise translate_error(error, self.settings.base_url, self.settings.model) from error
@@ -396,6 +402,8 @@ class Provider:
                 "the answer was stopped"
             ) from None
         except Exception as error:  # the body broke off after the server said 200
+            if reading.chunks == 0:
+                raise _EmptyStream(error_reason(error)) from error
             raise ProviderError(
                 f"{self.host} broke off the answer ({error_reason(error)})", retryable=True
             ) from error
@@ -482,7 +490,12 @@ async def _drain(events: AsyncIterator[str]) -> None:
 
 
 class _EmptyStream(Exception):
-    """The server answered 200 to a streamed request but sent no chunk at all."""
+    """The server answered 200 to a streamed request but sent no chunk at all (``reason``:
+    why the body ended, when it broke off rather than ended cleanly)."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def _excerpt(data: str) -> str:
