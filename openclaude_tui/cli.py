@@ -141,6 +141,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--web-search-url", help="a SearXNG instance for the WebSearch tool (its JSON API)"
     )
+    parser.add_argument(
+        "--tools",
+        metavar="NAMES",
+        help="offer only these built-in tools, e.g. Read,Grep,Glob (a smaller prompt)",
+    )
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
@@ -168,6 +173,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         theme=args.theme,
         default_profile=args.profile,
         web_search_url=args.web_search_url,
+        tools=args.tools,
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,
@@ -300,10 +306,28 @@ def _load(args: argparse.Namespace) -> Config | None:
         overrides = _overrides(args)
         if args.api_key_file:
             overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
-        return load_config(Path(os.getcwd()), overrides)
+        config = load_config(Path(os.getcwd()), overrides)
+        _check_tool_names(config)
     except (ConfigError, SettingsFileError) as error:
         sys.stderr.write(f"openclaude: config error: {error}\n")
         return None
+    return config
+
+
+def _check_tool_names(config: Config) -> None:
+    """Every name ``tools`` gives is a built-in tool.
+
+    Raises:
+        ConfigError: names the first unknown one, where it was set, and the tools there are.
+    """
+    from openclaude_tui.core.tools import default_tools
+
+    known = default_tools().names()
+    folded = {name.casefold() for name in known}
+    for name in config.tools or ():
+        if name.casefold() not in folded:
+            where = config.sources.get("tools", "tools")
+            raise ConfigError(f"{where}: no built-in tool is called {name!r} ({', '.join(known)})")
 
 
 def config_main(argv: list[str]) -> int:

@@ -142,6 +142,8 @@ def build_agent(
     tools = default_tools(
         skills.skills, web_search=configured_backend(config.web_search_url, os.environ)
     )
+    if config.tools is not None:
+        tools = tools.only(config.tools)
     policy = policy or make_policy(config)
     context = ToolContext(
         project_root=config.project_root,

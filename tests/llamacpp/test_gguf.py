@@ -44,7 +44,7 @@ def test_print_mode_runs_a_turn_on_a_model_file_and_stops_its_server(
             sys.executable, "-m", "openclaude_tui", "-p", "Say hello.",
             "--gguf", str(prepared_llamacpp.model), "--context-window", "8192",
             "--output-format", "json", "--max-tokens", "32", "--max-turns", "2",
-            "--temperature", "0", "--deny", "Bash", "--first-token-timeout", "600",
+            "--temperature", "0", "--tools", "Read", "--first-token-timeout", "600",
         ],
         cwd=project, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT,
     )  # fmt: skip

@@ -85,6 +85,8 @@ class Config:
     theme: str | None = None
     # A SearXNG instance WebSearch sends queries to (None: Brave, Tavily or no WebSearch).
     web_search_url: str | None = None
+    # The built-in tools offered to the model (None: all of them).
+    tools: tuple[str, ...] | None = None
     # Binding ids and the keys that take their place (the user's config only).
     keymap: dict[str, str] = field(default_factory=dict)
     # The server profile in use (None: the settings as they are), and all there are.
@@ -141,6 +143,7 @@ class Overrides:
     theme: str | None = None
     default_profile: str | None = None
     web_search_url: str | None = None
+    tools: str | None = None
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False

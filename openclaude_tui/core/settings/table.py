@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_profile", check.text, "OPENCLAUDE_PROFILE", "--profile"),
     Setting("editor_mode", check.editor_mode),
     Setting("web_search_url", check.url, "WEB_SEARCH_URL", "--web-search-url"),
+    # Offering fewer tools narrows what the model can do and shortens its prompt.
+    Setting("tools", check.tool_names, flag="--tools"),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
     # Held back from an untrusted project (core.permissions.trust); the user's and the

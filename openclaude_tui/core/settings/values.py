@@ -116,6 +116,15 @@ def names(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def tool_names(value: Any, where: str) -> tuple[str, ...]:
+    """Tool names: a list, or one comma-separated string (a flag's value)."""
+    if isinstance(value, str):
+        value = [name.strip() for name in value.split(",")]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise fail(where, "expected tool names (a list, or Read,Edit,Grep)", value)
+    return tuple(value)
+
+
 def table(value: Any, where: str) -> dict[str, Any]:
     """A TOML table."""
     if not isinstance(value, dict):

@@ -227,6 +227,11 @@ class ToolRegistry:
         kept = [tool for name, tool in self._tools.items() if not name.startswith(prefix)]
         self._index([*kept, *tools])
 
+    def only(self, names: Iterable[str]) -> ToolRegistry:
+        """A registry of the tools called ``names`` (other names are not tools here)."""
+        wanted = {name.casefold() for name in names}
+        return ToolRegistry(tool for tool in self if tool.name.casefold() in wanted)
+
     def names(self) -> list[str]:
         """Names of all tools, in registration order."""
         return list(self._tools)
