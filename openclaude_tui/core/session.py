@@ -53,7 +53,9 @@ from openclaude_tui.core.permissions.rules import (
 )
 from openclaude_tui.core.secret_env import scrubbed_environment
 from openclaude_tui.core.session_mcp import McpServersOfSession
+from openclaude_tui.core.sessions.checkpoints import checkpoint_hook
 from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.rewind import Rewinder
 from openclaude_tui.core.sessions.transcript import Transcript, read_transcript
 from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
@@ -196,6 +198,10 @@ class Session(McpServersOfSession):
             )
             self.agent = started.agent
             self.agent.dispatcher.hooks = self.hooks
+            self.agent.context.checkpoint = checkpoint_hook(
+                lambda: self.recorder.checkpoints if self.recorder is not None else None,
+                lambda text: self._emit(Notice(text, "warning")),
+            )
             self.window = started.window.tokens
             for notice in self.commands.notices:
                 self._emit(Notice(notice, "warning"))
@@ -250,10 +256,16 @@ class Session(McpServersOfSession):
             self.recorder.state("mode", self.mode)
         return self.recorder.session_id
 
-    def _record_prompt(self, prompt: str) -> None:
+    def _record_prompt(self, prompt: str, typed: str) -> None:
         self.open_transcript()
         assert self.recorder is not None
-        self.recorder.prompt(prompt)
+        self.recorder.prompt(prompt, typed)
+
+    def rewinder(self) -> Rewinder | None:
+        """What ``/rewind`` works with (None before the first prompt or the agent)."""
+        if self.recorder is None or self.agent is None:
+            return None
+        return Rewinder(self.recorder, self.agent.history)
 
     async def run_turn(self, prompt: str) -> TurnFinished:
         """Run one turn (the user's shell commands since the last one go with the prompt).
@@ -275,7 +287,7 @@ class Session(McpServersOfSession):
             refused = TurnFinished("error", "", 0, f"prompt blocked by a hook: {blocked}")
             self._emit(refused)
             return refused
-        invocation = self.commands.invocation(prompt)
+        typed, invocation = prompt, self.commands.invocation(prompt)
         trusted = self.config.project_trusted
         command = invocation[0] if invocation is not None else None
         with command_turn(command, self.policy, agent.provider.settings, trusted, self._emit):
@@ -286,7 +298,7 @@ class Session(McpServersOfSession):
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
-            self._record_prompt(prompt)
+            self._record_prompt(prompt, typed)
             finished = await agent.run_turn(prompt)
         await self.hooks.stopped()
         return finished

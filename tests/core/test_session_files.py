@@ -76,7 +76,7 @@ def test_a_run_is_saved_with_its_prompt_call_result_answer_and_how_it_ended(
     ("tail", "said"),
     [
         ('{"type":"message","message":{"role":"assistant","con', "damaged"),
-        ('{"type":"checkpoint","files":[]}\n', "unknown record type 'checkpoint'"),
+        ('{"type":"bookmark","files":[]}\n', "unknown record type 'bookmark'"),
         (b"\xff\xfe garbage\n".decode("latin-1"), "damaged"),
     ],
     ids=["torn", "unknown", "not-utf8"],

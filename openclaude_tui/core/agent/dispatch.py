@@ -9,9 +9,10 @@ goes through the same gate and events.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from openclaude_tui.core.llm.calls import ToolCall
 from openclaude_tui.core.llm.errors import error_reason
 from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionPolicy
 from openclaude_tui.core.tools.base import ToolContext, ToolRegistry, ToolResult
+from openclaude_tui.core.tools.paths import PathArgumentError
 
 _log = logging.getLogger(__name__)
 
@@ -262,9 +264,10 @@ class Dispatcher:
             self._denials[item.key] = _denial(decision)
             return Outcome(self._denials[item.key], "denied")
         if decision.hunks is not None and request.change is not None:
-            partial = await apply_approved_hunks(
-                request.change, decision.hunks, self.context, item.call.id
-            )
+            with self._checkpoint(item):
+                partial = await apply_approved_hunks(
+                    request.change, decision.hunks, self.context, item.call.id
+                )
             if partial is not None:
                 return Outcome(*partial)
         return None
@@ -273,7 +276,8 @@ class Dispatcher:
         assert item.tool is not None
         started = self.clock()
         try:
-            result = await item.tool.run(item.args, self.context, item.call.id)
+            with self._checkpoint(item):
+                result = await item.tool.run(item.args, self.context, item.call.id)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a tool must not raise; if one does, the model hears of it
@@ -288,6 +292,24 @@ class Dispatcher:
             if said is not None:
                 text += f"\n\n(A PostToolUse hook says: {said})"
         return Outcome(text, status, result.diff, result.exit_code), duration
+
+    @contextlib.contextmanager
+    def _checkpoint(self, item: PreparedCall) -> Iterator[None]:
+        """Around a call that changes files: what they held is kept first (``/rewind``)."""
+        keep = self.context.checkpoint
+        tool = item.tool
+        if keep is None or tool is None or tool.file_access != "edit":
+            yield
+            return
+        try:
+            paths = tool.paths(item.args, self.context.cwd)
+        except PathArgumentError:
+            paths = []  # the tool refuses such a path itself
+        done = keep(paths)
+        try:
+            yield
+        finally:
+            done()
 
 
 def _with_notes(item: PreparedCall, text: str) -> str:

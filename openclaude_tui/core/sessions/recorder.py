@@ -28,6 +28,7 @@ from openclaude_tui.core.events import (
 )
 from openclaude_tui.core.git.state import current_branch
 from openclaude_tui.core.sessions import store
+from openclaude_tui.core.sessions.checkpoints import BlobStore, Checkpoints, blobs_dir
 from openclaude_tui.core.sessions.transcript import VERSION, Transcript, TranscriptWriter
 
 Messages = Sequence[dict[str, Any]]
@@ -61,6 +62,13 @@ class Recorder:
         self._last: dict[str, Any] | None = None
         # The prompt written before the agent added it as its user message.
         self._prompt: str | None = None
+        # How many prompts the session has had (rewound ones too): the next one's number.
+        self.turns = resumed.prompts if resumed is not None else 0
+        self.checkpoints = Checkpoints(
+            BlobStore(blobs_dir(folder, info.id)),
+            self.writer.append,
+            lambda: max(0, self.turns - 1),
+        )
         if resumed is None:
             self.writer.append(
                 {
@@ -104,11 +112,22 @@ class Recorder:
         """Take ``messages`` (a resumed conversation) as already recorded."""
         self._mark(messages)
 
-    def prompt(self, text: str) -> None:
-        """The user sent ``text`` (the agent adds it as its next user message)."""
+    def prompt(self, text: str, typed: str = "") -> None:
+        """The user sent ``text`` (the agent adds it as its next user message); ``typed``:
+        what they typed, when it was expanded into ``text`` (a rewind gives it back)."""
         self._prompt = text
+        self.turns += 1
         self.info.first_prompt = self.info.first_prompt or text
-        self.writer.append({"type": "prompt", "text": text})
+        record = {"type": "prompt", "text": text}
+        if typed and typed != text:
+            record["typed"] = typed
+        self.writer.append(record)
+
+    def rewound(self, record: dict[str, Any], messages: Messages) -> None:
+        """A rewind (``record``) left the conversation as ``messages``: recorded whole."""
+        self.writer.append(record)
+        self._mark(messages)
+        self.turn_over(messages)
 
     def state(self, kind: str, value: str) -> None:
         """The mode or the model changed."""

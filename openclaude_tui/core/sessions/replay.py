@@ -43,9 +43,18 @@ def replay(transcript: Transcript) -> list[Replayed]:
     shown: list[Replayed] = []
     usage: Usage | None = None
     todos: TodosUpdated | None = None
+    # Where each prompt's turn starts in what is shown: a rewind of the conversation
+    # takes back what was shown from the prompt it went back to.
+    starts: list[int] = []
     for record in transcript.records:
         kind = record["type"]
-        if kind == "usage":
+        if kind == "prompt":
+            starts.append(len(shown))
+        if kind == "rewind" and isinstance(record.get("messages"), list):
+            turn = record.get("turn")
+            if isinstance(turn, int) and 0 <= turn < len(starts):
+                del shown[starts[turn] :]
+        elif kind == "usage":
             usage = _usage(record) or usage
         elif kind == "todos":
             todos = _todos(record) or todos

@@ -1,7 +1,8 @@
 """Where saved sessions live, how they are listed, found and pruned.
 
-``<data dir>/sessions/<project>/<id>.jsonl`` is a session's transcript and
-``<id>.meta.json`` beside it a small summary (when, first prompt, messages, model, branch)
+``<data dir>/sessions/<project>/<id>.jsonl`` is a session's transcript, ``<id>.files/``
+the versions of the files it changed (``core.sessions.checkpoints``), and
+``<id>.meta.json`` a small summary (when, first prompt, messages, model, branch)
 rewritten at each turn's end, so listing a thousand sessions reads a thousand small files,
 not a thousand transcripts. Directories are made 0700 and files 0600: a transcript holds
 the conversation and what the tools read.
@@ -13,11 +14,13 @@ import contextlib
 import json
 import os
 import secrets
+import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from openclaude_tui import paths
+from openclaude_tui.core.sessions.checkpoints import blobs_dir
 from openclaude_tui.core.sessions.transcript import FILE_MODE, Transcript, read_transcript
 
 DIR_MODE = 0o700
@@ -195,6 +198,8 @@ def prune(retention_days: int, now: float | None = None) -> int:
                     removed += 1
                     meta = folder / path.name.replace(TRANSCRIPT_SUFFIX, META_SUFFIX)
                     meta.unlink(missing_ok=True)
+                    session_id = path.name.removesuffix(TRANSCRIPT_SUFFIX)
+                    shutil.rmtree(blobs_dir(folder, session_id), ignore_errors=True)
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when it is left empty
     return removed

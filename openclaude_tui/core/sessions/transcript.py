@@ -8,6 +8,10 @@ Each record has a ``type``:
 * ``history``: the whole conversation, when it was rewritten (a compaction).
 * ``tool`` / ``tool_done``: a tool call's card (its summary; its status, time and diff).
 * ``permission``, ``todos``, ``mode``, ``model``, ``usage``, ``turn_end``: what they say.
+* ``checkpoint`` / ``written``: a file's content before a file tool changed it, and after
+  (``core.sessions.checkpoints``).
+* ``rewind``: the files and the conversation taken back to before a prompt; the
+  conversation it left (``core.sessions.rewind``).
 
 Every line is written with one ``write`` (so ``kill -9`` loses at most that line) and the
 file is fsync'd at turn boundaries. Reading skips a line that is torn or of an unknown
@@ -28,9 +32,9 @@ from openclaude_tui.core.secret_env import MASK
 VERSION = 1
 FILE_MODE = 0o600
 # Records that change the conversation, and those kept only to show it again.
-HISTORY_TYPES = frozenset({"prompt", "message", "history"})
+HISTORY_TYPES = frozenset({"prompt", "message", "history", "rewind"})
 SHOWN_TYPES = frozenset({"tool", "tool_done", "permission", "todos", "turn_end"})
-STATE_TYPES = frozenset({"session", "mode", "model", "usage"})
+STATE_TYPES = frozenset({"session", "mode", "model", "usage", "checkpoint", "written"})
 KNOWN_TYPES = HISTORY_TYPES | SHOWN_TYPES | STATE_TYPES
 
 
@@ -125,7 +129,7 @@ def read_transcript(path: Path) -> Transcript:
                     f"{path.name}: line {number} has an unknown record type {kind!r}, skipped"
                 )
                 continue
-            _apply(found, record)
+            apply_record(found, record)
     return found
 
 
@@ -139,7 +143,8 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
     return record
 
 
-def _apply(found: Transcript, record: dict[str, Any]) -> None:
+def apply_record(found: Transcript, record: dict[str, Any]) -> None:
+    """Add what ``record`` (of a known type) says to ``found``."""
     kind = record["type"]
     if kind == "prompt":
         text = str(record.get("text", ""))
@@ -151,11 +156,14 @@ def _apply(found: Transcript, record: dict[str, Any]) -> None:
         if not isinstance(message, dict) or not isinstance(message.get("role"), str):
             return
         found.messages.append(message)
-    elif kind == "history":
+    elif kind in ("history", "rewind"):
         messages = record.get("messages")
-        if not isinstance(messages, list):
+        if isinstance(messages, list):
+            record["messages"] = [m for m in messages if isinstance(m, dict)]
+            # A copy: the messages added after it must not change what the record says.
+            found.messages = list(record["messages"])
+        elif kind == "history":
             return
-        record["messages"] = found.messages = [m for m in messages if isinstance(m, dict)]
     elif kind == "session":
         found.header = record
         found.model = str(record.get("model") or "")
