@@ -106,6 +106,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         (("Resume a saved session", "/resume"),),
     ),
     SlashCommand(
+        "rewind",
+        "/rewind",
+        "go back to before a prompt: the code, the conversation, or both (also Esc Esc)",
+        (("Rewind to before a prompt", "/rewind"),),
+    ),
+    SlashCommand(
         "export",
         "/export [path]",
         "write the conversation as Markdown (default openclaude-ID.md in the project)",

@@ -23,6 +23,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.permission import PermissionScreen
     from openclaude_tui.ui.screens.resume import ResumeScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
+    from openclaude_tui.ui.screens.rewind import RewindScreen
     from openclaude_tui.ui.screens.rules import RulesScreen
     from openclaude_tui.ui.screens.tasks import TasksScreen
     from openclaude_tui.ui.screens.trust import TrustScreen
@@ -37,6 +38,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
         RulesScreen, TasksScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
         McpScreen,
         ResumeScreen,
+        RewindScreen,
     )  # fmt: skip
     return {
         binding.id

@@ -16,7 +16,7 @@ from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.checkpoints import blobs_dir
 from openclaude_tui.core.sessions.recorder import Recorder
-from openclaude_tui.core.sessions.rewind import Rewinder
+from openclaude_tui.core.sessions.rewind import Rewinder, RewindPlan
 from openclaude_tui.core.sessions.transcript import read_transcript
 from tests.helpers.sessions import session_in
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
@@ -71,6 +71,16 @@ def _rewinder(session: Session) -> Rewinder:
     return rewinder
 
 
+def _plan_back_to(rewinder: Rewinder, prompts: list[str], index: int) -> RewindPlan:
+    """The plan back to the ``index``-th of the prompts offered, which must be ``prompts``;
+    it must restore the three files the agent's changes touch."""
+    points = rewinder.points()
+    assert [point.text for point in points] == prompts
+    plan = rewinder.plan(points[index])
+    assert sorted(item.path.name for item in plan.files) == ["crlf.txt", "legacy.cfg", "new.txt"]
+    return plan
+
+
 async def test_rewinding_code_and_conversation_restores_bytes_removes_created_files_and_the_strict_server_takes_the_next_request(  # noqa: E501
     project: Path,
 ) -> None:
@@ -84,14 +94,7 @@ async def test_rewinding_code_and_conversation_restores_bytes_removes_created_fi
         assert (project / "made" / "new.txt").is_file()
 
         rewinder = _rewinder(session)
-        points = rewinder.points()
-        assert [point.text for point in points] == ["change the files", "hi"]
-        plan = rewinder.plan(points[0])
-        assert sorted(item.path.name for item in plan.files) == [
-            "crlf.txt",
-            "legacy.cfg",
-            "new.txt",
-        ]
+        plan = _plan_back_to(rewinder, ["change the files", "hi"], 0)
         assert plan.user_changed == []
         result = rewinder.apply(plan, code=True, conversation=True)
 
@@ -132,15 +135,8 @@ async def test_a_resumed_session_continues_the_rewound_conversation_and_can_rewi
         second.resume(path)
         await second.start()
         resumed = _rewinder(second)
-        points = resumed.points()
-        assert [point.text for point in points] == ["another thing", "hi"]
         # "hi"'s turn changed nothing; the rewound prompt's edits came after it.
-        plan = resumed.plan(points[1])
-        assert sorted(item.path.name for item in plan.files) == [
-            "crlf.txt",
-            "legacy.cfg",
-            "new.txt",
-        ]
+        plan = _plan_back_to(resumed, ["another thing", "hi"], 1)
         resumed.apply(plan, code=True, conversation=False)
         await second.run_turn("and now?")
         sent = server.chat_requests[-1].messages

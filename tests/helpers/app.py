@@ -47,6 +47,20 @@ def unhurried() -> Callable[[], float]:
     return lambda: next(ticks)
 
 
+class HandClock:
+    """Seconds (for a ``TypingTracker``) that pass only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` pass."""
+        self.now += seconds
+
+
 def make_app(
     config: Config,
     prompt: str | None = None,

@@ -18,6 +18,7 @@ from openclaude_tui.ui.type_ahead import PAUSE, TypingTracker
 from tests.helpers.app import (
     EDIT,
     READ,
+    HandClock,
     ask_for_approval,
     idle,
     main_screen,
@@ -30,19 +31,6 @@ from tests.scripted_server import ScriptedServer, Turn
 pytestmark = pytest.mark.usefixtures("home")
 
 ORIGINAL = "LIMIT = 10\n\n\ndef limit():\n    return LIMIT\n"
-
-
-class HandClock:
-    """Seconds that pass only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def edit_app(project: Path, server: ScriptedServer, clock: HandClock) -> OpenClaudeApp:

@@ -24,6 +24,7 @@ from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
+from openclaude_tui.ui.screens.rewinding import Rewinding
 from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
 from openclaude_tui.ui.unreachable import unreachable_help
@@ -44,7 +45,7 @@ from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(PlanOffering, ChatNavigation, SidePanels, SlashCommands):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashCommands):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Its state, widgets and constructor (config, prompt, clock, now) are in ``MainScreenBase``.

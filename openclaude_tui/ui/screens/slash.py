@@ -37,7 +37,11 @@ KEYS = (
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Ctrl+G", "write the prompt in your editor ($VISUAL or $EDITOR); it comes back unsent"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
-    ("Esc", "interrupt the agent; in the chat pane or the sidebar, back to the prompt"),
+    (
+        "Esc",
+        "interrupt the agent; in the chat pane or the sidebar, back to the prompt; twice on "
+        "an empty prompt: rewind (/rewind)",
+    ),
     ("Ctrl+C", "interrupt; else clear the prompt (Ctrl+Z undoes); twice on an empty one: quit"),
     ("Ctrl+Q", "quit"),
     ("Shift+Tab", "next permission mode"),
