@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.core.agent.history import History
-from openclaude_tui.core.events import Event
+from openclaude_tui.core.events import Event, ToolCallStarted
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.checkpoints import blobs_dir
 from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.replay import ReplayedPrompt, replay
 from openclaude_tui.core.sessions.rewind import Rewinder, RewindPlan
 from openclaude_tui.core.sessions.transcript import read_transcript
 from tests.helpers.sessions import session_in
@@ -131,6 +132,13 @@ async def test_a_resumed_session_continues_the_rewound_conversation_and_can_rewi
         assert (project / "crlf.txt").read_bytes() != CRLF
         path = store.find_session(project, first.session_id)
 
+        # Shown again as the rewind left it: the rewound prompt and its cards are gone.
+        shown = replay(read_transcript(path))
+        assert [item.text for item in shown if isinstance(item, ReplayedPrompt)] == [
+            "hi",
+            "another thing",
+        ]
+        assert not [item for item in shown if isinstance(item, ToolCallStarted)]
         second = _session(project, server)
         second.resume(path)
         await second.start()
@@ -229,3 +237,26 @@ async def test_the_transcript_ties_each_checkpoint_to_its_prompt(project: Path) 
         ("new.txt", 1),
     }
     assert [r["before"] for r in kept if r["path"].endswith("new.txt")] == [None]
+
+
+async def test_a_change_allowed_in_part_is_rewound_too(project: Path) -> None:
+    original = "".join(f"line {i}\n" for i in range(1, 41))
+    (project / "long.txt").write_text(original)
+    proposed = original.replace("line 3\n", "line three\n").replace("line 37\n", "line 37!\n")
+    turns = [
+        Turn(tool_calls=[_read("long.txt")]),
+        Turn(tool_calls=[ToolCallSpec("Write", {"file_path": "long.txt", "content": proposed})]),
+        Turn(text="Partly written."),
+    ]
+
+    async def first_hunk_only(request: PermissionRequest) -> Decision:
+        return Decision("allow_once", hunks=(0,))
+
+    with ScriptedServer(turns) as server:
+        session = session_in(project, server, lambda event: None, first_hunk_only)
+        await session.run_turn("rename two lines")
+        assert (project / "long.txt").read_text() == original.replace("line 3\n", "line three\n")
+        rewinder = _rewinder(session)
+        rewinder.apply(rewinder.plan(rewinder.points()[0]), code=True, conversation=False)
+        await session.close()
+    assert (project / "long.txt").read_text() == original
