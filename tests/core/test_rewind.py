@@ -15,6 +15,7 @@ from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.checkpoints import blobs_dir
+from openclaude_tui.core.sessions.export import to_markdown
 from openclaude_tui.core.sessions.recorder import Recorder
 from openclaude_tui.core.sessions.replay import ReplayedPrompt, replay
 from openclaude_tui.core.sessions.rewind import Rewinder, RewindPlan
@@ -132,6 +133,8 @@ async def test_a_resumed_session_continues_the_rewound_conversation_and_can_rewi
         assert (project / "crlf.txt").read_bytes() != CRLF
         path = store.find_session(project, first.session_id)
 
+        exported = to_markdown(read_transcript(path))
+        assert "*Rewound the conversation to before prompt 2.*" in exported
         # Shown again as the rewind left it: the rewound prompt and its cards are gone.
         shown = replay(read_transcript(path))
         assert [item.text for item in shown if isinstance(item, ReplayedPrompt)] == [

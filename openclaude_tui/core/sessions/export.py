@@ -62,6 +62,12 @@ def _section(
         return _tool(record, calls, started)
     elif kind == "history":
         return ["*Earlier messages were summarised here to free context.*"]
+    elif kind == "rewind":
+        what = (
+            " and the ".join(part for part in ("code", "conversation") if record.get(part))
+            or "nothing"
+        )
+        return [f"*Rewound the {what} to before prompt {_number(record.get('turn'))}.*"]
     elif kind == "turn_end" and record.get("reason") not in ("end_turn", None):
         return [f"*The turn ended: {record.get('detail') or record.get('reason')}.*"]
     return []
@@ -101,6 +107,11 @@ def _arguments(raw: Any) -> str:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _number(turn: Any) -> str:
+    """A prompt's number as the rewind dialog shows it (its turn counted from 1)."""
+    return str(turn + 1) if isinstance(turn, int) else "?"
 
 
 def _when(stamp: Any) -> str:
