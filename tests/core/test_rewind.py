@@ -102,7 +102,7 @@ async def test_rewinding_code_and_conversation_restores_bytes_removes_created_fi
 
         assert (project / "crlf.txt").read_bytes() == CRLF
         assert (project / "legacy.cfg").read_bytes() == LEGACY
-        assert not (project / "made" / "new.txt").exists()
+        assert not (project / "made").exists()
         assert sorted(path.name for path in result.restored) == ["crlf.txt", "legacy.cfg"]
         assert [path.name for path in result.removed] == ["new.txt"]
         assert [point.text for point in rewinder.points()] == ["hi"]

@@ -5,7 +5,7 @@ Before a tool whose ``file_access`` is ``"edit"`` runs, each file it names (``To
 is read: its bytes go to the session's blob store, named by their SHA-256 (so a file changed
 fifty times is stored once per distinct version), and a ``checkpoint`` record says which
 prompt's turn changed which file from what (``before`` is null for a file that did not
-exist). Once the tool is done, a ``written`` record gives the digest of what it left (null:
+exist, and ``new_dirs`` names the folders missing above it). Once the tool is done, a ``written`` record gives the digest of what it left (null:
 no file), which tells a later rewind whether the user changed the file since.
 """
 
@@ -54,6 +54,16 @@ def state_digest(path: Path) -> str | None:
     """
     data = read_state(path)
     return None if data is None else digest(data)
+
+
+def missing_folders(path: Path) -> list[Path]:
+    """The folders above ``path`` that do not exist, the deepest first."""
+    missing: list[Path] = []
+    folder = path.parent
+    while folder != folder.parent and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 class BlobStore:
@@ -140,9 +150,12 @@ class Checkpoints:
                 # the user is told that /rewind cannot take that change back.
                 warn(f"no checkpoint of {path}: {error.strerror or error}")
                 continue
-            self._append(
-                {"type": "checkpoint", "turn": self._turn(), "path": str(path), "before": before}
-            )
+            record = {"type": "checkpoint", "turn": self._turn(), "path": str(path)}
+            record["before"] = before
+            if data is None:
+                # Folders the tool will create for a new file go when a rewind removes it.
+                record["new_dirs"] = [str(folder) for folder in missing_folders(path)]
+            self._append(record)
             kept.append(path)
         return lambda: self.written(kept)
 

@@ -20,7 +20,7 @@ it put back), so a resumed session shows the conversation as the rewind left it.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,11 +55,14 @@ class FileRestore:
         path: The file.
         before: The digest of what it held before the prompt; None: it did not exist.
         user_changed: It no longer holds what the agent last wrote there.
+        new_dirs: For a file that did not exist, the folders made for it (deepest first),
+            removed with it when left empty.
     """
 
     path: Path
     before: str | None
     user_changed: bool
+    new_dirs: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -137,7 +140,7 @@ def conversation_before(records: Sequence[dict[str, Any]], point: PromptPoint) -
 
 def files_since(records: Sequence[dict[str, Any]], point: PromptPoint) -> list[FileRestore]:
     """The files changed from ``point``'s turn on that are not as they were before it."""
-    first_before: dict[str, str | None] = {}
+    first_before: dict[str, tuple[str | None, tuple[Path, ...]]] = {}
     last_written: dict[str, str | None] = {}
     for record in records:
         kind = record["type"]
@@ -145,11 +148,17 @@ def files_since(records: Sequence[dict[str, Any]], point: PromptPoint) -> list[F
         if not isinstance(path, str):
             continue
         if kind == "checkpoint" and _turn_of(record) >= point.turn:
-            first_before.setdefault(path, _digest_of(record.get("before")))
+            folders = record.get("new_dirs")
+            new_dirs = (
+                tuple(Path(f) for f in folders if isinstance(f, str))
+                if isinstance(folders, list)
+                else ()
+            )
+            first_before.setdefault(path, (_digest_of(record.get("before")), new_dirs))
         elif kind == "written":
             last_written[path] = _digest_of(record.get("after"))
     restores: list[FileRestore] = []
-    for name, before in sorted(first_before.items()):
+    for name, (before, new_dirs) in sorted(first_before.items()):
         path = Path(name)
         try:
             now = state_digest(path)
@@ -160,12 +169,12 @@ def files_since(records: Sequence[dict[str, Any]], point: PromptPoint) -> list[F
         # Without a record of what the agent left (the process died meanwhile), its own
         # write is the likeliest reason for the difference.
         changed = name in last_written and last_written[name] != now
-        restores.append(FileRestore(path, before, changed))
+        restores.append(FileRestore(path, before, changed, new_dirs))
     return restores
 
 
 def restore_files(
-    plan: RewindPlan, read_blob: Any, *, overwrite_changed: bool = False
+    plan: RewindPlan, read_blob: Callable[[str], bytes], *, overwrite_changed: bool = False
 ) -> RewindResult:
     """Put the plan's files back (those the user changed only if ``overwrite_changed``).
 
@@ -183,6 +192,7 @@ def restore_files(
             if item.before is None:
                 item.path.unlink(missing_ok=True)
                 result.removed.append(item.path)
+                _remove_empty(item.new_dirs)
             else:
                 write_atomic(item.path, read_blob(item.before))
                 result.restored.append(item.path)
@@ -251,6 +261,15 @@ class Rewinder:
             record["messages"] = self.history.messages
         self.recorder.rewound(record, self.history.messages)
         return result
+
+
+def _remove_empty(folders: Sequence[Path]) -> None:
+    """Remove ``folders`` (deepest first) while they are empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # not empty (or gone): what is above it stays too
 
 
 def _turn_of(record: dict[str, Any]) -> int:
