@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import on
@@ -26,8 +26,11 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from openclaude_tui.core.sessions.rewind import PromptPoint, RewindPlan
 from openclaude_tui.ui.type_ahead import GuardedChoice
+
+if TYPE_CHECKING:
+    # Only named here: the main screen imports this before the core's agent is loaded.
+    from openclaude_tui.core.sessions.rewind import PromptPoint, RewindPlan
 
 Step = Literal["prompts", "restore", "confirm"]
 PROMPT_WIDTH = 70
