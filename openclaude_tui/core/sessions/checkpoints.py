@@ -5,8 +5,9 @@ Before a tool whose ``file_access`` is ``"edit"`` runs, each file it names (``To
 is read: its bytes go to the session's blob store, named by their SHA-256 (so a file changed
 fifty times is stored once per distinct version), and a ``checkpoint`` record says which
 prompt's turn changed which file from what (``before`` is null for a file that did not
-exist, and ``new_dirs`` names the folders missing above it). Once the tool is done, a ``written`` record gives the digest of what it left (null:
-no file), which tells a later rewind whether the user changed the file since.
+exist, and ``new_dirs`` names the folders missing above it). Once the tool is done, a
+``written`` record gives the digest of what it left (null: no file), which tells a later
+rewind whether the user changed the file since.
 """
 
 from __future__ import annotations
