@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.core.sessions.export import fenced
+from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.helpers.app import (
     EDIT,
     READ,
     converse,
+    main_screen,
     make_app,
     make_config,
     send,
@@ -22,6 +24,11 @@ from tests.helpers.app import (
 from tests.scripted_server import ScriptedServer, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
+
+
+def _notices(app: object) -> str:
+    items = main_screen(app).chat.items
+    return "\n".join(item.text for item in items if isinstance(item, NoticeItem))
 
 
 async def test_export_writes_prompts_answers_collapsed_calls_and_diffs(project: Path) -> None:
@@ -38,7 +45,8 @@ async def test_export_writes_prompts_answers_collapsed_calls_and_diffs(project: 
             await send(pilot, "/export notes/session.md")
             await wait_to_show(pilot, "Exported the conversation")
             await send(pilot, "/export notes/session.md")
-            await wait_to_show(pilot, "writes elsewhere")
+            # The notice names the file's whole path, which wraps on screen: read the chat.
+            await wait_for(pilot, lambda: "writes elsewhere" in _notices(app))
     exported = (project / "notes" / "session.md").read_text(encoding="utf-8")
     assert exported.startswith("# OpenClaude session ")
     assert "## You\n\nraise the limit to 20" in exported
