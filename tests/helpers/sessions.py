@@ -4,6 +4,8 @@ saved under its OPENCLAUDE_HOME."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,15 @@ def notes_project(tmp_path: Path) -> Path:
     return root
 
 
-def session_in(root: Path, server: ScriptedServer, sink: EventSink, approver: Approver) -> Session:
-    """A core session of ``root`` against ``server`` (its model, a 100,000-token window)."""
+def session_in(
+    root: Path,
+    server: ScriptedServer,
+    sink: EventSink,
+    approver: Approver,
+    clock: Callable[[], float] = time.monotonic,
+) -> Session:
+    """A core session of ``root`` against ``server`` (its model, a 100,000-token window),
+    its requests and tool calls timed by ``clock``."""
     config = Config(
         cwd=root,
         project_root=root,
@@ -55,4 +64,4 @@ def session_in(root: Path, server: ScriptedServer, sink: EventSink, approver: Ap
         context_window=100_000,
         rules=RuleSet(),
     )
-    return Session(config, approver, sink)
+    return Session(config, approver, sink, clock=clock)
