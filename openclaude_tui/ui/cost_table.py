@@ -6,10 +6,11 @@ from openclaude_tui.core.sessions.usage import Tally, UsageReport
 
 # The turns listed one a row (the session's row counts them all).
 TURNS_SHOWN = 8
-LABEL_WIDTH = 32
-HEADER = (
-    "| Turn | Requests | Tokens in | Tokens out | Model time | Tool time | Cost |\n"
-    "|---|--:|--:|--:|--:|--:|--:|"
+LABEL_WIDTH = 28
+HEADER = "| Turn | Requests | In | Out | Model | Tools | Cost |\n|---|--:|--:|--:|--:|--:|--:|"
+LEGEND = (
+    "In and Out: tokens sent and received. Model: time spent waiting on the model; "
+    "Tools: time the tools ran."
 )
 
 
@@ -27,7 +28,7 @@ def cost_body(report: UsageReport, model: str, priced: bool) -> str:
     if len(report.turns) > len(turns):
         rows.insert(0, f"| … {first - 1} earlier turns | | | | | | |")
     rows.append(_row("**This session**", report.session))
-    notes = []
+    notes = [LEGEND]
     if report.session.uncounted:
         notes.append(
             f"{report.session.uncounted} request(s) had no token counts from the server "

@@ -9,12 +9,7 @@ import pytest
 
 from openclaude_tui.core.settings.config import ConfigError, Overrides, load_config
 from openclaude_tui.core.settings.prices import Price
-
-
-def _user_config(home: Path, text: str) -> None:
-    folder = home / "config"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "config.toml").write_text(text, encoding="utf-8")
+from tests.helpers.app import write_user_config
 
 
 @pytest.fixture
@@ -27,7 +22,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_prices_are_read_per_model_in_dollars_per_million_tokens(
     home: Path, tmp_path: Path
 ) -> None:
-    _user_config(
+    write_user_config(
         home,
         '[prices."gpt-4o-mini"]\ninput = 0.15\noutput = 0.6\n\n'
         '[prices."deepseek/deepseek-chat"]\ninput = 0\noutput = 1\n',
@@ -59,7 +54,7 @@ def test_prices_are_read_per_model_in_dollars_per_million_tokens(
 def test_a_bad_price_is_a_config_error_that_says_where_and_what(
     home: Path, tmp_path: Path, table: str, message: str
 ) -> None:
-    _user_config(home, table)
+    write_user_config(home, table)
     with pytest.raises(ConfigError) as raised:
         load_config(tmp_path, Overrides())
     assert message in str(raised.value)

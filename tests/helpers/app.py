@@ -40,6 +40,13 @@ def make_config(project: Path, base_url: str, **overrides: object) -> Config:
     return load_config(project, Overrides(**options))  # type: ignore[arg-type]
 
 
+def write_user_config(home: Path, text: str) -> None:
+    """Write the user's ``config.toml`` under ``home`` (an OPENCLAUDE_HOME)."""
+    folder = home / "config"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(text, encoding="utf-8")
+
+
 def unhurried() -> Callable[[], float]:
     """A clock for the key tracker on which ten seconds pass at every reading: each key
     comes after a pause, as from a user who reads a modal before answering it."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import work
@@ -22,6 +23,7 @@ from openclaude_tui.core.sessions.playback import Player, steps
 from openclaude_tui.core.sessions.replay import Replayed, ReplayedPrompt, timeline
 from openclaude_tui.core.sessions.transcript import Transcript
 from openclaude_tui.core.settings.config import Config
+from openclaude_tui.ui import app as app_module
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.bridge import event_message
@@ -173,6 +175,11 @@ class ReplayApp(OpenClaudeApp):
         name: Its id or file, for the title.
         speed: How many times faster than recorded it starts.
     """
+
+    # Textual reads a relative CSS path beside the module of the class that names it.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(app_module.__file__).parent / path for path in OpenClaudeApp.CSS_PATH
+    ]
 
     def __init__(self, config: Config, transcript: Transcript, name: str, speed: float = 1.0):
         super().__init__(config)
