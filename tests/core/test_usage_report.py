@@ -87,6 +87,8 @@ async def test_a_resumed_session_counts_every_turn_since_it_began(project: Path)
         resumed = session_in(project, server, events.append, _allow)
         resumed.resume(path)
         await resumed.run_turn("second")
+        # The status bar's totals are the whole session's too.
+        assert resumed.usage[1] == 400
         saved = resumed.saved()
         await resumed.close()
     assert saved is not None
