@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.transcript import read_transcript
 from openclaude_tui.ui.screens.replay import ReplayApp
-from tests.helpers.app import READ, main_screen, make_config, screen_text, wait_to_show
+from tests.helpers.app import CLOSED_URL, READ, main_screen, make_config, screen_text, wait_to_show
 from tests.scripted_server import ScriptedServer, Turn
 
 
@@ -92,3 +92,17 @@ async def test_space_pauses_the_replay_and_plus_and_minus_change_its_speed(
             assert "▶ replay · 16×" in _badge(app)
             await wait_to_show(pilot, "Done at last.", "End of the replay")
         assert server.requests == []
+
+
+async def test_the_search_field_keeps_space_plus_and_minus_during_a_replay(
+    project: Path, tmp_path: Path
+) -> None:
+    transcript = read_transcript(_slow_transcript(tmp_path))
+    app = ReplayApp(make_config(project, CLOSED_URL), transcript, "slow")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_to_show(pilot, "take your time")
+        screen = main_screen(app)
+        await pilot.press("ctrl+f")
+        await pilot.press(*"a b", "plus", "minus")
+        assert screen.query_one("#search", Input).value == "a b+-"
+        assert not screen.player.paused and screen.player.speed == 1.0

@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from openclaude_tui.core.sessions.playback import Player, steps
 from openclaude_tui.core.sessions.replay import Replayed, ReplayedPrompt, timeline
@@ -132,6 +132,9 @@ class ReplayScreen(MainScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("interrupt", "cycle_mode", "review", "plan"):
             return False
+        if action in ("toggle_pause", "faster", "slower"):
+            # The search field (Ctrl+F) keeps its spaces, pluses and minuses.
+            return not isinstance(self.focused, Input)
         return super().check_action(action, parameters)
 
     # The player's keys
