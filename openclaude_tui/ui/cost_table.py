@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from openclaude_tui.core.sessions.usage import Tally, UsageReport
+from openclaude_tui.ui.widgets.tool_card import format_duration
 
 # The turns listed one a row (the session's row counts them all).
 TURNS_SHOWN = 8
@@ -48,8 +49,8 @@ def _row(label: str, tally: Tally) -> str:
         f"{tally.requests:,}",
         f"{tally.tokens_in:,}",
         f"{tally.tokens_out:,}",
-        duration(tally.model_seconds),
-        duration(tally.tool_seconds),
+        format_duration(tally.model_seconds),
+        format_duration(tally.tool_seconds),
         cost(tally),
     )
     return "| " + " | ".join(cells) + " |"
@@ -60,16 +61,6 @@ def _label(prompt: str) -> str:
     if len(line) > LABEL_WIDTH:
         line = line[: LABEL_WIDTH - 1] + "…"
     return line.replace("|", "\\|") or "(empty)"
-
-
-def duration(seconds: float) -> str:
-    """``0.4 s``, ``12 s``, ``3 min 05 s``."""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest:02d} s"
 
 
 def cost(tally: Tally) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.events import EventSink
-from openclaude_tui.core.permissions.policy import Approver
+from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionRequest
 from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.settings.config import Config
@@ -37,6 +37,21 @@ def has_record(home: Path, kind: str) -> bool:
             except ValueError:
                 continue
     return False
+
+
+async def allow_everything(request: PermissionRequest) -> Decision:
+    """An approver that allows every call once."""
+    return Decision("allow_once")
+
+
+async def run_and_save(config: Config, *prompts: str) -> str:
+    """Run ``prompts`` in a core session of ``config`` (every call allowed) and close it;
+    the saved session's id."""
+    session = Session(config, allow_everything, lambda event: None)
+    for prompt in prompts:
+        await session.run_turn(prompt)
+    await session.close()
+    return session.session_id
 
 
 def notes_project(tmp_path: Path) -> Path:

@@ -1,5 +1,5 @@
 """Snapshot of ``/cost`` after a scripted turn, with a price set for the model. The clock is
-fixed (the model's and the tools' times read 0.0 s) and the status bar's host is pinned
+fixed (the model's and the tools' times read 0.0s) and the status bar's host is pinned
 (the scripted server's port changes from run to run)."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_cost_after_a_turn_with_a_price(snap_compare: object, project: Path, hom
     """The chat shows the prompt "what is the limit in app.py?", a finished Read card and
     the answer "LIMIT is ten.", then a panel titled "Usage and cost" holding a table: columns
     Turn, Requests, In, Out, Model, Tools, Cost; a row "1 · what is the limit in app.py?"
-    with 2 requests, 2,550 tokens in, 9 out, 0.0 s twice and $0.0078; under it the same
+    with 2 requests, 2,550 tokens in, 9 out, 0.0s twice and $0.0078; under it the same
     figures in a bold "This session" row; under the table a line saying what In, Out, Model
     and Tools mean. No "n/a" and no hint about prices. The status bar shows the model, host
     "scripted" and the tokens."""

@@ -9,26 +9,18 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
-from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.transcript import read_transcript
 from openclaude_tui.ui.screens.replay import ReplayApp
 from tests.helpers.app import CLOSED_URL, READ, main_screen, make_config, screen_text, wait_to_show
+from tests.helpers.sessions import run_and_save
 from tests.scripted_server import ScriptedServer, Turn
-
-
-async def _allow(request: PermissionRequest) -> Decision:
-    return Decision("allow_once")
 
 
 async def _save(project: Path, server: ScriptedServer, *prompts: str) -> Path:
     """Run ``prompts`` in a session of ``project`` without the app; its transcript."""
-    session = Session(make_config(project, server.base_url), _allow, lambda event: None)
-    for prompt in prompts:
-        await session.run_turn(prompt)
-    await session.close()
-    return store.find_session(project, session.session_id)
+    saved = await run_and_save(make_config(project, server.base_url), *prompts)
+    return store.find_session(project, saved)
 
 
 def _badge(app: ReplayApp) -> str:
