@@ -77,7 +77,7 @@ def replay_main(argv: list[str]) -> int:
     except ReplayError as error:
         sys.stderr.write(f"{PROG}: {error}\n")
         return EXIT_USAGE
-    from openclaude_tui.ui.screens.replay import run_replay
+    from openclaude_tui.ui.replay_app import run_replay
 
     name = path.name.removesuffix(store.TRANSCRIPT_SUFFIX)
     try:

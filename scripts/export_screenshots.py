@@ -26,8 +26,8 @@ from openclaude_tui.core.changes.sources import WorktreeSource  # noqa: E402
 from openclaude_tui.core.sessions import store  # noqa: E402
 from openclaude_tui.core.sessions.transcript import read_transcript  # noqa: E402
 from openclaude_tui.ui.app import OpenClaudeApp  # noqa: E402
+from openclaude_tui.ui.replay_app import ReplayApp  # noqa: E402
 from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
-from openclaude_tui.ui.screens.replay import ReplayApp  # noqa: E402
 from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402
 from tests.helpers.app import CLOSED_URL, idle, make_config, send, wait_for  # noqa: E402
 from tests.helpers.repos import WALKTHROUGH, make_auth_repo  # noqa: E402

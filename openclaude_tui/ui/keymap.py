@@ -21,6 +21,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.mcp import McpScreen
     from openclaude_tui.ui.screens.models import ModelScreen
     from openclaude_tui.ui.screens.permission import PermissionScreen
+    from openclaude_tui.ui.screens.replay import ReplayScreen
     from openclaude_tui.ui.screens.resume import ResumeScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
     from openclaude_tui.ui.screens.rules import RulesScreen
@@ -37,6 +38,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
         RulesScreen, TasksScreen, TrustScreen, ChatView, DiffView, PlanOffer, PromptInput, CallList,
         McpScreen,
         ResumeScreen,
+        ReplayScreen,
     )  # fmt: skip
     return {
         binding.id

@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from openclaude_tui.core.sessions import store
 from openclaude_tui.core.sessions.transcript import read_transcript
-from openclaude_tui.ui.screens.replay import ReplayApp
+from openclaude_tui.ui.replay_app import ReplayApp
 from tests.helpers.app import CLOSED_URL, READ, main_screen, make_config, screen_text, wait_to_show
 from tests.helpers.sessions import run_and_save
 from tests.scripted_server import ScriptedServer, Turn

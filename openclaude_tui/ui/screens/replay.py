@@ -3,7 +3,8 @@
 The main screen as a live session draws it, but no session is ever made: the transcript's
 steps (``core.sessions.playback``) become the same messages the bridge posts for a live
 turn, at the recorded pace. Space pauses and goes on, ``+`` and ``-`` change the speed, and
-the badge beside the footer says which; the prompt takes nothing.
+the badge beside the footer says which; the prompt takes nothing. ``ui.replay_app`` is the
+app around it.
 """
 
 from __future__ import annotations
@@ -11,21 +12,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from openclaude_tui.core.sessions.playback import Player, steps
 from openclaude_tui.core.sessions.replay import Replayed, ReplayedPrompt, timeline
 from openclaude_tui.core.sessions.transcript import Transcript
 from openclaude_tui.core.settings.config import Config
-from openclaude_tui.ui import app as app_module
 from openclaude_tui.ui import messages
-from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.bridge import event_message
 from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
@@ -167,41 +164,3 @@ class ReplayScreen(MainScreen):
         badge = self.query_one("#mode-badge", Static)
         badge.update(f" {text} ")
         badge.set_classes(state)
-
-
-class ReplayApp(OpenClaudeApp):
-    """The app playing a saved session (``openclaude replay``).
-
-    Args:
-        config: The settings.
-        transcript: The saved session.
-        name: Its id or file, for the title.
-        speed: How many times faster than recorded it starts.
-    """
-
-    # Textual reads a relative CSS path beside the module of the class that names it.
-    CSS_PATH: ClassVar[list[str | PurePath]] = [
-        Path(app_module.__file__).parent / path for path in OpenClaudeApp.CSS_PATH
-    ]
-
-    def __init__(self, config: Config, transcript: Transcript, name: str, speed: float = 1.0):
-        super().__init__(config)
-        self.transcript = transcript
-        self.replay_name = name
-        self.speed = speed
-        self.title = f"OpenClaude replay · {name}"
-
-    def get_default_screen(self) -> Screen[None]:
-        self.session_screen = ReplayScreen(
-            self.config, self.transcript, self.replay_name, speed=self.speed
-        )
-        return self.session_screen
-
-    def action_interrupt_or_quit(self) -> None:
-        """Ctrl+C: quit on a second press (a replay has nothing to interrupt)."""
-        self.quit_on_second_press()
-
-
-def run_replay(config: Config, transcript: Transcript, name: str, speed: float = 1.0) -> int:
-    """Play ``transcript`` until the user quits; the exit code."""
-    return ReplayApp(config, transcript, name, speed).run() or 0
