@@ -37,7 +37,7 @@ class ReplayScreen(MainScreen):
     Args:
         config: The settings (the theme, the keys, the project shown).
         transcript: The saved session.
-        name: What the badge calls it (its id or file).
+        name: What the closing notice calls it (its id or file).
         speed: How many times faster than recorded it starts.
         clock: Monotonic seconds (the turn timer, running cards).
     """
