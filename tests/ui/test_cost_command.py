@@ -10,35 +10,25 @@ import pytest
 from openclaude_tui.core.settings.prices import Price
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from tests.helpers.app import (
-    READ,
+    COUNTED_TURNS,
     converse,
+    cost_after,
     main_screen,
     make_app,
     make_config,
-    send,
-    wait_for,
     write_user_config,
 )
-from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
+from tests.scripted_server import DEFAULT_MODEL, ScriptedServer
 from tests.scripted_server.protocol import estimate_completion_tokens
 
-TURNS = [
-    Turn(tool_calls=[READ], prompt_tokens=1_200),
-    Turn(text="LIMIT is ten.", prompt_tokens=1_350),
-]
-TOKENS_OUT = sum(estimate_completion_tokens(turn) for turn in TURNS)
+TOKENS_OUT = sum(estimate_completion_tokens(turn) for turn in COUNTED_TURNS)
 
 
 async def _cost_panel(project: Path) -> tuple[PanelItem, str]:
-    with ScriptedServer(TURNS) as server:
+    with ScriptedServer(COUNTED_TURNS) as server:
         app = make_app(make_config(project, server.base_url))
         async with app.run_test(size=(120, 40)) as pilot:
-            await converse(pilot, "what is the limit in app.py?")
-            screen = main_screen(app)
-            await send(pilot, "/cost")
-            await wait_for(pilot, lambda: isinstance(screen.chat.items[-1], PanelItem))
-            panel = screen.chat.items[-1]
-            assert isinstance(panel, PanelItem)
+            panel = await cost_after(pilot, "what is the limit in app.py?")
             return panel, app.config.model or ""
 
 

@@ -9,22 +9,14 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tests.helpers.app import (
-    READ,
-    converse,
+    COUNTED_TURNS,
+    cost_after,
     main_screen,
     make_app,
     make_config,
-    send,
-    wait_for,
     write_user_config,
 )
-from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
-
-TITLE = "Usage and cost"
-TURNS = [
-    Turn(tool_calls=[READ], prompt_tokens=1_200),
-    Turn(text="LIMIT is ten.", prompt_tokens=1_350),
-]
+from tests.scripted_server import DEFAULT_MODEL, ScriptedServer
 
 
 def test_cost_after_a_turn_with_a_price(snap_compare: object, project: Path, home: Path) -> None:
@@ -36,13 +28,11 @@ def test_cost_after_a_turn_with_a_price(snap_compare: object, project: Path, hom
     and Tools mean. No "n/a" and no hint about prices. The status bar shows the model, host
     "scripted" and the tokens."""
     write_user_config(home, f'[prices."{DEFAULT_MODEL}"]\ninput = 3.0\noutput = 15.0\n')
-    with ScriptedServer(TURNS) as server:
+    with ScriptedServer(COUNTED_TURNS) as server:
 
         async def run_before(pilot: Pilot[object]) -> None:
-            await converse(pilot, "what is the limit in app.py?")
+            await cost_after(pilot, "what is the limit in app.py?")
             screen = main_screen(pilot.app)
-            await send(pilot, "/cost")
-            await wait_for(pilot, lambda: getattr(screen.chat.items[-1], "title", "") == TITLE)
             screen.status.set(host="scripted")
             screen.prompt_input.cursor_blink = False
             await pilot.pause()
