@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "openclaude review [REV_RANGE] [--staged] reviews a git diff hunk by hunk, "
             "no model needed (openclaude review --help). openclaude config [show|edit] shows "
-            "the effective settings and where each came from, or opens your config file."
+            "the effective settings and where each came from, or opens your config file. "
+            "openclaude replay [ID|FILE] plays a saved session, no model needed."
         ),
     )
     parser.add_argument("prompt", nargs="?", help="what to ask; with -p, read from stdin if absent")
@@ -213,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         return review_main(argv[1:])
     if argv[:1] == ["config"]:
         return config_main(argv[1:])
+    if argv[:1] == ["replay"]:
+        from openclaude_tui.replay_command import replay_main
+
+        return replay_main(argv[1:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.debug)
     config = _load(args)

@@ -6,7 +6,8 @@ Run from the repository root:
 
 It starts the scripted OpenAI-compatible server of the tests, makes a throwaway git repo
 with the walkthrough's bug, and saves what the terminal shows at each step: the start, the
-Edit approval with its diff, the finished conversation, and the review screen.
+Edit approval with its diff, the finished conversation, the review screen, and the saved
+conversation played again by ``openclaude replay`` (no server by then).
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ sys.path.insert(0, str(ROOT))
 
 from openclaude_tui.core.changes.review import Reviewer  # noqa: E402
 from openclaude_tui.core.changes.sources import WorktreeSource  # noqa: E402
+from openclaude_tui.core.sessions import store  # noqa: E402
+from openclaude_tui.core.sessions.transcript import read_transcript  # noqa: E402
 from openclaude_tui.ui.app import OpenClaudeApp  # noqa: E402
+from openclaude_tui.ui.replay_app import ReplayApp  # noqa: E402
 from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
 from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402
-from tests.helpers.app import idle, make_config, send, wait_for  # noqa: E402
+from tests.helpers.app import CLOSED_URL, idle, make_config, send, wait_for  # noqa: E402
 from tests.helpers.repos import WALKTHROUGH, make_auth_repo  # noqa: E402
 from tests.scripted_server import ScriptedServer  # noqa: E402
 
@@ -61,6 +65,18 @@ async def review(out: Path, repo: Path) -> None:
         app.save_screenshot("review.svg", str(out))
 
 
+async def replayed(out: Path, repo: Path) -> None:
+    """The conversation just saved, played at top speed with nothing listening."""
+    path = store.newest_session(repo)
+    assert path is not None, "the conversation was not saved"
+    name = path.name.removesuffix(store.TRANSCRIPT_SUFFIX)
+    app = ReplayApp(make_config(repo, CLOSED_URL), read_transcript(path), name, speed=32)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "End of the replay" in _chat_text(app))
+        await pilot.pause(0.3)
+        app.save_screenshot("replay.svg", str(out))
+
+
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -70,6 +86,7 @@ async def main(out: Path) -> None:
         with ScriptedServer(WALKTHROUGH) as server:
             await conversation(out, repo, server.base_url)
         await review(out, repo)
+        await replayed(out, repo)
     for name in sorted(out.glob("*.svg")):
         print(name.relative_to(ROOT) if name.is_relative_to(ROOT) else name)
 

@@ -132,7 +132,8 @@ class Usage:
     """Token usage of one request, with the totals the server reported so far.
 
     ``estimated`` is true when the server reported no prompt tokens: ``prompt_tokens`` is
-    then an estimate of the request, and the totals leave it out.
+    then an estimate of the request, and the totals leave it out. ``seconds`` is how long
+    the request took to answer (retries included).
     """
 
     prompt_tokens: int
@@ -140,6 +141,7 @@ class Usage:
     total_prompt_tokens: int
     total_completion_tokens: int
     estimated: bool = False
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)

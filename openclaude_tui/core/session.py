@@ -57,6 +57,7 @@ from openclaude_tui.core.sessions.checkpoints import checkpoint_hook
 from openclaude_tui.core.sessions.recorder import Recorder
 from openclaude_tui.core.sessions.rewind import Rewinder
 from openclaude_tui.core.sessions.transcript import Transcript, read_transcript
+from openclaude_tui.core.sessions.usage import usage_report
 from openclaude_tui.core.settings.config import Config, secret_values
 from openclaude_tui.core.tools.background import TaskSnapshot, kill_task, task_snapshots
 
@@ -239,6 +240,8 @@ class Session(McpServersOfSession):
         agent = self.agent
         assert agent is not None
         agent.history.replace(transcript.messages)
+        whole = usage_report(transcript.records, {}).session  # the status bar's totals
+        agent.total_prompt_tokens, agent.total_completion_tokens = whole.tokens_in, whole.tokens_out
         self.recorder = Recorder.resume(path, transcript, secret_values(self.config))
         self.recorder.adopt(agent.messages)
         # A crash may have left calls without results, or a prompt without an answer:

@@ -151,6 +151,10 @@ class OpenClaudeApp(TypeAheadApp):
             prompt.focus()
             self._quit_pressed = None
             return
+        self.quit_on_second_press()
+
+    def quit_on_second_press(self) -> None:
+        """Quit when pressed twice within ``QUIT_WINDOW``; the first press says so."""
         now = self.clock()
         if self._quit_pressed is not None and now - self._quit_pressed <= QUIT_WINDOW:
             self.exit(0)

@@ -86,6 +86,20 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
 }
 
 
+def event_message(event: Event) -> messages.AgentUpdate:
+    """The message that shows ``event`` (a piece of text as a batch of its own)."""
+    kind = TEXT_BATCHES.get(type(event))
+    if kind is None:
+        return EVENT_MESSAGES[type(event)](event)
+    return _text_message(kind, event.text, getattr(event, "call_id", ""))  # type: ignore[union-attr]
+
+
+def _text_message(kind: type[messages.TextBatch], text: str, call_id: str) -> messages.TextBatch:
+    if kind is messages.ToolOutputText:
+        return messages.ToolOutputText(call_id, text)
+    return kind(text)
+
+
 class AgentSession(Session):
     """The app's handle on one conversation: a core ``Session`` whose events become
     messages to the screen and whose questions become the permission modal.
@@ -179,10 +193,7 @@ class AgentSession(Session):
             and batch.add(text)
         ):
             return
-        if kind is messages.ToolOutputText:
-            batch = messages.ToolOutputText(call_id, text)
-        else:
-            batch = kind(text)
+        batch = _text_message(kind, text, call_id)
         self.target.post_message(batch)
         self._batch = batch
 

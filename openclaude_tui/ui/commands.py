@@ -117,6 +117,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "write the conversation as Markdown (default openclaude-ID.md in the project)",
         (("Export the conversation as Markdown", "/export"),),
     ),
+    SlashCommand(
+        "cost",
+        "/cost",
+        "tokens, requests, the model's and the tools' time, and cost (per turn and in all)",
+        (("Usage and cost of this session", "/cost"),),
+    ),
     SlashCommand("copy", "/copy", "copy the last answer", (("Copy the last answer", "/copy"),)),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),

@@ -21,6 +21,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.mcp import McpScreen
     from openclaude_tui.ui.screens.models import ModelScreen
     from openclaude_tui.ui.screens.permission import PermissionScreen
+    from openclaude_tui.ui.screens.replay import ReplayScreen
     from openclaude_tui.ui.screens.resume import ResumeScreen
     from openclaude_tui.ui.screens.review import ConfirmScreen, ReviewScreen
     from openclaude_tui.ui.screens.rewind import RewindScreen
@@ -39,6 +40,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
         McpScreen,
         ResumeScreen,
         RewindScreen,
+        ReplayScreen,
     )  # fmt: skip
     return {
         binding.id

@@ -19,7 +19,8 @@ from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ReviewScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
-from tests.scripted_server import ToolCallSpec
+from openclaude_tui.ui.widgets.chat_items import PanelItem
+from tests.scripted_server import ToolCallSpec, Turn
 
 READ = ToolCallSpec("Read", {"file_path": "app.py"})
 """A scripted read of the `project` fixture's app.py."""
@@ -27,6 +28,11 @@ EDIT = ToolCallSpec(
     "Edit", {"file_path": "app.py", "old_string": "LIMIT = 10", "new_string": "LIMIT = 20"}
 )
 """A scripted edit of the `project` fixture's app.py (LIMIT 10 becomes 20)."""
+COUNTED_TURNS = [
+    Turn(tool_calls=[READ], prompt_tokens=1_200),
+    Turn(text="LIMIT is ten.", prompt_tokens=1_350),
+]
+"""A read of app.py and an answer, the server counting 1,200 and 1,350 prompt tokens."""
 
 FIXED_NOW = datetime(2026, 1, 15, 9, 30)
 # A port where nothing listens (discard): connecting is refused at once.
@@ -38,6 +44,13 @@ def make_config(project: Path, base_url: str, **overrides: object) -> Config:
     options: dict[str, object] = {"base_url": base_url, "model": "scripted-model"}
     options.update(overrides)
     return load_config(project, Overrides(**options))  # type: ignore[arg-type]
+
+
+def write_user_config(home: Path, text: str) -> None:
+    """Write the user's ``config.toml`` under ``home`` (an OPENCLAUDE_HOME)."""
+    folder = home / "config"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
 def unhurried() -> Callable[[], float]:
@@ -150,6 +163,17 @@ async def converse(pilot: Pilot[object], prompt: str) -> None:
     await idle(pilot)
     await send(pilot, prompt)
     await idle(pilot)
+
+
+async def cost_after(pilot: Pilot[object], prompt: str) -> PanelItem:
+    """Once the session is ready, run a turn with ``prompt``, then ``/cost``; its panel."""
+    await converse(pilot, prompt)
+    screen = main_screen(pilot.app)
+    await send(pilot, "/cost")
+    await wait_for(pilot, lambda: isinstance(screen.chat.items[-1], PanelItem))
+    panel = screen.chat.items[-1]
+    assert isinstance(panel, PanelItem)
+    return panel
 
 
 async def ask_for_approval(pilot: Pilot[object], prompt: str) -> PermissionScreen:

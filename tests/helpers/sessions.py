@@ -4,11 +4,13 @@ saved under its OPENCLAUDE_HOME."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.events import EventSink
-from openclaude_tui.core.permissions.policy import Approver
+from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionRequest
 from openclaude_tui.core.permissions.rules import RuleSet
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.settings.config import Config
@@ -37,6 +39,21 @@ def has_record(home: Path, kind: str) -> bool:
     return False
 
 
+async def allow_everything(request: PermissionRequest) -> Decision:
+    """An approver that allows every call once."""
+    return Decision("allow_once")
+
+
+async def run_and_save(config: Config, *prompts: str) -> str:
+    """Run ``prompts`` in a core session of ``config`` (every call allowed) and close it;
+    the saved session's id."""
+    session = Session(config, allow_everything, lambda event: None)
+    for prompt in prompts:
+        await session.run_turn(prompt)
+    await session.close()
+    return session.session_id
+
+
 def notes_project(tmp_path: Path) -> Path:
     """A project folder holding ``notes.txt`` ("alpha", "beta")."""
     root = tmp_path / "project"
@@ -45,8 +62,15 @@ def notes_project(tmp_path: Path) -> Path:
     return root
 
 
-def session_in(root: Path, server: ScriptedServer, sink: EventSink, approver: Approver) -> Session:
-    """A core session of ``root`` against ``server`` (its model, a 100,000-token window)."""
+def session_in(
+    root: Path,
+    server: ScriptedServer,
+    sink: EventSink,
+    approver: Approver,
+    clock: Callable[[], float] = time.monotonic,
+) -> Session:
+    """A core session of ``root`` against ``server`` (its model, a 100,000-token window),
+    its requests and tool calls timed by ``clock``."""
     config = Config(
         cwd=root,
         project_root=root,
@@ -55,4 +79,4 @@ def session_in(root: Path, server: ScriptedServer, sink: EventSink, approver: Ap
         context_window=100_000,
         rules=RuleSet(),
     )
-    return Session(config, approver, sink)
+    return Session(config, approver, sink, clock=clock)

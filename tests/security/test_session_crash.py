@@ -180,4 +180,4 @@ def test_sigterm_in_the_app_saves_the_session_and_says_where(project: Path, tmp_
     (path,) = transcripts(home)
     assert code == 143
     assert err.endswith(f"openclaude: session saved: {path.stem}\n")
-    assert records(path)[2] == {"type": "prompt", "text": "count to four"}
+    assert records(path)[2]["type"] == "prompt" and records(path)[2]["text"] == "count to four"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
-from openclaude_tui.core.session import Session
 from openclaude_tui.core.sessions import store
 from openclaude_tui.ui.screens.resume import ResumeScreen
 from openclaude_tui.ui.widgets.tool_card import ToolCardItem
@@ -22,20 +20,13 @@ from tests.helpers.app import (
     wait_for,
     wait_to_show,
 )
+from tests.helpers.sessions import run_and_save
 from tests.scripted_server import ScriptedServer, Turn
-
-
-async def _allow(request: PermissionRequest) -> Decision:
-    return Decision("allow_once")
 
 
 async def _save(project: Path, server: ScriptedServer, *prompts: str) -> str:
     """Run ``prompts`` in a session of ``project`` without the app; the session's id."""
-    session = Session(make_config(project, server.base_url), _allow, lambda event: None)
-    for prompt in prompts:
-        await session.run_turn(prompt)
-    await session.close()
-    return session.session_id
+    return await run_and_save(make_config(project, server.base_url), *prompts)
 
 
 async def test_resume_lists_the_sessions_filters_them_and_continues_the_one_chosen(

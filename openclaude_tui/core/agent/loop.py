@@ -246,7 +246,9 @@ class Agent:
         ):
             await self.compact()
         request = self.request_messages()
+        started = self.clock()
         response = await self.provider.complete(request, schemas, self._collect_partial)
+        waited = self.clock() - started
         sent = estimate_tokens(request)
         if response.prompt_tokens is not None and not self._warned_truncation:
             warning = truncation_warning(sent, response.prompt_tokens)
@@ -268,6 +270,7 @@ class Agent:
                 self.total_prompt_tokens,
                 self.total_completion_tokens,
                 estimated=reported is None,
+                seconds=round(waited, 3),
             )
         )
         if not response.tool_calls and response.text:

@@ -2,12 +2,13 @@
 
 The app passes them through the same event→message table as a live turn, so a resumed
 conversation looks as it did: the prompts, the answers, the tool cards as they finished,
-the plan and the context used.
+the plan and the context used. ``timeline`` keeps every step with its time, for
+``openclaude replay`` (``core.sessions.playback`` paces it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,37 +38,70 @@ class ReplayedPrompt:
 Replayed = Event | ReplayedPrompt
 
 
-def replay(transcript: Transcript) -> list[Replayed]:
-    """What to show of ``transcript``, in order (only the last usage and plan)."""
+@dataclass(frozen=True)
+class Moment:
+    """One thing shown, and when it was recorded (None: a transcript without times)."""
+
+    at: float | None
+    item: Replayed
+
+
+def timeline(transcript: Transcript) -> list[Moment]:
+    """Everything a live session showed of ``transcript``, in order and with its time: the
+    usage and the plan as they changed (``openclaude replay`` plays it)."""
     results = _results(transcript.records)
-    shown: list[Replayed] = []
-    usage: Usage | None = None
-    todos: TodosUpdated | None = None
+    moments: list[Moment] = []
     # Where each prompt's turn starts in what is shown: a rewind of the conversation
     # takes back what was shown from the prompt it went back to.
     starts: list[int] = []
     for record in transcript.records:
         kind = record["type"]
         if kind == "prompt":
-            starts.append(len(shown))
-        if kind == "rewind" and isinstance(record.get("messages"), list):
+            starts.append(len(moments))
+        if kind == "rewind":
             turn = record.get("turn")
-            if isinstance(turn, int) and 0 <= turn < len(starts):
-                del shown[starts[turn] :]
-        elif kind == "usage":
-            usage = _usage(record) or usage
+            conversation = isinstance(record.get("messages"), list)
+            if conversation and isinstance(turn, int) and 0 <= turn < len(starts):
+                # The context used and the plan stay as they last were.
+                cut = moments[starts[turn] :]
+                del moments[starts[turn] :]
+                moments += [m for m in cut if isinstance(m.item, Usage | TodosUpdated)]
+            continue
+        if kind == "usage":
+            items: Iterable[Replayed | None] = [_usage(record)]
         elif kind == "todos":
-            todos = _todos(record) or todos
+            items = [_todos(record)]
         else:
-            shown.extend(_shown(record, results))
+            items = _shown(record, results)
+        at = record.get("at")
+        when = float(at) if isinstance(at, int | float) and not isinstance(at, bool) else None
+        moments.extend(Moment(when, item) for item in items if item is not None)
     # A call the process died in never finished: its card ends as an interrupt ends it
     # (the resumed agent answers it so for the model too).
-    finished = {event.call_id for event in shown if isinstance(event, ToolCallFinished)}
-    shown.extend(
-        ToolCallFinished(event.call_id, event.name, INTERRUPTED, "interrupted", 0.0)
-        for event in list(shown)
-        if isinstance(event, ToolCallStarted) and event.call_id not in finished
+    finished = {m.item.call_id for m in moments if isinstance(m.item, ToolCallFinished)}
+    last = moments[-1].at if moments else None
+    moments.extend(
+        Moment(last, ToolCallFinished(m.item.call_id, m.item.name, INTERRUPTED, "interrupted", 0.0))
+        for m in list(moments)
+        if isinstance(m.item, ToolCallStarted) and m.item.call_id not in finished
     )
+    return moments
+
+
+def replay(transcript: Transcript) -> list[Replayed]:
+    """What to show of ``transcript`` when it is resumed, in order (only the last usage and
+    plan)."""
+    shown: list[Replayed] = []
+    usage: Usage | None = None
+    todos: TodosUpdated | None = None
+    for moment in timeline(transcript):
+        item = moment.item
+        if isinstance(item, Usage):
+            usage = item
+        elif isinstance(item, TodosUpdated):
+            todos = item
+        else:
+            shown.append(item)
     shown.extend(event for event in (todos, usage) if event is not None)
     return shown
 
@@ -129,6 +163,7 @@ def _usage(record: dict[str, Any]) -> Usage | None:
             int(record["total_prompt_tokens"]),
             int(record["total_completion_tokens"]),
             bool(record.get("estimated")),
+            float(record.get("seconds") or 0.0),
         )
     except (KeyError, TypeError, ValueError):
         return None

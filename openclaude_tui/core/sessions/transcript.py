@@ -7,11 +7,15 @@ Each record has a ``type``:
 * ``message``: a message the agent added to the conversation (OpenAI format).
 * ``history``: the whole conversation, when it was rewritten (a compaction).
 * ``tool`` / ``tool_done``: a tool call's card (its summary; its status, time and diff).
-* ``permission``, ``todos``, ``mode``, ``model``, ``usage``, ``turn_end``: what they say.
+* ``permission``, ``todos``, ``mode``, ``model``, ``turn_end``: what they say.
+* ``usage``: one model request's tokens in and out and the seconds spent waiting for it.
 * ``checkpoint`` / ``written``: a file's content before a file tool changed it, and after
   (``core.sessions.checkpoints``).
 * ``rewind``: the files and the conversation taken back to before a prompt; the
   conversation it left (``core.sessions.rewind``).
+
+Every record also carries ``at``, when it was written (seconds since the epoch): replay
+paces itself by it, and tools' and the model's times are read beside it.
 
 Every line is written with one ``write`` (so ``kill -9`` loses at most that line) and the
 file is fsync'd at turn boundaries. Reading skips a line that is torn or of an unknown
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +64,7 @@ class TranscriptWriter:
         """Write one record as one line (handed to the system at once)."""
         if self._fd is None:
             return
+        record = {**record, "at": round(time.time(), 3)} if "at" not in record else record
         line = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str)
         for secret in self._secrets:
             line = line.replace(secret, MASK)

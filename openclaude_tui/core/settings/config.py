@@ -34,6 +34,7 @@ from openclaude_tui.core.settings.mcp_servers import (
     merged,
     read_mcp_json,
 )
+from openclaude_tui.core.settings.prices import Price
 from openclaude_tui.core.settings.profiles import BUILT_IN, Profile, chosen, read_profiles
 from openclaude_tui.core.settings.table import SETTINGS, Setting, unknown_keys
 from openclaude_tui.core.settings.values import ConfigError
@@ -108,6 +109,8 @@ class Config:
     mcp_timeout: float = 30.0
     # Saved sessions unchanged for longer than this many days are deleted at start.
     session_retention_days: int = 30
+    # Models' prices by name (``[prices."model"]``, core.settings.prices), for /cost.
+    prices: dict[str, Price] = field(default_factory=dict)
     quiet: bool = False
     debug: bool = False
     project_trusted: bool = False

@@ -17,6 +17,7 @@ from typing import Any
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.settings import values as check
 from openclaude_tui.core.settings.mcp_servers import server_table
+from openclaude_tui.core.settings.prices import read_prices
 
 
 def _secret_text(value: Any, where: str) -> str:
@@ -78,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("mcp_timeout", check.seconds),
     # Nor delete the user's saved sessions.
     Setting("session_retention_days", check.whole, user_only=True),
+    # What the user's hosted models cost (/cost); a project has no say in the bill.
+    Setting("prices", read_prices, user_only=True),
 )
 # Tables read elsewhere: the rules, and what the extensions will read (held back for trust
 # already, so that a repository cannot slip them in before they are understood).

@@ -31,6 +31,7 @@ from openclaude_tui.ui.widgets.prompt import PromptArea
 
 if TYPE_CHECKING:
     from openclaude_tui.core.extensions.commands import CustomCommand
+    from openclaude_tui.core.sessions.transcript import Transcript
 
 KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
@@ -72,7 +73,7 @@ def _cell(text: str) -> str:
 
 class SlashCommands(MainScreenBase):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
-    ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/copy``, ``/quit``."""
+    ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/cost``, ``/copy``, ``/quit``."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
@@ -359,18 +360,38 @@ class SlashCommands(MainScreenBase):
             text += f"; not remembered: {problem}"
         self.chat.add_item(NoticeItem(text, "muted", "·"))
 
+    def _saved(self, nothing: str) -> Transcript | None:
+        """The session as saved so far; None (and a notice, ``nothing`` if not begun)."""
+        try:
+            transcript = self.session.saved() if self.session is not None else None
+        except OSError as error:
+            self.chat.add_item(NoticeItem(f"cannot read the session: {error}", "error", "✗"))
+            return None
+        if transcript is None:
+            self.chat.add_item(NoticeItem(nothing, "warning", "!"))
+        return transcript
+
+    def command_cost(self, argument: str = "") -> None:
+        """Requests, tokens, the model's and the tools' time and cost, per turn and in all."""
+        from openclaude_tui.core.sessions.usage import usage_report
+        from openclaude_tui.ui.cost_table import cost_body
+
+        transcript = self._saved("nothing used yet: no prompt was sent")
+        if transcript is None or self.session is None:
+            return
+        prices = self.config.prices
+        report = usage_report(transcript.records, prices)
+        model = self.session.model
+        body = cost_body(report, model, model in prices)
+        self.chat.add_item(PanelItem("Usage and cost", body, "info"))
+
     def command_export(self, argument: str = "") -> None:
         """Write the conversation as Markdown to ``argument`` (a new file)."""
         from openclaude_tui.core.sessions.export import to_markdown
 
         session = self.session
-        try:
-            transcript = session.saved() if session is not None else None
-        except OSError as error:
-            self.chat.add_item(NoticeItem(f"cannot read the session: {error}", "error", "✗"))
-            return
+        transcript = self._saved("nothing to export yet")
         if session is None or transcript is None:
-            self.chat.add_item(NoticeItem("nothing to export yet", "warning", "!"))
             return
         target = Path(argument or f"openclaude-{session.session_id}.md").expanduser()
         target = self.config.project_root / target  # an absolute path stays as it is
