@@ -23,9 +23,12 @@ from openclaude_tui.core.llm.discovery import (
     discover_local_server,
 )
 from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
+from openclaude_tui.core.lsp.servers import LanguageServers
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
 from openclaude_tui.core.secret_env import remember_secrets
 from openclaude_tui.core.settings.config import Config, secret_values
+from openclaude_tui.core.settings.lsp_servers import effective_servers
+from openclaude_tui.core.settings.vision import takes_images
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.web_search_backends import configured_backend
@@ -153,6 +156,12 @@ def build_agent(
         attribution=config.attribution,
         visible=policy.shows,
     )
+    context.language_servers = LanguageServers(
+        effective_servers(config.lsp),
+        config.project_root,
+        lambda text: context.emit(Notice(text, "warning")),
+    )
+    context.takes_images = lambda: takes_images(config.vision, provider.settings.model)
     prompt_cache: list[str] = []
 
     def system_prompt() -> str:

@@ -297,12 +297,13 @@ class Session(McpServersOfSession):
             expander = PromptExpander(
                 self.policy, self.config.cwd, trusted, self._run_shell, self._emit
             )
+            expander.takes_images = agent.context.takes_images
             prompt = await expander.expand(prompt, invocation)
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()
             self._record_prompt(prompt, typed)
-            finished = await agent.run_turn(prompt)
+            finished = await agent.run_turn(prompt, expander.images)
         await self.hooks.stopped()
         return finished
 

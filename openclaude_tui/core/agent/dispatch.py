@@ -61,6 +61,8 @@ class Outcome:
     # A command's exit status: a command that fails is shown as failed, but is not a
     # failed call that the model would be warned about repeating (tests fail until fixed).
     exit_code: int | None = None
+    # Images the call read for the model (data URLs).
+    images: tuple[str, ...] = ()
 
 
 class StopTurn(Exception):
@@ -104,6 +106,8 @@ class Dispatcher:
         # same call again is answered so without asking the user twice.
         self._denials: dict[tuple[str, str], str] = {}
         self._recorded: set[str] = set()
+        # Images the calls read, sent after their results (``take_images``).
+        self._images: list[str] = []
         # The session's hooks, run before and after each call (set by the session).
         self.hooks: SessionHooks | None = None
 
@@ -159,8 +163,14 @@ class Dispatcher:
             assert outcome is not None
             self._record(item, outcome, duration)
 
+    def take_images(self) -> list[str]:
+        """The images the calls since the last time read (data URLs), handed over once."""
+        images, self._images = self._images, []
+        return images
+
     def _record(self, item: PreparedCall, outcome: Outcome, duration: float) -> None:
         call = item.call
+        self._images += outcome.images
         text = outcome.text
         if outcome.status == "failed" and not outcome.exit_code:
             failed = self._failures[item.key] = self._failures.get(item.key, 0) + 1
@@ -291,7 +301,8 @@ class Dispatcher:
             said = await self.hooks.after_tool(item.call.id, item.name, item.args, response)
             if said is not None:
                 text += f"\n\n(A PostToolUse hook says: {said})"
-        return Outcome(text, status, result.diff, result.exit_code), duration
+        outcome = Outcome(text, status, result.diff, result.exit_code, result.images)
+        return outcome, duration
 
     @contextlib.contextmanager
     def _checkpoint(self, item: PreparedCall) -> Iterator[None]:

@@ -45,9 +45,15 @@ class History:
     def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)
 
-    def append_user(self, text: str) -> None:
-        """Add the user's prompt."""
-        self.messages.append({"role": "user", "content": text})
+    def append_user(self, text: str, images: Sequence[str] = ()) -> None:
+        """Add the user's prompt, with the images attached to it (data URLs)."""
+        self.messages.append({"role": "user", "content": user_content(text, images)})
+
+    def append_images(self, caption: str, images: Sequence[str]) -> None:
+        """Add images the tools read (data URLs) as a user message: servers take images in
+        user messages only, never in tool results."""
+        if images:
+            self.messages.append({"role": "user", "content": user_content(caption, images)})
 
     def append_assistant(
         self, text: str, calls: Sequence[ToolCall] = (), reasoning: str = ""
@@ -137,6 +143,15 @@ def call_groups(messages: Sequence[Message]) -> list[tuple[int, int]]:
         groups.append((index, end))
         index = end
     return groups
+
+
+def user_content(text: str, images: Sequence[str]) -> str | list[dict[str, Any]]:
+    """A user message's content: the text alone, or the text and ``image_url`` parts."""
+    if not images:
+        return text
+    parts: list[dict[str, Any]] = [{"type": "text", "text": text}]
+    parts += [{"type": "image_url", "image_url": {"url": url}} for url in images]
+    return parts
 
 
 def results_by_call(messages: Iterable[Message]) -> dict[str, str]:

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from openclaude_tui.core.agent.compact import (
@@ -55,6 +55,8 @@ _log = logging.getLogger(__name__)
 
 
 DEFAULT_MAX_TURNS = 30
+# The text that goes with the images the tools read, in the message after their results.
+IMAGES_READ = "The images read by the tool calls above:"
 
 
 class Agent:
@@ -154,13 +156,14 @@ class Agent:
         """The messages of the next request: the system prompt, then the conversation."""
         return [{"role": "system", "content": self.system_prompt()}, *self.messages]
 
-    async def run_turn(self, prompt: str) -> TurnFinished:
-        """Send ``prompt`` and work until the model answers without tool calls.
+    async def run_turn(self, prompt: str, images: Sequence[str] = ()) -> TurnFinished:
+        """Send ``prompt`` (with ``images``, data URLs) and work until the model answers
+        without tool calls.
 
         Never raises for provider or tool failures (they become events and a finished
         turn); re-raises ``asyncio.CancelledError`` after leaving a valid history.
         """
-        self.history.append_user(prompt)
+        self.history.append_user(prompt, images)
         self.dispatcher.new_turn()
         requests = 0
         final_text = ""
@@ -195,6 +198,7 @@ class Agent:
                 called.extend(call.name for call in calls)
                 try:
                     await self.dispatcher.run_calls(calls)
+                    self.history.append_images(IMAGES_READ, self.dispatcher.take_images())
                 except StopTurn:
                     return self._finish(
                         "interrupted", final_text, requests, called, "denied by the user"

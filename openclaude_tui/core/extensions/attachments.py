@@ -3,7 +3,9 @@
 A path is resolved as the Read tool resolves it (from the working directory, links
 followed) and checked by the same gate: it must be inside the project, and the Read rules
 must let it be read without asking. A path refused is never read; the user is told why,
-and so is the model. A word after ``@`` that names nothing (``@param``) is left alone.
+and so is the model. A word after ``@`` that names nothing (``@param``) is left alone. An image
+(PNG, JPEG, GIF, WebP) goes as the image itself to a model that takes images, and is
+refused, with the reason, for one that does not.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from openclaude_tui.core.permissions.policy import PermissionPolicy
 from openclaude_tui.core.tools.files import Read
+from openclaude_tui.core.tools.images import NOT_TAKEN, is_image, load_image
 from openclaude_tui.core.tools.paths import PathArgumentError, is_inside, resolve_path
 
 # What one attachment may add to a prompt.
@@ -34,6 +37,8 @@ class Attached:
 
     blocks: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    # The images attached, as data URLs.
+    images: list[str] = field(default_factory=list)
 
 
 def mentions(text: str) -> list[str]:
@@ -41,8 +46,13 @@ def mentions(text: str) -> list[str]:
     return list(dict.fromkeys(match.group(1) for match in _MENTION.finditer(text)))
 
 
-def attach(text: str, policy: PermissionPolicy, cwd: Path) -> Attached:
-    """Read what the ``@`` mentions of ``text`` name, each through the gate's Read check."""
+def attach(
+    text: str, policy: PermissionPolicy, cwd: Path, *, takes_images: bool = False
+) -> Attached:
+    """Read what the ``@`` mentions of ``text`` name, each through the gate's Read check.
+
+    ``takes_images``: whether the model is sent the images mentioned.
+    """
     attached = Attached()
     seen: set[Path] = set()
     for word in mentions(text):
@@ -58,7 +68,10 @@ def attach(text: str, policy: PermissionPolicy, cwd: Path) -> Attached:
             attached.refused.append(refusal)
             continue
         try:
-            attached.blocks.append(_block(shown, path, policy))
+            if path.is_file() and is_image(path):
+                _attach_image(attached, shown, path, takes_images)
+            else:
+                attached.blocks.append(_block(shown, path, policy))
         except OSError as error:
             attached.refused.append(f"@{shown} could not be read ({error.strerror or error})")
     return attached
@@ -80,6 +93,22 @@ def _target(word: str, cwd: Path, root: Path) -> tuple[str, Path] | None:
         if path.exists():
             return candidate, path
     return None
+
+
+def _attach_image(attached: Attached, shown: str, path: Path, takes_images: bool) -> None:
+    """Attach the image in ``path``, or say why it is not sent.
+
+    Raises:
+        OSError: it cannot be read.
+    """
+    loaded = load_image(path, shown)
+    if isinstance(loaded, str):
+        attached.refused.append(f"@{loaded.removesuffix('.')}")
+    elif not takes_images:
+        attached.refused.append(f"@{shown} is an image {loaded.chip()}; {NOT_TAKEN}")
+    else:
+        attached.blocks.append(f"Attached image {loaded.chip()} ({shown}).")
+        attached.images.append(loaded.data_url())
 
 
 def _refusal(shown: str, path: Path, policy: PermissionPolicy, cwd: Path) -> str | None:

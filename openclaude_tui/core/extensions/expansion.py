@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openclaude_tui.core.events import Event, Notice
@@ -63,6 +63,7 @@ class PromptExpander:
         trusted: Whether the project is trusted (its commands' allow rules need it).
         shell: Runs a ``!`cmd` `` through the gate on the user's shell path.
         emit: Where notices go.
+        takes_images: Whether the model takes images (``@image.png`` sends it then).
     """
 
     policy: PermissionPolicy
@@ -70,6 +71,9 @@ class PromptExpander:
     trusted: bool
     shell: ShellRunner
     emit: Callable[[Event], None]
+    takes_images: Callable[[], bool] = lambda: False
+    # The images the last prompt expanded attaches (data URLs).
+    images: list[str] = field(default_factory=list)
 
     async def expand(self, prompt: str, invocation: tuple[CustomCommand, str] | None) -> str:
         """The prompt to send for what the user typed (``invocation``: the custom command
@@ -84,7 +88,8 @@ class PromptExpander:
         return self._with_attachments(text, scanned)
 
     def _with_attachments(self, text: str, scanned: str) -> str:
-        attached = attach(scanned, self.policy, self.cwd)
+        attached = attach(scanned, self.policy, self.cwd, takes_images=self.takes_images())
+        self.images = attached.images
         for refusal in attached.refused:
             self.emit(Notice(refusal, "warning"))
         notes = [f"({refusal}.)" for refusal in attached.refused]

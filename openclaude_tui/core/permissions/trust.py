@@ -5,7 +5,7 @@ Keys that narrow what the agent may do (deny and ask rules, plan mode, the model
 always apply. Keys that widen it, or send the conversation elsewhere, apply only once the
 user trusts the project: ``base_url``, ``api_key``, ``default_profile``,
 ``web_search_url`` (where search queries go), a permission mode wider than
-``default``, allow rules, hooks and MCP servers.
+``default``, allow rules, hooks, MCP servers and language servers (``[lsp]``).
 
 The user's answer lives in ``trust.toml`` in the user's config directory, a file no
 repository can ship. The same file vouches for the ``settings.local.toml`` files this
@@ -29,7 +29,8 @@ TRUST_FILE = "trust.toml"
 # Modes a repository may choose for itself: they ask at least as much as "default".
 NARROW_MODES = ("default", "plan")
 # Keys that are not read yet but must never come from an untrusted repository once they are.
-FUTURE_KEYS = ("hooks", "mcp_servers")
+# Language servers are commands too: a repository's ``[lsp]`` would run one.
+FUTURE_KEYS = ("hooks", "mcp_servers", "lsp")
 # Characters of a held-back value shown in the trust question.
 DESCRIBE_LIMIT = 160
 # Hook commands listed one a line in the trust question; more are counted.

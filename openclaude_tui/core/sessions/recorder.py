@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from openclaude_tui.core.agent.history import message_text
 from openclaude_tui.core.events import (
     Event,
     PermissionAnswered,
@@ -186,7 +187,8 @@ class Recorder:
 
 
 def _is_prompt(message: dict[str, Any], prompt: str) -> bool:
-    return message.get("role") == "user" and message.get("content") == prompt
+    # A prompt with images holds its text in a part of its own (the images are not saved).
+    return message.get("role") == "user" and message_text(message) == prompt
 
 
 def _event_record(event: Event) -> dict[str, Any] | None:

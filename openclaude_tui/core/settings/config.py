@@ -28,6 +28,7 @@ from openclaude_tui.core.permissions.rules import (
     RuleSet,
 )
 from openclaude_tui.core.settings.hooks import Hook
+from openclaude_tui.core.settings.lsp_servers import LspServerSpec
 from openclaude_tui.core.settings.mcp_servers import (
     PROJECT_MCP_FILE,
     McpServerSpec,
@@ -107,6 +108,10 @@ class Config:
     # the seconds each may take to start.
     mcp_servers: tuple[McpServerSpec, ...] = ()
     mcp_timeout: float = 30.0
+    # Language servers by language (``[lsp.python]``); pylsp serves Python by default.
+    lsp: dict[str, LspServerSpec] = field(default_factory=dict)
+    # Whether the model takes images: one answer, or one per model name (glob).
+    vision: bool | dict[str, bool] = False
     # Saved sessions unchanged for longer than this many days are deleted at start.
     session_retention_days: int = 30
     # Models' prices by name (``[prices."model"]``, core.settings.prices), for /cost.
@@ -263,7 +268,7 @@ def _apply_profile(config: Config, flags: Overrides, env: dict[str, str]) -> Non
     )
     profile = chosen(config.profiles, name, where)
     by_key = {setting.key: setting for setting in SETTINGS}
-    for key in ("base_url", "model", "context_window", "temperature", "max_tokens"):
+    for key in ("base_url", "model", "context_window", "temperature", "max_tokens", "vision"):
         value = getattr(profile, key)
         if value is not None:
             _set(config, by_key[key], value, f"profile {name}: {key}", f"profile {name}")

@@ -28,6 +28,8 @@ class Profile:
     context_window: int | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    # Whether its models take images (sent as data URLs).
+    vision: bool | None = None
     # Fields added to every chat request, as the server documents them.
     extra_body: dict[str, Any] = field(default_factory=dict)
 
@@ -67,6 +69,7 @@ _CHECKS = {
     "context_window": check.whole,
     "temperature": check.number,
     "max_tokens": check.whole,
+    "vision": check.flag,
 }
 _KEYS = tuple(f.name for f in fields(Profile) if f.name != "name")
 

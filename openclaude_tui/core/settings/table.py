@@ -16,8 +16,10 @@ from typing import Any
 
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.settings import values as check
+from openclaude_tui.core.settings.lsp_servers import lsp_table
 from openclaude_tui.core.settings.mcp_servers import server_table
 from openclaude_tui.core.settings.prices import read_prices
+from openclaude_tui.core.settings.vision import vision_setting
 
 
 def _secret_text(value: Any, where: str) -> str:
@@ -77,6 +79,10 @@ SETTINGS: tuple[Setting, ...] = (
     # A project's own servers are held back until it is trusted (core.permissions.trust).
     Setting("mcp_servers", server_table, adds=True),
     Setting("mcp_timeout", check.seconds),
+    # Language servers run commands: a project's are held back until it is trusted.
+    Setting("lsp", lsp_table),
+    # Whether the model takes images: true, false, or a table of model names (globs).
+    Setting("vision", vision_setting),
     # Nor delete the user's saved sessions.
     Setting("session_retention_days", check.whole, user_only=True),
     # What the user's hosted models cost (/cost); a project has no say in the bill.

@@ -22,6 +22,7 @@ def default_tools(
     without one it is not offered.
     """
     from openclaude_tui.core.tools.files import file_tools
+    from openclaude_tui.core.tools.lsp_tool import lsp_tools
     from openclaude_tui.core.tools.multi_edit import multi_edit_tools
     from openclaude_tui.core.tools.notebook import notebook_tools
     from openclaude_tui.core.tools.search import search_tools
@@ -38,6 +39,7 @@ def default_tools(
         *shell_tools(),
         *search_tools(),
         *todo_tools(),
+        *lsp_tools(),
     ]
     if skills is None or skills:
         tools.append(SkillTool(skills))

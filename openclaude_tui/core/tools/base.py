@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event
@@ -20,6 +20,9 @@ from openclaude_tui.core.tools.arguments import (
     validate_arguments,
 )
 from openclaude_tui.core.tools.paths import PathArgumentError, check_path_text, resolve_path
+
+if TYPE_CHECKING:
+    from openclaude_tui.core.lsp.servers import LanguageServers
 
 # How a tool touches files, for the rules that name a family of tools: ``Read(...)`` rules
 # cover every tool that reads files, ``Edit(...)`` rules every tool that changes them.
@@ -47,6 +50,8 @@ class ToolResult:
     diff: str = ""
     # A command's exit status (negative: the signal that killed it); None for other tools.
     exit_code: int | None = None
+    # Images for the model, as data URLs (Read of an image file, when the model takes them).
+    images: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,6 +94,11 @@ class ToolContext:
     # characters of material such a request may carry; None outside an agent.
     ask_model: AskModel | None = None
     aside_chars: Callable[[], int] = lambda: DEFAULT_ASIDE_CHARS
+
+    # The session's language servers (diagnostics after an edit, the LSP tool); None: none.
+    language_servers: LanguageServers | None = None
+    # Whether the model in use takes images (the ``vision`` setting decides).
+    takes_images: Callable[[], bool] = lambda: False
 
     def resolve(self, file_path: str) -> Path:
         """The path the tool uses: resolved as the permission gate resolved it when checking.

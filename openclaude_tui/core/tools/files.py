@@ -12,7 +12,7 @@ import mimetypes
 import os
 import re
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,6 +28,7 @@ from openclaude_tui.core.tools.edit_match import (
     replace_text,
     with_newlines,
 )
+from openclaude_tui.core.tools.images import image_result, is_image
 from openclaude_tui.core.tools.missing_file import (
     missing_message,
     near_names,
@@ -99,8 +100,9 @@ class Read(Tool):
         "number to start at) and limit (how many lines). Lines longer than "
         f"{MAX_LINE_CHARS} characters are cut. file_path may be absolute or relative to the "
         "working directory. Read a file before you Edit or overwrite it. A Jupyter notebook "
-        "(.ipynb) is shown as its cells with their outputs (offset counts cells). To list a "
-        "directory, use Glob or Bash `ls` instead."
+        "(.ipynb) is shown as its cells with their outputs (offset counts cells). A PNG, JPEG, "
+        "GIF or WebP image is shown to you as the image itself when you take images. To "
+        "list a directory, use Glob or Bash `ls` instead."
     )
     parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -142,6 +144,9 @@ class Read(Tool):
         if not exists:
             candidates = near_names(path) or await same_name_in_project(path, ctx)
             return ToolResult(missing_message(path, candidates), is_error=True)
+        if ctx.language_servers is not None:
+            # An edit usually follows: its language server starts now, in the background.
+            ctx.language_servers.warm(path)
         try:
             return await asyncio.to_thread(_read, path, offset, limit, ctx)
         except OSError as error:
@@ -157,6 +162,8 @@ def _read(path: Path, offset: int, limit: int, ctx: ToolContext) -> ToolResult:
         )
     if not path.is_file():
         return ToolResult(f"{path} is not a regular file; Read shows files only.", is_error=True)
+    if is_image(path):
+        return image_result(path, ctx)
     if is_notebook(path) and path.stat().st_size <= MAX_CHANGE_BYTES:
         cells = read_notebook(path, offset, ctx)
         if cells is not None:
@@ -226,7 +233,15 @@ class FileChangeTool(Tool):
         plan = await asyncio.to_thread(self.plan, args, ctx)
         if isinstance(plan, str):
             return ToolResult(plan, is_error=True)
-        return await asyncio.to_thread(_commit, plan, ctx)
+        result = await asyncio.to_thread(_commit, plan, ctx)
+        servers = ctx.language_servers
+        if servers is not None and result.change is not None:
+            # What the language server says of the new text, so the model sees the error
+            # it just made (bounded by the server's timeout).
+            block = await servers.diagnostics_after_change(plan.path, plan.after)
+            if block:
+                result = replace(result, text=f"{result.text}\n\n{block}")
+        return result
 
     async def preview(self, args: dict[str, Any], ctx: ToolContext) -> FileChange | str | None:
         """The change this call would make, or why it would fail."""

@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from openclaude_tui.core.lsp.diagnostics import diagnostics_block
 from openclaude_tui.ui.widgets.chat_item import ChatItem, RenderContext
 
 CardState = Literal["pending", "asking", "running", "done", "failed", "denied", "interrupted"]
@@ -203,7 +204,9 @@ class ToolCardItem(ChatItem):
             # The headline, then the hunks: the file names are already in the headline.
             diff = self.diff.rstrip("\n").replace("\t", "    ").split("\n")
             first_hunk = next((i for i, line in enumerate(diff) if line.startswith("@@")), 0)
-            lines = [lines[0], *diff[first_hunk:]]
+            # What the language server found comes before the hunks, so that it shows
+            # while the card is collapsed.
+            lines = [lines[0], *diagnostics_block(text), *diff[first_hunk:]]
             limit = EXPANDED_LINES if self.expanded else COLLAPSED_DIFF_LINES
         if len(lines) <= limit:
             return lines

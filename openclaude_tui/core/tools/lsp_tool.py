@@ -1,0 +1,161 @@
+"""The LSP tool: what the project's language server knows of a place in a file.
+
+``diagnostics`` of a file, and ``definition``, ``references`` and ``hover`` at a line and
+character (both from 1, as Read numbers lines). Read-only: the file goes through the same
+path resolution and Read rules as Read, and nothing is changed. A file no server serves,
+or a server that cannot run, is an error the model can act on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
+
+from openclaude_tui.core.lsp.servers import NoServer
+from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
+
+OPERATIONS = ("diagnostics", "definition", "references", "hover")
+_METHODS = {
+    "definition": "textDocument/definition",
+    "references": "textDocument/references",
+    "hover": "textDocument/hover",
+}
+# Places listed for definition and references; the rest are counted.
+MAX_LOCATIONS = 50
+MAX_HOVER_CHARS = 4000
+
+
+class LSP(Tool):
+    """Ask the language server about a file: diagnostics, definition, references, hover."""
+
+    name = "LSP"
+    description = (
+        "Ask the project's language server (pylsp for Python, others as configured) about "
+        "code. operation 'diagnostics' lists the errors and warnings in file_path; "
+        "'definition', 'references' and 'hover' look at the symbol at line and character "
+        "(both from 1: line as Read numbers it, character the column of the symbol's first "
+        "letter) and return where it is defined, every place it is used (file:line:column "
+        "with the line's text), or its signature and documentation. Files of a language "
+        "without a server give an error."
+    )
+    parameters: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "operation": {"type": "string", "enum": list(OPERATIONS)},
+            "file_path": {"type": "string", "description": "The file to ask about."},
+            "line": {"type": "integer", "minimum": 1, "description": "The line, from 1."},
+            "character": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "The column in the line, from 1.",
+            },
+        },
+        "required": ["operation", "file_path"],
+    }
+    path_arguments = ("file_path",)
+    file_access = "read"
+    read_only = True
+    aliases: ClassVar[dict[str, str]] = {"path": "file_path", "column": "character"}
+
+    def summary(self, args: dict[str, Any]) -> str:
+        """``operation file[:line:character]``."""
+        where = str(args.get("file_path", ""))
+        if args.get("line"):
+            where += f":{args['line']}:{args.get('character', 1)}"
+        return f"{args.get('operation', '')} {where}"
+
+    async def run(self, args: dict[str, Any], ctx: ToolContext, call_id: str) -> ToolResult:
+        """Ask the server; its answer as text, or why it cannot answer."""
+        path = ctx.resolve(args["file_path"])
+        operation = args["operation"]
+        servers = ctx.language_servers
+        if servers is None:
+            return ToolResult("No language servers run in this session.", is_error=True)
+        if not path.is_file():
+            return ToolResult(f"{path} is not a file.", is_error=True)
+        try:
+            if operation == "diagnostics":
+                return ToolResult(await servers.diagnostics(path))
+            if not args.get("line") or not args.get("character"):
+                return ToolResult(
+                    f"{operation} needs line and character (both from 1): the place of the "
+                    "symbol, as Read shows the file.",
+                    is_error=True,
+                )
+            position = {"line": args["line"] - 1, "character": args["character"] - 1}
+            params: dict[str, Any] = {
+                "textDocument": {"uri": path.as_uri()},
+                "position": position,
+            }
+            if operation == "references":
+                params["context"] = {"includeDeclaration": True}
+            answer = await servers.request(path, _METHODS[operation], params)
+        except NoServer as error:
+            return ToolResult(f"The language server cannot answer: {error}.", is_error=True)
+        if operation == "hover":
+            return ToolResult(_hover_text(answer) or "The server has nothing to say about it.")
+        return ToolResult(_locations_text(answer, ctx.project_root, operation))
+
+    async def close(self, ctx: ToolContext) -> None:
+        """Shut the session's language servers down (the file tools use them too)."""
+        if ctx.language_servers is not None:
+            await ctx.language_servers.close()
+
+
+def _hover_text(answer: Any) -> str:
+    """The text of a hover answer (MarkupContent, MarkedString or a list of them)."""
+    contents = answer.get("contents") if isinstance(answer, dict) else None
+    items = contents if isinstance(contents, list) else [contents]
+    texts = []
+    for item in items:
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("value"), str):
+            texts.append(item["value"])
+    text = "\n\n".join(t.strip() for t in texts if t and t.strip())
+    if len(text) > MAX_HOVER_CHARS:
+        text = f"{text[:MAX_HOVER_CHARS]}… [cut: {len(text):,} characters]"
+    return text
+
+
+def _locations_text(answer: Any, root: Path, operation: str) -> str:
+    """``path:line:column: text`` for each place of a definition or references answer."""
+    raw = answer if isinstance(answer, list) else [answer] if answer else []
+    places: list[tuple[Path, int, int]] = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        # A Location, or a LocationLink (definition may answer either).
+        uri = item.get("uri") or item.get("targetUri")
+        span = item.get("range") or item.get("targetSelectionRange") or {}
+        start = span.get("start") or {}
+        if isinstance(uri, str) and uri.startswith("file://"):
+            path = Path(unquote(urlsplit(uri).path))
+            places.append((path, int(start.get("line", 0)), int(start.get("character", 0))))
+    if not places:
+        return f"The server found no {operation} there."
+    lines = [f"{len(places)} place{'' if len(places) == 1 else 's'}:"]
+    for path, line, column in places[:MAX_LOCATIONS]:
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
+        lines.append(f"{shown}:{line + 1}:{column + 1}: {_line_text(path, line)}")
+    if len(places) > MAX_LOCATIONS:
+        lines.append(f"… and {len(places) - MAX_LOCATIONS} more")
+    return "\n".join(lines)
+
+
+def _line_text(path: Path, line: int) -> str:
+    """The text of line ``line`` (from 0) of ``path``, stripped; "" when it cannot be read."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle):
+                if number == line:
+                    return text.strip()[:200]
+    except OSError:
+        pass
+    return ""
+
+
+def lsp_tools() -> list[Tool]:
+    """The LSP tool."""
+    return [LSP()]
