@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 
 from openclaude_tui.core.events import Event, Notice
-from openclaude_tui.core.lsp.servers import LanguageServers
+from openclaude_tui.core.lsp.servers import LanguageServers, LspServerSpec
 from openclaude_tui.core.settings.lsp_servers import (
-    LspServerSpec,
     default_python_command,
     effective_servers,
     lsp_table,
@@ -104,7 +103,7 @@ async def test_a_clean_edit_adds_nothing_and_a_broken_one_lists_errors_first(
     tmp_path: Path,
 ) -> None:
     write_project(tmp_path)
-    specs = effective_servers({"python": lsp_table({"python": {"timeout": PATIENT}}, "t")["python"]})
+    specs = effective_servers(lsp_table({"python": {"timeout": PATIENT}}, "test"))
     ctx, events = context_with(tmp_path, specs)
     try:
         clean = await edit_app(ctx, tmp_path, "helper()  # again\n")
@@ -127,7 +126,7 @@ async def test_a_clean_edit_adds_nothing_and_a_broken_one_lists_errors_first(
 @needs_pylsp
 async def test_the_lsp_tool_finds_definition_references_and_hover(tmp_path: Path) -> None:
     write_project(tmp_path)
-    specs = effective_servers({"python": lsp_table({"python": {"timeout": PATIENT}}, "t")["python"]})
+    specs = effective_servers(lsp_table({"python": {"timeout": PATIENT}}, "test"))
     ctx, _ = context_with(tmp_path, specs)
     app = str(tmp_path / "app.py")
     try:
@@ -206,3 +205,24 @@ def test_lsp_settings_are_checked_and_pylsp_is_the_python_default() -> None:
     assert "python" not in effective_servers(off)
     if PYLSP is not None:
         assert effective_servers({})["python"].name == "pylsp"
+
+
+def test_an_untrusted_repository_cannot_start_its_own_language_server(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_project(project)
+    (project / ".openclaude").mkdir()
+    # The "server" leaves a mark when it runs, then exits (the edit goes on without it).
+    (project / ".openclaude" / "settings.toml").write_text(
+        '[lsp.python]\ncommand = ["sh", "-c", "touch ran-by-lsp"]\ntimeout = 60\n'
+    )
+    turns = [Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]), Turn(text="ok")]
+    for trusted in (False, True):
+        flags = ["--trust-project"] if trusted else []
+        with ScriptedServer(turns) as server:
+            done = openclaude(
+                project, tmp_path / "home", "-p", "look", "--base-url", server.base_url, *flags
+            )
+        assert done.returncode == 0, done.stderr
+        assert (project / "ran-by-lsp").exists() is trusted, done.stderr
+        if not trusted:
+            assert "lsp" in done.stderr

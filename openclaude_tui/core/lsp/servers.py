@@ -13,17 +13,46 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openclaude_tui.core.lsp.client import LspClient, LspError
 from openclaude_tui.core.lsp.diagnostics import format_diagnostics
-from openclaude_tui.core.settings.lsp_servers import LspServerSpec
 
 _log = logging.getLogger(__name__)
 
 # Starts of one language's server before it is given up for the session.
 MAX_STARTS = 3
+# Seconds an edit waits for its diagnostics unless the server's table says otherwise.
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class LspServerSpec:
+    """One language's server.
+
+    Attributes:
+        language: The language (the LSP ``languageId`` of its documents).
+        command: The command line that starts it, speaking LSP on stdin and stdout.
+        extensions: The file name endings it serves (``.py``), lower case.
+        timeout: Seconds an edit waits for its diagnostics (the server starting included).
+        enabled: False turns the language's server off (the default one too).
+    """
+
+    language: str
+    command: tuple[str, ...]
+    extensions: tuple[str, ...]
+    timeout: float = DEFAULT_TIMEOUT
+    enabled: bool = True
+
+    @property
+    def name(self) -> str:
+        """The server's name for people: its program (``pylsp`` of ``python -m pylsp``)."""
+        words = self.command
+        if len(words) >= 3 and words[1] == "-m":
+            return words[2]
+        return Path(words[0]).name if words else self.language
 
 
 class NoServer(Exception):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openclaude_tui import paths
+from openclaude_tui.core.lsp.servers import LspServerSpec
 from openclaude_tui.core.permissions import trust
 from openclaude_tui.core.permissions.rules import (
     LOCAL_SETTINGS,
@@ -28,7 +29,6 @@ from openclaude_tui.core.permissions.rules import (
     RuleSet,
 )
 from openclaude_tui.core.settings.hooks import Hook
-from openclaude_tui.core.settings.lsp_servers import LspServerSpec
 from openclaude_tui.core.settings.mcp_servers import (
     PROJECT_MCP_FILE,
     McpServerSpec,

@@ -19,43 +19,14 @@ import importlib.util
 import shutil
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from openclaude_tui.core.lsp.servers import DEFAULT_TIMEOUT, LspServerSpec
 from openclaude_tui.core.settings.values import fail, flag, seconds
 
-DEFAULT_TIMEOUT = 5.0
 # The languages a server needs no ``extensions`` for, and the files they cover.
 KNOWN_EXTENSIONS: dict[str, tuple[str, ...]] = {"python": (".py", ".pyi")}
 _KEYS = ("command", "extensions", "timeout", "enabled")
-
-
-@dataclass(frozen=True)
-class LspServerSpec:
-    """One language's server.
-
-    Attributes:
-        language: The language (the LSP ``languageId`` of its documents).
-        command: The command line that starts it, speaking LSP on stdin and stdout.
-        extensions: The file name endings it serves (``.py``), lower case.
-        timeout: Seconds an edit waits for its diagnostics (the server starting included).
-        enabled: False turns the language's server off (the default one too).
-    """
-
-    language: str
-    command: tuple[str, ...]
-    extensions: tuple[str, ...]
-    timeout: float = DEFAULT_TIMEOUT
-    enabled: bool = True
-
-    @property
-    def name(self) -> str:
-        """The server's name for people: its program (``pylsp`` of ``python -m pylsp``)."""
-        words = self.command
-        if len(words) >= 3 and words[1] == "-m":
-            return words[2]
-        return Path(words[0]).name if words else self.language
 
 
 def lsp_table(value: Any, where: str) -> dict[str, LspServerSpec]:
