@@ -101,6 +101,7 @@ def test_an_image_mentioned_in_the_prompt_goes_with_it_or_is_refused(tmp_path: P
     assert prompt["role"] == "user"
     assert prompt["content"][0]["text"].endswith("Attached image [image: shot.png 4×3] (shot.png).")
     assert image_urls([prompt]) == [f"data:image/png;base64,{base64.b64encode(data).decode()}"]
+    assert "attached [image: shot.png 4×3]" in done.stderr
 
     (project / ".openclaude" / "settings.toml").write_text("vision = false\n")
     with ScriptedServer([Turn(text="cannot see")]) as server:

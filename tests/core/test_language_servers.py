@@ -4,6 +4,7 @@ missing or dead never holds an edit up."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,9 @@ from openclaude_tui.core.settings.lsp_servers import (
 )
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.tools.base import ToolContext, ToolResult
-from openclaude_tui.core.tools.files import Edit, Read
+from openclaude_tui.core.tools.files import Edit, Read, Write
 from openclaude_tui.core.tools.lsp_tool import LSP
+from openclaude_tui.core.tools.multi_edit import MultiEdit
 from tests.helpers.print_mode import openclaude
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
@@ -38,6 +40,19 @@ def write_project(root: Path) -> None:
     root.mkdir(parents=True, exist_ok=True)
     (root / "lib.py").write_text("def helper():\n    return 1\n")
     (root / "app.py").write_text("from lib import helper\n\nprint(helper())\nhelper()\n")
+
+
+def processes_in(folder: Path) -> list[str]:
+    """The processes whose working directory is ``folder`` (a language server's is the
+    project)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if Path(os.readlink(f"/proc/{pid}/cwd")) == folder:
+                found.append(pid)
+        except OSError:  # gone meanwhile, or not ours to look at
+            continue
+    return found
 
 
 def context_with(root: Path, specs: dict[str, LspServerSpec]) -> tuple[ToolContext, list[Event]]:
@@ -92,6 +107,7 @@ def test_print_mode_an_edit_that_breaks_a_name_tells_the_model_what_pylsp_says(
         )  # fmt: skip
         results = server.tool_results()
     assert done.returncode == 0, done.stderr
+    assert processes_in(project) == [], "the language server outlived the session"
     edited = results[1]
     assert edited.startswith(f"Edited {project / 'app.py'}"), edited
     assert "Language server pylsp reports 1 error in app.py:" in edited
@@ -113,6 +129,14 @@ async def test_a_clean_edit_adds_nothing_and_a_broken_one_lists_errors_first(
             Edit(), ctx, file_path=str(tmp_path / "app.py"),
             old_string="from lib import helper\n", new_string="import os\nfrom lib import helpr\n",
         )  # fmt: skip
+        written = await call(
+            Write(), ctx, file_path=str(tmp_path / "new.py"), content="print(nothing)\n"
+        )
+        await call(Read(), ctx, file_path=str(tmp_path / "lib.py"))
+        several = await call(
+            MultiEdit(), ctx, file_path=str(tmp_path / "lib.py"),
+            edits=[{"old_string": "return 1", "new_string": "return one"}],
+        )  # fmt: skip
     finally:
         await LSP().close(ctx)
     block = broken.text.split("\n\nLanguage server ", 1)[1].splitlines()
@@ -120,6 +144,8 @@ async def test_a_clean_edit_adds_nothing_and_a_broken_one_lists_errors_first(
     levels = [line.split(": ", 2)[1] for line in block[1:]]
     assert levels == ["error", "error", "warning", "warning"], block
     assert "line 1, column 1: warning: 'os' imported but unused (pyflakes)" in block[3]
+    assert "line 1, column 7: error: undefined name 'nothing' (pyflakes)" in written.text
+    assert "line 2, column 12: error: undefined name 'one' (pyflakes)" in several.text
     assert not [event for event in events if isinstance(event, Notice)]
 
 

@@ -37,8 +37,9 @@ class Attached:
 
     blocks: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
-    # The images attached, as data URLs.
+    # The images attached, as data URLs, and as the chat names them (``[image: a.png 4×3]``).
     images: list[str] = field(default_factory=list)
+    image_chips: list[str] = field(default_factory=list)
 
 
 def mentions(text: str) -> list[str]:
@@ -109,6 +110,7 @@ def _attach_image(attached: Attached, shown: str, path: Path, takes_images: bool
     else:
         attached.blocks.append(f"Attached image {loaded.chip()} ({shown}).")
         attached.images.append(loaded.data_url())
+        attached.image_chips.append(loaded.chip())
 
 
 def _refusal(shown: str, path: Path, policy: PermissionPolicy, cwd: Path) -> str | None:

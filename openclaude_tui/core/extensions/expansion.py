@@ -90,6 +90,8 @@ class PromptExpander:
     def _with_attachments(self, text: str, scanned: str) -> str:
         attached = attach(scanned, self.policy, self.cwd, takes_images=self.takes_images())
         self.images = attached.images
+        for chip in attached.image_chips:
+            self.emit(Notice(f"attached {chip}"))
         for refusal in attached.refused:
             self.emit(Notice(refusal, "warning"))
         notes = [f"({refusal}.)" for refusal in attached.refused]

@@ -7,6 +7,7 @@ when it is long enough for those to give nothing away.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from openclaude_tui.core.settings.config import Config
@@ -36,6 +37,8 @@ def describe_settings(config: Config) -> list[tuple[str, str, str]]:
         elif setting.key == "mcp_servers":
             # Names and where each came from: an entry's env and headers may hold tokens.
             shown = shown_value([f"{spec.name} ({spec.source})" for spec in value])
+        elif setting.key == "lsp":
+            shown = shown_value({name: asdict(spec) for name, spec in value.items()})
         else:
             shown = shown_value(value)
         rows.append((setting.key, shown, config.sources.get(setting.key, DEFAULT)))
