@@ -164,6 +164,9 @@ async def test_the_lsp_tool_finds_definition_references_and_hover(tmp_path: Path
             character=5,
         )  # fmt: skip
         hover = await call(LSP(), ctx, operation="hover", file_path=app, line=3, character=7)
+        # A file the Read rules hide (a deny rule on lib.py, say) is named, never quoted.
+        ctx.visible = lambda tool, path: path.name != "lib.py"
+        hidden = await call(LSP(), ctx, operation="definition", file_path=app, line=3, character=7)
         (tmp_path / "app.py").write_text("print(missing)\n")
         diagnostics = await call(LSP(), ctx, operation="diagnostics", file_path=app)
         no_place = await call(LSP(), ctx, operation="hover", file_path=app)
@@ -178,6 +181,7 @@ async def test_the_lsp_tool_finds_definition_references_and_hover(tmp_path: Path
         "lib.py:1:5: def helper():",
     ], references.text
     assert "helper()" in hover.text
+    assert hidden.text == "1 place:\nlib.py:1:5:", hidden.text
     assert "line 1, column 7: error: undefined name 'missing'" in diagnostics.text
     assert no_place.is_error and "needs line and character" in no_place.text
 

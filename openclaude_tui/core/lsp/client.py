@@ -266,6 +266,10 @@ class LspClient:
         if message["method"] == "textDocument/publishDiagnostics":
             params = message.get("params") or {}
             uri = str(params.get("uri", ""))
+            document = self.documents.get(uri)
+            version = params.get("version")
+            if isinstance(version, int) and document is not None and version < document.version:
+                return  # about a text the document no longer has
             published = self.published.setdefault(uri, Published())
             published.diagnostics = list(params.get("diagnostics") or [])
             published.count += 1

@@ -95,7 +95,7 @@ class LSP(Tool):
             return ToolResult(f"The language server cannot answer: {error}.", is_error=True)
         if operation == "hover":
             return ToolResult(_hover_text(answer) or "The server has nothing to say about it.")
-        return ToolResult(_locations_text(answer, ctx.project_root, operation))
+        return ToolResult(_locations_text(answer, ctx, operation))
 
     async def close(self, ctx: ToolContext) -> None:
         """Shut the session's language servers down (the file tools use them too)."""
@@ -119,8 +119,13 @@ def _hover_text(answer: Any) -> str:
     return text
 
 
-def _locations_text(answer: Any, root: Path, operation: str) -> str:
-    """``path:line:column: text`` for each place of a definition or references answer."""
+def _locations_text(answer: Any, ctx: ToolContext, operation: str) -> str:
+    """``path:line:column: text`` for each place of a definition or references answer.
+
+    A line's text is shown only from files inside the project that Read may show without
+    asking: the server may point anywhere (a library, a file a deny rule covers).
+    """
+    root = ctx.project_root
     raw = answer if isinstance(answer, list) else [answer] if answer else []
     places: list[tuple[Path, int, int]] = []
     for item in raw:
@@ -138,7 +143,9 @@ def _locations_text(answer: Any, root: Path, operation: str) -> str:
     lines = [f"{len(places)} place{'' if len(places) == 1 else 's'}:"]
     for path, line, column in places[:MAX_LOCATIONS]:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
-        lines.append(f"{shown}:{line + 1}:{column + 1}: {_line_text(path, line)}")
+        readable = path.is_relative_to(root) and ctx.visible("Read", path)
+        text = _line_text(path, line) if readable else ""
+        lines.append(f"{shown}:{line + 1}:{column + 1}: {text}".rstrip())
     if len(places) > MAX_LOCATIONS:
         lines.append(f"… and {len(places) - MAX_LOCATIONS} more")
     return "\n".join(lines)
