@@ -23,6 +23,7 @@ from openclaude_tui.core.tools.base import ToolContext, ToolResult
 from openclaude_tui.core.tools.files import Edit, Read, Write
 from openclaude_tui.core.tools.lsp_tool import LSP
 from openclaude_tui.core.tools.multi_edit import MultiEdit
+from tests.helpers.policy import check_action, make_policy
 from tests.helpers.print_mode import openclaude
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
@@ -256,3 +257,17 @@ def test_an_untrusted_repository_cannot_start_its_own_language_server(tmp_path: 
         assert (project / "ran-by-lsp").exists() is trusted, done.stderr
         if not trusted:
             assert "lsp" in done.stderr
+
+
+def test_the_lsp_tool_is_gated_as_read(tmp_path: Path) -> None:
+    write_project(tmp_path)
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "keys.py").write_text("KEY = 1\n")
+    args = {"operation": "hover", "line": 1, "character": 1}
+    denied = make_policy(tmp_path, deny=["Read(secret/**)"])
+    assert check_action(denied, "LSP", tmp_path, file_path="secret/keys.py", **args) == "deny"
+    assert check_action(denied, "LSP", tmp_path, file_path="app.py", **args) == "allow"
+    # Outside the project it asks, as Read does; through a link, the target is judged.
+    (tmp_path / "link.py").symlink_to(tmp_path / "secret" / "keys.py")
+    assert check_action(denied, "LSP", tmp_path, file_path="link.py", **args) == "deny"
+    assert check_action(denied, "LSP", tmp_path, file_path="/etc/hostname", **args) == "ask"

@@ -39,8 +39,11 @@ RULE_TOOLS = (
     "Skill",
     "WebFetch",
     "WebSearch",
+    "LSP",
 )
-FILE_RULE_TOOLS = frozenset({"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit"})
+FILE_RULE_TOOLS = frozenset(
+    {"Read", "Edit", "Write", "Grep", "Glob", "MultiEdit", "NotebookEdit", "LSP"}
+)
 # MCP tools: ``mcp__SERVER__TOOL`` names one, ``mcp__SERVER`` all of a server's tools. The
 # servers are not known when the rules are read, so any such name is accepted.
 MCP_PREFIX = "mcp__"
@@ -62,7 +65,7 @@ class Rule:
     gitignore-style glob relative to the project root; for WebFetch ``domain:host``, which
     matches the host and its subdomains. ``Edit`` rules cover every tool that changes files
     (Write, MultiEdit, NotebookEdit), and ``Read`` rules every tool that reads them (Grep and
-    Glob: searching a file reads it).
+    Glob: searching a file reads it; LSP).
     """
 
     tool: str
