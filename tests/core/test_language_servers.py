@@ -199,7 +199,7 @@ async def test_a_server_that_never_answers_does_not_hold_the_edit_past_its_timeo
     finally:
         await LSP().close(ctx)
     assert not result.is_error
-    assert result.text.endswith("(python gave no diagnostics within 1 s.)"), result.text
+    assert result.text.startswith("Edited") and "Language server" not in result.text
     assert (tmp_path / "app.py").read_text().endswith("helper()  # again\n")
     assert not [event for event in events if isinstance(event, Notice)]
 

@@ -100,21 +100,21 @@ class LanguageServers:
         """The errors and warnings the server reports for ``path`` after it changed to
         ``text``, as the block appended to the edit's result.
 
-        "" when no server serves it, when it cannot run, or when the file is clean; a
-        sentence when the server did not answer in time.
+        "" when no server serves it, when it cannot run, when it did not answer in time
+        (a server still starting answers the next edit), or when the file is clean.
         """
         spec = self.spec_for(path)
         if spec is None or spec.language in self._given_up:
             return ""
-        name = spec.name
         try:
             async with asyncio.timeout(spec.timeout):
                 diagnostics = await self._publish(spec, path, text)
         except TimeoutError:
-            return f"({name} gave no diagnostics within {spec.timeout:g} s.)"
+            _log.debug("%s gave no diagnostics within %g s", spec.name, spec.timeout)
+            return ""
         except (NoServer, LspError):
             return ""
-        return format_diagnostics(diagnostics, path, self.root, name, worst=2)
+        return format_diagnostics(diagnostics, path, self.root, spec.name, worst=2)
 
     async def diagnostics(self, path: Path) -> str:
         """Every diagnostic the server reports for ``path`` as it is on disk.
