@@ -65,6 +65,11 @@ def context_with(root: Path, specs: dict[str, LspServerSpec]) -> tuple[ToolConte
     return ctx, events
 
 
+async def stop(ctx: ToolContext) -> None:
+    assert ctx.language_servers is not None
+    await ctx.language_servers.close()
+
+
 async def call(tool: Any, ctx: ToolContext, **raw: Any) -> ToolResult:
     args, _ = tool.validate(raw)
     return await tool.run(args, ctx, "call-1")
@@ -104,7 +109,7 @@ def test_print_mode_an_edit_that_breaks_a_name_tells_the_model_what_pylsp_says(
     with ScriptedServer(turns) as server:
         done = openclaude(
             project, tmp_path / "home", "-p", "rename", "--base-url", server.base_url,
-            "--allow", "Edit", "--trust-project",
+            "--allow", "Edit", "--trust-project", "--tools", "Read,Edit",
         )  # fmt: skip
         results = server.tool_results()
     assert done.returncode == 0, done.stderr
@@ -139,7 +144,7 @@ async def test_a_clean_edit_adds_nothing_and_a_broken_one_lists_errors_first(
             edits=[{"old_string": "return 1", "new_string": "return one"}],
         )  # fmt: skip
     finally:
-        await LSP().close(ctx)
+        await stop(ctx)
     block = broken.text.split("\n\nLanguage server ", 1)[1].splitlines()
     assert block[0] == "pylsp reports 2 errors, 2 warnings in app.py:", block
     levels = [line.split(": ", 2)[1] for line in block[1:]]
@@ -172,7 +177,7 @@ async def test_the_lsp_tool_finds_definition_references_and_hover(tmp_path: Path
         diagnostics = await call(LSP(), ctx, operation="diagnostics", file_path=app)
         no_place = await call(LSP(), ctx, operation="hover", file_path=app)
     finally:
-        await LSP().close(ctx)
+        await stop(ctx)
     assert definition.text == "1 place:\nlib.py:1:5: def helper():", definition.text
     assert references.text.splitlines() == [
         "4 places:",
@@ -197,7 +202,7 @@ async def test_a_server_that_never_answers_does_not_hold_the_edit_past_its_timeo
     try:
         result = await edit_app(ctx, tmp_path, "helper()  # again\n")
     finally:
-        await LSP().close(ctx)
+        await stop(ctx)
     assert not result.is_error
     assert result.text.startswith("Edited") and "Language server" not in result.text
     assert (tmp_path / "app.py").read_text().endswith("helper()  # again\n")

@@ -147,9 +147,13 @@ class Agent:
         self.last_prompt_tokens = None
 
     async def close(self) -> None:
-        """End what the tools keep running (background jobs) and close the connection."""
+        """End what the tools keep running (background jobs, language servers) and close
+        the connection."""
         for tool in self.tools:
             await tool.close(self.context)
+        if self.context.language_servers is not None:
+            # Here, not in a tool: the file tools use them too, with or without the LSP tool.
+            await self.context.language_servers.close()
         await self.provider.close()
 
     def request_messages(self) -> list[dict[str, Any]]:

@@ -97,11 +97,6 @@ class LSP(Tool):
             return ToolResult(_hover_text(answer) or "The server has nothing to say about it.")
         return ToolResult(_locations_text(answer, ctx, operation))
 
-    async def close(self, ctx: ToolContext) -> None:
-        """Shut the session's language servers down (the file tools use them too)."""
-        if ctx.language_servers is not None:
-            await ctx.language_servers.close()
-
 
 def _hover_text(answer: Any) -> str:
     """The text of a hover answer (MarkupContent, MarkedString or a list of them)."""
