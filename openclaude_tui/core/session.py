@@ -297,8 +297,7 @@ class Session(McpServersOfSession):
             expander = PromptExpander(
                 self.policy, self.config.cwd, trusted, self._run_shell, self._emit
             )
-            expander.takes_images = agent.context.takes_images
-            prompt = await expander.expand(prompt, invocation)
+            prompt = await expander.expand(prompt, invocation, agent.context.takes_images())
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()

@@ -63,7 +63,6 @@ class PromptExpander:
         trusted: Whether the project is trusted (its commands' allow rules need it).
         shell: Runs a ``!`cmd` `` through the gate on the user's shell path.
         emit: Where notices go.
-        takes_images: Whether the model takes images (``@image.png`` sends it then).
     """
 
     policy: PermissionPolicy
@@ -71,13 +70,20 @@ class PromptExpander:
     trusted: bool
     shell: ShellRunner
     emit: Callable[[Event], None]
-    takes_images: Callable[[], bool] = lambda: False
     # The images the last prompt expanded attaches (data URLs).
     images: list[str] = field(default_factory=list)
+    _takes_images: bool = False
 
-    async def expand(self, prompt: str, invocation: tuple[CustomCommand, str] | None) -> str:
+    async def expand(
+        self,
+        prompt: str,
+        invocation: tuple[CustomCommand, str] | None,
+        takes_images: bool = False,
+    ) -> str:
         """The prompt to send for what the user typed (``invocation``: the custom command
-        it runs and its arguments, if any)."""
+        it runs and its arguments, if any). ``takes_images``: whether the model is sent the
+        images ``@`` names (``images`` holds them afterwards)."""
+        self._takes_images = takes_images
         if invocation is None:
             return self._with_attachments(prompt, prompt)
         command, arguments = invocation
@@ -88,7 +94,7 @@ class PromptExpander:
         return self._with_attachments(text, scanned)
 
     def _with_attachments(self, text: str, scanned: str) -> str:
-        attached = attach(scanned, self.policy, self.cwd, takes_images=self.takes_images())
+        attached = attach(scanned, self.policy, self.cwd, takes_images=self._takes_images)
         self.images = attached.images
         for chip in attached.image_chips:
             self.emit(Notice(f"attached {chip}"))
