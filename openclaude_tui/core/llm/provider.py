@@ -7,12 +7,10 @@ The ``openai`` package is imported lazily (it costs over half a second), so crea
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import re
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +31,7 @@ from openclaude_tui.core.llm.errors import (
     stream_error,
     translate_error,
 )
-from openclaude_tui.core.llm.sse import event_data
+from openclaude_tui.core.llm.sse import READ_INTERVAL, drain, event_data, gathered
 from openclaude_tui.core.llm.text_protocol import as_text_protocol
 
 _log = logging.getLogger(__name__)
@@ -48,13 +46,6 @@ _TOOLS_REJECTED = re.compile(
 # llama.cpp servers before streamed tool calls: tools work, but only without streaming.
 _TOOLS_NOT_STREAMED = re.compile(r"cannot use tools with stream")
 MAX_ATTEMPTS = 4
-# How long the rest of a finished stream is waited for (see ``_drain``).
-DRAIN_SECONDS = 0.1
-# A streamed body is read at most this often; the events that arrive in between are read
-# together. Every socket read costs the HTTP stack far more CPU than decoding a few more
-# events, and a token stream sends one event per token or word.
-READ_INTERVAL = 1 / 30
-FULL_READ = 16 * 1024
 # A Retry-After longer than this is not waited out: the user hears when to try again.
 MAX_RETRY_DELAY = 60.0
 # The most a whole (non-streamed) answer or the model list may hold, and one stream event.
@@ -373,13 +364,13 @@ class Provider:
         self, response: Any, reading: AnswerReading, clock: RequestClock
     ) -> None:
         """Read a streamed answer's events into ``reading``."""
-        received = timed_bytes(_gathered(response.iter_bytes(), READ_INTERVAL), clock)
+        received = timed_bytes(gathered(response.iter_bytes(), READ_INTERVAL), clock)
         events = event_data(received, MAX_EVENT_BYTES)
         try:
             async for data in events:
                 if data.startswith("[DONE]"):
                     reading.done = True
-                    await _drain(events)
+                    await drain(events)
                     return
                 try:
                     chunk = parse_json(data)
@@ -457,36 +448,6 @@ class Provider:
 def _is_plain_json(content_type: str) -> bool:
     kind = content_type.split(";", 1)[0].strip().lower()
     return kind == "application/json"
-
-
-async def _gathered(chunks: AsyncIterator[bytes], interval: float) -> AsyncIterator[bytes]:
-    """``chunks``, read no more often than once per ``interval`` seconds.
-
-    A full read (the body arriving faster than it is read) is followed at once: waiting
-    would only slow a large body down, not save reads.
-    """
-    read_at = 0.0
-    async for chunk in chunks:
-        yield chunk
-        if len(chunk) >= FULL_READ:
-            read_at = time.monotonic()
-            continue
-        wait = read_at + interval - time.monotonic()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        read_at = time.monotonic()
-
-
-async def _drain(events: AsyncIterator[str]) -> None:
-    """Read what follows ``[DONE]`` (normally just the body's end), briefly.
-
-    A connection whose body was read to its end goes back to the pool; one closed early
-    would cost the next request a new connection (and a TLS handshake for hosted APIs).
-    """
-    with contextlib.suppress(Exception):
-        async with asyncio.timeout(DRAIN_SECONDS):
-            async for _ in events:
-                pass
 
 
 class _EmptyStream(Exception):

@@ -6,16 +6,27 @@ answer does. Only ``data`` fields matter here; lines end in ``\\n`` or ``\\r\\n`
 other line separators (U+2028 and friends) may sit inside the JSON unescaped.
 
 A line, and an event, may hold at most ``max_bytes``: a server that sends a line without
-end must not fill the memory.
+end must not fill the memory. The body is read at a bounded pace (``gathered``), and what
+follows the end of a stream is read briefly so the connection can be reused (``drain``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from collections.abc import AsyncIterable, AsyncIterator
 
 from openclaude_tui.core.llm.deadlines import BodyTooLarge
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# How long the rest of a finished stream is waited for (see ``drain``).
+DRAIN_SECONDS = 0.1
+# A streamed body is read at most this often; the events that arrive in between are read
+# together. Every socket read costs the HTTP stack far more CPU than decoding a few more
+# events, and a token stream sends one event per token or word.
+READ_INTERVAL = 1 / 30
+FULL_READ = 16 * 1024
 
 
 class EventDecoder:
@@ -90,3 +101,33 @@ async def event_data(
             yield data
     for data in decoder.close():
         yield data
+
+
+async def gathered(chunks: AsyncIterator[bytes], interval: float) -> AsyncIterator[bytes]:
+    """``chunks``, read no more often than once per ``interval`` seconds.
+
+    A full read (the body arriving faster than it is read) is followed at once: waiting
+    would only slow a large body down, not save reads.
+    """
+    read_at = 0.0
+    async for chunk in chunks:
+        yield chunk
+        if len(chunk) >= FULL_READ:
+            read_at = time.monotonic()
+            continue
+        wait = read_at + interval - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        read_at = time.monotonic()
+
+
+async def drain(events: AsyncIterator[str]) -> None:
+    """Read what follows ``[DONE]`` (normally just the body's end), briefly.
+
+    A connection whose body was read to its end goes back to the pool; one closed early
+    would cost the next request a new connection (and a TLS handshake for hosted APIs).
+    """
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            async for _ in events:
+                pass
