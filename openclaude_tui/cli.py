@@ -218,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         from openclaude_tui.replay_command import replay_main
 
         return replay_main(argv[1:])
+    if argv[:1] == ["acp"]:
+        return acp_main(argv[1:])
     args = build_parser().parse_args(argv)
     _setup_logging(args.debug)
     config = _load(args)
@@ -308,10 +310,7 @@ def _say(line: str) -> None:
 def _load(args: argparse.Namespace) -> Config | None:
     """The configuration the flags ask for; None (and a line on stderr) when it is wrong."""
     try:
-        overrides = _overrides(args)
-        if args.api_key_file:
-            overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
-        config = load_config(Path(os.getcwd()), overrides)
+        config = load_config(Path(os.getcwd()), _flag_overrides(args))
         _check_tool_names(config)
     except (ConfigError, SettingsFileError) as error:
         sys.stderr.write(f"openclaude: config error: {error}\n")
@@ -335,6 +334,18 @@ def _check_tool_names(config: Config) -> None:
             raise ConfigError(f"{where}: no built-in tool is called {name!r} ({', '.join(known)})")
 
 
+def _flag_overrides(args: argparse.Namespace) -> Overrides:
+    """What the flags set, the key read from ``--api-key-file`` included.
+
+    Raises:
+        ConfigError: the key file cannot be read or a flag's value is wrong.
+    """
+    overrides = _overrides(args)
+    if args.api_key_file:
+        overrides.api_key = read_key_file(args.api_key_file, given_key=bool(args.api_key))
+    return overrides
+
+
 def config_main(argv: list[str]) -> int:
     """``openclaude config [show|edit] [FLAGS]``: the settings the same flags would give."""
     from openclaude_tui.config_command import edit_user_config, print_settings
@@ -352,6 +363,27 @@ def config_main(argv: list[str]) -> int:
         return EXIT_USAGE
     print_settings(config, sys.stdout)
     return 0
+
+
+def acp_main(argv: list[str]) -> int:
+    """``openclaude acp [FLAGS]``: the Agent Client Protocol on stdio, each session with the
+    settings the same flags give in the directory the host names."""
+    from openclaude_tui.acp_server import serve
+
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.debug)
+    if args.prompt is not None or args.print_mode:
+        sys.stderr.write("openclaude acp: takes no prompt; the host sends them\n")
+        return EXIT_USAGE
+    try:
+        overrides = _flag_overrides(args)
+    except (ConfigError, SettingsFileError) as error:
+        sys.stderr.write(f"openclaude acp: config error: {error}\n")
+        return EXIT_USAGE
+    try:
+        return asyncio.run(serve(lambda cwd: load_config(cwd, overrides)))
+    except KeyboardInterrupt:
+        return 130
 
 
 def prune_sessions(config: Config) -> None:

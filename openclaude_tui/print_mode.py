@@ -188,7 +188,7 @@ async def run_print(
             return EXIT_ERROR
     # Ctrl+C while the server is probed (a slow model list, say) or the MCP servers start
     # ends the run as cleanly as during the turn.
-    starting = asyncio.ensure_future(_start(session))
+    starting = asyncio.ensure_future(start_session(session))
     loop.add_signal_handler(signal.SIGINT, starting.cancel)
     try:
         notes = await starting
@@ -257,7 +257,7 @@ async def run_print(
     return code
 
 
-async def _start(session: Session) -> list[str]:
+async def start_session(session: Session) -> list[str]:
     """Start the agent, and the MCP servers beside it: all settled before the first request."""
     session.start_mcp()
     notes = await session.start()

@@ -1,0 +1,223 @@
+"""``openclaude acp``: the agent driven by an editor over the Agent Client Protocol on stdio.
+
+Hosts such as Zed start this process and speak JSON-RPC to it (the ``agent-client-protocol``
+package does the wire). Each ``session/new`` makes a core ``Session`` for the directory the
+host names, started as print mode starts one; a ``session/prompt`` runs one turn whose events
+stream back as ``session/update`` notifications (``acp_updates``); whatever the gate would
+ask goes to the host as ``session/request_permission``, and the host's answer is the one the
+gate uses; ``session/cancel`` interrupts the turn.
+
+Standard output belongs to the protocol: nothing else may be written there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import acp
+from acp.helpers import ContentBlock, SessionUpdate
+from acp.schema import (
+    AgentCapabilities,
+    ClientCapabilities,
+    EmbeddedResourceContentBlock,
+    Implementation,
+    InitializeResponse,
+    NewSessionResponse,
+    PromptCapabilities,
+    PromptResponse,
+    ResourceContentBlock,
+    StopReason,
+    TextContentBlock,
+    TextResourceContents,
+)
+
+from openclaude_tui import __version__
+from openclaude_tui.acp_updates import AcpUpdates, decision_of, permission_call, permission_options
+from openclaude_tui.core.events import TurnFinished
+from openclaude_tui.core.llm.provider import ProviderError
+from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+from openclaude_tui.core.session import Session
+from openclaude_tui.core.settings.config import Config, ConfigError
+from openclaude_tui.core.tomlfile import SettingsFileError
+from openclaude_tui.print_mode import start_session
+
+log = logging.getLogger("openclaude_tui.acp")
+
+# The session's reasons a turn ended, as the protocol names them.
+STOP_REASONS: dict[str, StopReason] = {
+    "end_turn": "end_turn",
+    "error": "end_turn",
+    "length": "max_tokens",
+    "max_turns": "max_turn_requests",
+    "interrupted": "cancelled",
+}
+
+ConfigLoader = Callable[[Path], Config]
+
+
+@dataclass
+class _Conversation:
+    """One ACP session: the core session, its update stream and the turn running in it."""
+
+    session: Session
+    updates: AcpUpdates
+    turn: asyncio.Task[TurnFinished] | None = None
+    started: bool = False
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class OpenClaudeAcpAgent:
+    """The protocol's agent side, over core sessions made by ``load_config``.
+
+    Args:
+        load_config: The settings of a session started in a directory (the command line's
+            flags applied); raises ``ConfigError`` or ``SettingsFileError`` when they are wrong.
+    """
+
+    def __init__(self, load_config: ConfigLoader) -> None:
+        self._load_config = load_config
+        self._conn: acp.Client | None = None
+        self._conversations: dict[str, _Conversation] = {}
+
+    def on_connect(self, conn: acp.Client) -> None:
+        """Keep the connection to the host: updates and permission requests go through it."""
+        self._conn = conn
+
+    async def initialize(
+        self,
+        protocol_version: int,
+        client_capabilities: ClientCapabilities | None = None,
+        client_info: Implementation | None = None,
+        **kwargs: Any,
+    ) -> InitializeResponse:
+        """Say which protocol version and what kinds of prompt content this agent takes."""
+        return InitializeResponse(
+            protocol_version=min(protocol_version, acp.PROTOCOL_VERSION),
+            agent_capabilities=AgentCapabilities(
+                prompt_capabilities=PromptCapabilities(embedded_context=True)
+            ),
+            agent_info=Implementation(name="openclaude", title="OpenClaude", version=__version__),
+        )
+
+    async def new_session(self, cwd: str, **kwargs: Any) -> NewSessionResponse:
+        """Make a session for the project at ``cwd`` (started at its first prompt)."""
+        directory = Path(cwd)
+        if not directory.is_absolute() or not directory.is_dir():
+            raise acp.RequestError.invalid_params({"cwd": f"not an existing directory: {cwd}"})
+        try:
+            config = self._load_config(directory.resolve())
+        except (ConfigError, SettingsFileError) as error:
+            raise acp.RequestError.invalid_params({"config": str(error)}) from error
+        session_id = uuid.uuid4().hex
+        conversation = self._conversation(session_id, config)
+        self._conversations[session_id] = conversation
+        return NewSessionResponse(session_id=session_id)
+
+    def _conversation(self, session_id: str, config: Config) -> _Conversation:
+        async def send(update: SessionUpdate) -> None:
+            assert self._conn is not None
+            await self._conn.session_update(session_id, update)
+
+        holder: list[Session] = []
+        updates = AcpUpdates(send, lambda: holder[0].changes, config.project_root)
+
+        async def approve(request: PermissionRequest) -> Decision:
+            assert self._conn is not None
+            # The call's own tool_call update reaches the host before the question about it.
+            await updates.flush()
+            response = await self._conn.request_permission(
+                session_id,
+                permission_call(request, config.project_root),
+                permission_options(request),
+            )
+            return decision_of(response)
+
+        session = Session(config, approve, updates)
+        holder.append(session)
+        return _Conversation(session, updates)
+
+    async def prompt(
+        self, session_id: str, prompt: list[ContentBlock], **kwargs: Any
+    ) -> PromptResponse:
+        """Run one turn; its events stream as updates, its end is the stop reason."""
+        conversation = self._find(session_id)
+        async with conversation.lock:
+            session = conversation.session
+            if not conversation.started:
+                try:
+                    notes = await start_session(session)
+                except ProviderError as error:
+                    raise acp.RequestError.internal_error({"message": str(error)}) from error
+                conversation.started = True
+                for note in notes:
+                    log.info("%s", note)
+            conversation.turn = asyncio.ensure_future(session.run_turn(prompt_text(prompt)))
+            try:
+                finished = await conversation.turn
+            except asyncio.CancelledError:
+                finished = TurnFinished("interrupted", "", 0, "cancelled by the client")
+            except ProviderError as error:
+                raise acp.RequestError.internal_error({"message": str(error)}) from error
+            finally:
+                conversation.turn = None
+                await conversation.updates.flush()
+        return PromptResponse(stop_reason=STOP_REASONS[finished.reason])
+
+    async def cancel(self, session_id: str, **kwargs: Any) -> None:
+        """Interrupt the session's running turn (its prompt answers "cancelled")."""
+        conversation = self._conversations.get(session_id)
+        if conversation is not None and conversation.turn is not None:
+            conversation.turn.cancel()
+
+    async def close(self) -> None:
+        """End every session: turns stopped, transcripts saved, servers and jobs stopped."""
+        for conversation in self._conversations.values():
+            if conversation.turn is not None:
+                conversation.turn.cancel()
+            await conversation.session.close()
+            await conversation.updates.close()
+        self._conversations.clear()
+
+    def _find(self, session_id: str) -> _Conversation:
+        conversation = self._conversations.get(session_id)
+        if conversation is None:
+            raise acp.RequestError.invalid_params({"sessionId": f"no such session: {session_id}"})
+        return conversation
+
+
+def prompt_text(blocks: list[ContentBlock]) -> str:
+    """A prompt's blocks as the one text a turn takes.
+
+    Text is kept as it is; a linked file becomes an ``@path`` mention (read through the gate
+    like one the user typed); an embedded text resource is quoted with its address.
+    """
+    parts: list[str] = []
+    for block in blocks:
+        if isinstance(block, TextContentBlock):
+            parts.append(block.text)
+        elif isinstance(block, ResourceContentBlock):
+            parts.append(f"@{block.uri.removeprefix('file://')}")
+        elif isinstance(block, EmbeddedResourceContentBlock) and isinstance(
+            block.resource, TextResourceContents
+        ):
+            resource = block.resource
+            parts.append(f"{resource.uri}:\n```\n{resource.text}\n```")
+    return "\n\n".join(part for part in parts if part)
+
+
+async def serve(load_config: ConfigLoader) -> int:
+    """Speak the protocol on stdin and stdout until the host closes them; the exit code."""
+    agent = OpenClaudeAcpAgent(load_config)
+    try:
+        # Only part of the protocol's Agent is implemented: the package answers the other
+        # methods (load, modes, config options…) with "method not found".
+        await acp.run_agent(cast(acp.Agent, agent))
+    finally:
+        await agent.close()
+    return 0
