@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from openclaude_tui.ui.commands import COMMANDS, SlashCommand, matching
 from openclaude_tui.ui.external_editor import EditorError, edit_text
 from openclaude_tui.ui.history import PromptHistory
+from openclaude_tui.ui.paste_chips import PastedTexts
 from openclaude_tui.ui.vim_mode import VimKeys
 
 PLACEHOLDER = "Ask anything · / commands · @ files · ! shell · Ctrl+J new line"
@@ -65,6 +66,8 @@ class PromptInput(TextArea):
         self.prompt_history = history
         # Vim keys, when the user turned them on (/vim, editor_mode = "vim").
         self.vim: VimKeys | None = None
+        # Large pastes, shown as chips until the prompt is sent.
+        self.pastes = PastedTexts()
 
     def set_vim(self, on: bool) -> None:
         """Turn vim keys on (starting in insert mode) or off; the border shows the mode."""
@@ -132,6 +135,21 @@ class PromptInput(TextArea):
             return
         await super()._on_key(event)
 
+    async def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls each class's handler in turn: a small paste goes on to TextArea's.
+        chip = None if self.read_only else self.pastes.chip_for(event.text)
+        if chip is None:
+            return
+        event.prevent_default()
+        if result := self._replace_via_keyboard(chip, *self.selection):
+            self.move_cursor(result.end_location)
+        self.focus()
+
+    @property
+    def full_text(self) -> str:
+        """The prompt as it will be sent: each paste chip replaced by its text."""
+        return self.pastes.expand(self.text)
+
     def _browse(self, back: bool) -> bool:
         """Up on the first line / Down on the last: the history. True when handled."""
         history = self.prompt_history
@@ -157,7 +175,7 @@ class PromptInput(TextArea):
     def action_external_editor(self) -> None:
         """Write the prompt in ``$VISUAL`` / ``$EDITOR``; its text comes back, not sent."""
         try:
-            text = edit_text(self.text, suspended=self._suspended)
+            text = edit_text(self.full_text, suspended=self._suspended)
         except EditorError as error:
             self.notify(str(error), severity="warning")
             return
@@ -176,12 +194,13 @@ class PromptInput(TextArea):
 
     def action_submit(self) -> None:
         """Send the text (unless it is blank) and empty the prompt."""
-        text = self.text
+        text = self.full_text
         if not text.strip():
             return
         if self.prompt_history is not None:
             self.prompt_history.add(text)
         self.clear()
+        self.pastes.clear()
         self.post_message(self.Submitted(text))
 
 
