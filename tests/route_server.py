@@ -10,6 +10,8 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -72,6 +74,10 @@ def _make_handler(server: RouteServer) -> type[BaseHTTPRequestHandler]:
             """Answer a POST."""
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
+            kind = self.headers.get("Content-Type") or ""
+            if kind.startswith("multipart/form-data"):
+                self._reply(multipart_fields(kind, raw))
+                return
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:
@@ -104,6 +110,35 @@ def _make_handler(server: RouteServer) -> type[BaseHTTPRequestHandler]:
                 return
 
     return Handler
+
+
+def multipart_fields(content_type: str, raw: bytes) -> dict[str, Any]:
+    """A form upload's fields: text as ``str``, a file as ``{"filename", "data"}``."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + raw)
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        filename = part.get_filename()
+        fields[str(name)] = {"filename": filename, "data": data} if filename else data.decode()
+    return fields
+
+
+def transcription_routes(text: str) -> dict[tuple[str, str], Answer]:
+    """A speech-to-text server (whisper.cpp's, speaches): ``POST /v1/audio/transcriptions``
+    takes a WAV upload and a model name and answers ``{"text": ...}``; anything that is not
+    a WAV file is refused as such servers refuse it."""
+
+    def transcribe(fields: Any) -> tuple[int, Any]:
+        upload = (fields or {}).get("file")
+        if not isinstance(upload, dict) or not upload["data"].startswith(b"RIFF"):
+            return 400, {"error": {"message": "failed to read audio data", "type": "invalid"}}
+        if not (fields or {}).get("model"):
+            return 400, {"error": {"message": "model is required", "type": "invalid"}}
+        return 200, {"text": text}
+
+    return {("POST", "/v1/audio/transcriptions"): transcribe}
 
 
 # What each kind of local server answers, trimmed to the fields the probes read plus a few

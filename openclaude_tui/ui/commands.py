@@ -126,6 +126,17 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("copy", "/copy", "copy the last answer", (("Copy the last answer", "/copy"),)),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
+    SlashCommand(
+        "transcribe",
+        "/transcribe FILE",
+        "put the words of a recording (WAV) in the prompt (transcription_url)",
+    ),
+    SlashCommand(
+        "voice",
+        "/voice",
+        "record from the microphone; /voice again puts the words in the prompt",
+        (("Voice input: start or stop recording", "/voice"),),
+    ),
     SlashCommand("quit", "/quit", "leave OpenClaude"),
 )
 

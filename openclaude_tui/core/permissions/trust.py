@@ -36,8 +36,15 @@ DESCRIBE_LIMIT = 160
 # Hook commands listed one a line in the trust question; more are counted.
 HOOKS_LISTED = 12
 # Settings whose value sends the conversation, a key or a query elsewhere: a profile names
-# a server (and the key sent to it), as base_url does; web_search_url gets search queries.
-_WIDENING_VALUES = ("base_url", "api_key", "default_profile", "web_search_url")
+# a server (and the key sent to it), as base_url does; web_search_url gets search queries,
+# transcription_url the user's recordings.
+_WIDENING_VALUES = (
+    "base_url",
+    "api_key",
+    "default_profile",
+    "web_search_url",
+    "transcription_url",
+)
 
 
 def trust_file() -> Path:

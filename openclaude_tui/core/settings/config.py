@@ -89,6 +89,9 @@ class Config:
     web_search_url: str | None = None
     # The built-in tools offered to the model (None: all of them).
     tools: tuple[str, ...] | None = None
+    # An OpenAI-compatible speech-to-text endpoint (its /v1 base) and its model.
+    transcription_url: str | None = None
+    transcription_model: str | None = None
     # Binding ids and the keys that take their place (the user's config only).
     keymap: dict[str, str] = field(default_factory=dict)
     # The server profile in use (None: the settings as they are), and all there are.

@@ -70,6 +70,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_search_url", check.url, "WEB_SEARCH_URL", "--web-search-url"),
     # Offering fewer tools narrows what the model can do and shortens its prompt.
     Setting("tools", check.tool_names, flag="--tools"),
+    # Where /transcribe and /voice send the user's recordings (held back for trust).
+    Setting("transcription_url", check.url, "TRANSCRIPTION_URL"),
+    Setting("transcription_model", check.text, "TRANSCRIPTION_MODEL"),
     # A repository must not move the keys that answer a permission question.
     Setting("keymap", check.keymap, user_only=True),
     # Held back from an untrusted project (core.permissions.trust); the user's and the
