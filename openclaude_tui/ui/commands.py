@@ -127,6 +127,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand(
+        "think",
+        "/think [on|off|low|medium|high|default]",
+        "how much the model reasons (reasoning_effort, or the template's thinking switch)",
+        (("Reasoning: thinking off", "/think off"), ("Reasoning: high effort", "/think high")),
+    ),
+    SlashCommand(
         "transcribe",
         "/transcribe FILE",
         "put the words of a recording (WAV) in the prompt (transcription_url)",

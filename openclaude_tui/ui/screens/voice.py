@@ -19,7 +19,7 @@ from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.widgets.chat_items import Level, NoticeItem
 
 
-class VoiceCommands(MainScreenBase):
+class VoiceInput(MainScreenBase):
     """``/transcribe`` and ``/voice``."""
 
     recording: Recording | None = None
