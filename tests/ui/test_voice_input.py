@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
 from tests.helpers.app import CLOSED_URL, idle, main_screen, make_app, make_config, send, wait_for
 from tests.helpers.voice import install_recorder, write_wav
@@ -18,6 +19,13 @@ pytestmark = pytest.mark.usefixtures("home")
 SPOKEN = "Add a test for the login check."
 
 
+def _app_with_speech(project: Path, chat: ScriptedServer, speech: RouteServer) -> OpenClaudeApp:
+    """The app on the scripted chat server, with ``speech`` as its transcription endpoint."""
+    config = make_config(project, chat.base_url)
+    config.transcription_url = f"{speech.url}/v1"
+    return make_app(config)
+
+
 def _notices(app: object) -> list[str]:
     return [item.text for item in main_screen(app).chat.items if isinstance(item, NoticeItem)]
 
@@ -27,9 +35,7 @@ async def test_transcribe_puts_the_words_in_the_prompt_unsent(
 ) -> None:
     write_wav(project / "note.wav")
     with RouteServer(transcription_routes(SPOKEN)) as speech:
-        config = make_config(project, scripted_server.base_url)
-        config.transcription_url = f"{speech.url}/v1"
-        app = make_app(config)
+        app = _app_with_speech(project, scripted_server, speech)
         async with app.run_test(size=(120, 40)) as pilot:
             await idle(pilot)
             prompt = main_screen(app).prompt_input
@@ -47,9 +53,7 @@ async def test_voice_records_then_transcribes_into_the_prompt(
     started = install_recorder(tmp_path / "bin")
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     with RouteServer(transcription_routes(SPOKEN)) as speech:
-        config = make_config(project, scripted_server.base_url)
-        config.transcription_url = f"{speech.url}/v1"
-        app = make_app(config)
+        app = _app_with_speech(project, scripted_server, speech)
         async with app.run_test(size=(120, 40)) as pilot:
             await idle(pilot)
             screen = main_screen(app)
