@@ -127,6 +127,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),
     SlashCommand(
+        "profile",
+        "/profile [name]",
+        "carry the conversation on to another server profile (lists them without a name)",
+        (("Switch server profile", "/profile"),),
+    ),
+    SlashCommand(
         "think",
         "/think [on|off|low|medium|high|default]",
         "how much the model reasons (reasoning_effort, or the template's thinking switch)",

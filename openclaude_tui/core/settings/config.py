@@ -130,6 +130,9 @@ class Config:
     warnings: list[str] = field(default_factory=list)
     # The same configuration with the project trusted (set by ``load_config``).
     reload_trusted: Callable[[], Config] | None = field(default=None, repr=False)
+    # The same configuration with another profile, as ``--profile NAME`` without the
+    # server's flags would give it (set by ``load_config``; ``/profile`` in the app).
+    reload_with_profile: Callable[[str], Config] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -160,6 +163,13 @@ class Overrides:
     trust_project: bool = False
     # --mcp-config files, in the order given.
     mcp_config: list[str] = field(default_factory=list)
+
+
+# The flags that name a server and how to talk to it: a profile chosen in the app replaces
+# them.
+SERVER_FLAGS_CLEARED: dict[str, Any] = dict.fromkeys(
+    ("base_url", "api_key", "model", "context_window", "temperature", "max_tokens")
+)
 
 
 def user_config_file() -> Path:
@@ -202,6 +212,9 @@ def load_config(cwd: Path, overrides: Overrides, env: dict[str, str] | None = No
     if config.withheld:
         trusted = replace(overrides, trust_project=True)
         config.reload_trusted = lambda: load_config(cwd, trusted, env)
+    config.reload_with_profile = lambda name: load_config(
+        cwd, replace(overrides, default_profile=name, **SERVER_FLAGS_CLEARED), env
+    )
     return config
 
 

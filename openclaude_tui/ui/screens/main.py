@@ -27,8 +27,6 @@ from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.rewinding import Rewinding
 from openclaude_tui.ui.screens.side_panels import SidePanels
 from openclaude_tui.ui.screens.slash import SlashCommands
-from openclaude_tui.ui.screens.think import Thinking
-from openclaude_tui.ui.screens.voice import VoiceInput
 from openclaude_tui.ui.unreachable import unreachable_help
 from openclaude_tui.ui.widgets.assistant_message import AnswerStream
 from openclaude_tui.ui.widgets.chat import ChatView
@@ -47,9 +45,7 @@ from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(
-    PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashCommands, VoiceInput, Thinking
-):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashCommands):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Its state, widgets and constructor (config, prompt, clock, now) are in ``MainScreenBase``.

@@ -22,10 +22,12 @@ from openclaude_tui.ui.commands import (
     find_model,
     parse,
 )
-from openclaude_tui.ui.screens.main_base import MainScreenBase
 from openclaude_tui.ui.screens.models import ModelScreen
+from openclaude_tui.ui.screens.profile_switch import ProfileSwitch
 from openclaude_tui.ui.screens.resume import ResumeScreen
 from openclaude_tui.ui.screens.rules import RulesScreen
+from openclaude_tui.ui.screens.think import Thinking
+from openclaude_tui.ui.screens.voice import VoiceInput
 from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from openclaude_tui.ui.widgets.prompt import PromptArea
 
@@ -71,9 +73,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-class SlashCommands(MainScreenBase):
+class SlashCommands(ProfileSwitch, VoiceInput, Thinking):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
-    ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/cost``, ``/copy``, ``/quit``."""
+    ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/cost``, ``/copy``, ``/quit``;
+    ``/profile``, ``/voice``, ``/transcribe`` and ``/think`` come from the parts of their own
+    modules."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
