@@ -375,15 +375,24 @@ def acp_main(argv: list[str]) -> int:
     if args.prompt is not None or args.print_mode:
         sys.stderr.write("openclaude acp: takes no prompt; the host sends them\n")
         return EXIT_USAGE
+    # The variables as they were: later sessions read their keys from this copy once the
+    # secrets are gone from the environment the tools' commands inherit.
+    env = dict(os.environ)
     try:
         overrides = _flag_overrides(args)
+        # The flags checked now, in the directory the host started us in.
+        config = load_config(Path(os.getcwd()), overrides, env)
     except (ConfigError, SettingsFileError) as error:
         sys.stderr.write(f"openclaude acp: config error: {error}\n")
         return EXIT_USAGE
+    # Not headless: standard output is the protocol's, and is never wrapped.
+    restore_streams = guard_secrets(config, headless=False)
     try:
-        return asyncio.run(serve(lambda cwd: load_config(cwd, overrides)))
+        return asyncio.run(until_exit_signal(serve(lambda cwd: load_config(cwd, overrides, env))))
     except KeyboardInterrupt:
         return 130
+    finally:
+        restore_streams()
 
 
 def prune_sessions(config: Config) -> None:

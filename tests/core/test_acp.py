@@ -10,6 +10,7 @@ import acp
 from acp.schema import FileEditToolCallContent, ToolCallStart
 
 from tests.helpers.acp import HostClient, acp_agent
+from tests.helpers.print_mode import openclaude
 from tests.helpers.repos import EDIT_AUTH, make_auth_repo
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
@@ -119,3 +120,30 @@ async def test_a_session_in_a_missing_directory_is_refused(tmp_path: Path) -> No
             assert "not an existing directory" in str(error.data)
         else:
             raise AssertionError("a session was made in a directory that does not exist")
+
+
+async def test_the_api_key_never_reaches_a_command_the_host_allowed(tmp_path: Path) -> None:
+    secret = "sk-acp-test-0123456789abcdef"
+    repo = make_auth_repo(tmp_path / "repo")
+    client = HostClient(["allow_once"])
+    env_call = ToolCallSpec("Bash", {"command": "env > seen.txt"}, id="env-1")
+    with ScriptedServer([Turn(tool_calls=[env_call]), Turn(text="Done.")]) as server:
+        flags = ("--base-url", server.base_url, "--model", "scripted-model")
+        home = tmp_path / "home"
+        async with acp_agent(client, repo, home, *flags, env={"OPENAI_API_KEY": secret}) as conn:
+            session = await conn.new_session(cwd=str(repo))
+            await conn.prompt(session_id=session.session_id, prompt=[acp.text_block("env")])
+        # The key was sent to the model server, as the user asked.
+        assert server.chat_requests[0].headers["authorization"] == f"Bearer {secret}"
+    seen = (repo / "seen.txt").read_text()
+    assert "PATH=" in seen and secret not in seen
+
+
+def test_a_wrong_setting_is_a_config_error_before_any_session(tmp_path: Path) -> None:
+    (tmp_path / "home" / "config").mkdir(parents=True)
+    (tmp_path / "home" / "config" / "config.toml").write_text('temperature = "hot"\n')
+    done = openclaude(tmp_path, tmp_path / "home", "acp", stdin="")
+    assert done.returncode == 2
+    assert done.stderr.startswith("openclaude acp: config error: ") and "temperature" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""

@@ -86,9 +86,10 @@ class HostClient:
 
 @asynccontextmanager
 async def acp_agent(
-    client: HostClient, cwd: Path, home: Path, *flags: str
+    client: HostClient, cwd: Path, home: Path, *flags: str, env: dict[str, str] | None = None
 ) -> AsyncIterator[acp.core.ClientSideConnection]:
-    """`openclaude acp FLAGS` started in `cwd`, connected to `client`, initialized.
+    """`openclaude acp FLAGS` started in `cwd` (with `env` added to the environment),
+    connected to `client`, initialized.
 
     Its stderr goes to `home/acp-stderr.log`.
     """
@@ -101,7 +102,7 @@ async def acp_agent(
             "openclaude_tui",
             "acp",
             *flags,
-            env=openclaude_env(home),
+            env={**openclaude_env(home), **(env or {})},
             cwd=cwd,
             transport_kwargs={"stderr": stderr.fileno(), "shutdown_timeout": 30.0},
         ) as (conn, _process):
