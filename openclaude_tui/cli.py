@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
             "openclaude review [REV_RANGE] [--staged] reviews a git diff hunk by hunk, "
             "no model needed (openclaude review --help). openclaude config [show|edit] shows "
             "the effective settings and where each came from, or opens your config file. "
-            "openclaude replay [ID|FILE] plays a saved session, no model needed."
+            "openclaude replay [ID|FILE] plays a saved session, no model needed. "
+            "openclaude acp [FLAGS] serves editors such as Zed over the Agent Client Protocol "
+            "on stdio."
         ),
     )
     parser.add_argument("prompt", nargs="?", help="what to ask; with -p, read from stdin if absent")

@@ -147,3 +147,13 @@ def test_a_wrong_setting_is_a_config_error_before_any_session(tmp_path: Path) ->
     assert done.stderr.startswith("openclaude acp: config error: ") and "temperature" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+async def test_an_unreachable_server_is_said_in_the_answer(tmp_path: Path) -> None:
+    client = HostClient()
+    flags = ("--base-url", "http://127.0.0.1:9/v1", "--model", "scripted-model")
+    async with acp_agent(client, tmp_path, tmp_path / "home", *flags) as conn:
+        session = await conn.new_session(cwd=str(tmp_path))
+        done = await conn.prompt(session_id=session.session_id, prompt=[acp.text_block("hi")])
+    assert done.stop_reason == "end_turn"
+    assert "openclaude: cannot reach http://127.0.0.1:9/v1" in client.answer_text()
