@@ -157,3 +157,24 @@ async def test_an_unreachable_server_is_said_in_the_answer(tmp_path: Path) -> No
         done = await conn.prompt(session_id=session.session_id, prompt=[acp.text_block("hi")])
     assert done.stop_reason == "end_turn"
     assert "openclaude: cannot reach http://127.0.0.1:9/v1" in client.answer_text()
+
+
+async def test_always_allow_from_the_host_lets_later_edits_run_unasked(tmp_path: Path) -> None:
+    second = ToolCallSpec(
+        "Edit",
+        {
+            "file_path": "src/auth.py",
+            "old_string": "def can_login(user: User) -> bool:",
+            "new_string": "def can_login(user: User) -> bool:  # active users only",
+        },
+        id="edit-2",
+    )
+    turns = [Turn(tool_calls=[READ_AUTH]), Turn(tool_calls=[EDIT]), Turn(tool_calls=[second])]
+    script = [*turns, Turn(text="Both.")]
+    client, stop, repo = await _run_prompt(tmp_path, script, ["allow_always"], "fix")
+    assert stop == "end_turn"
+    # Asked once, with "always" offered; that answer covered the second edit.
+    [(asked, options)] = client.permission_requests
+    assert asked.tool_call_id == "edit-1" and "allow_always" in {o.kind for o in options}
+    text = (repo / "src" / "auth.py").read_text()
+    assert text.endswith(FIXED) and "# active users only" in text
