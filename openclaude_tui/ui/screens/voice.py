@@ -3,6 +3,7 @@ stop), the text put in the prompt for editing, never sent by itself."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -41,12 +42,7 @@ class VoiceInput(MainScreenBase):
         """Start recording from the microphone; the second /voice stops and transcribes."""
         if self.recording is not None:
             recording, self.recording = self.recording, None
-            try:
-                path = recording.stop()
-            except RecordingError as error:
-                self._say(str(error), "warning")
-                return
-            self._transcribe(path, remove=True)
+            self._transcribe_recording(recording)
             return
         # Said before recording, not after a speech nobody can transcribe.
         if transcription_endpoint(self.config, os.environ) is None:
@@ -65,6 +61,16 @@ class VoiceInput(MainScreenBase):
         if self.recording is not None:
             self.recording.cancel()
             self.recording = None
+
+    @work(group="voice", exit_on_error=False)
+    async def _transcribe_recording(self, recording: Recording) -> None:
+        # In a thread: the recorder may take a moment to write its file and exit.
+        try:
+            path = await asyncio.to_thread(recording.stop)
+        except RecordingError as error:
+            self._say(str(error), "warning")
+            return
+        self._transcribe(path, remove=True)
 
     @work(group="voice", exit_on_error=False)
     async def _transcribe(self, path: Path, remove: bool = False) -> None:
