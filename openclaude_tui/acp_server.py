@@ -39,6 +39,7 @@ from acp.schema import (
 
 from openclaude_tui import __version__
 from openclaude_tui.acp_updates import AcpUpdates, decision_of, permission_call, permission_options
+from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import TurnFinished
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
@@ -124,8 +125,13 @@ class OpenClaudeAcpAgent:
             assert self._conn is not None
             await self._conn.session_update(session_id, update)
 
-        holder: list[Session] = []
-        updates = AcpUpdates(send, lambda: holder[0].changes, config.project_root)
+        # The session is made below, with this sink: its changes are read when a call ends.
+        session: Session | None = None
+
+        def changes() -> list[FileChange]:
+            return session.changes if session is not None else []
+
+        updates = AcpUpdates(send, changes, config.project_root)
 
         async def approve(request: PermissionRequest) -> Decision:
             assert self._conn is not None
@@ -139,7 +145,6 @@ class OpenClaudeAcpAgent:
             return decision_of(response)
 
         session = Session(config, approve, updates)
-        holder.append(session)
         return _Conversation(session, updates)
 
     async def prompt(
