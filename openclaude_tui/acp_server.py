@@ -32,13 +32,20 @@ from acp.schema import (
     PromptCapabilities,
     PromptResponse,
     ResourceContentBlock,
+    SetSessionModeResponse,
     StopReason,
     TextContentBlock,
     TextResourceContents,
 )
 
 from openclaude_tui import __version__
-from openclaude_tui.acp_updates import AcpUpdates, decision_of, permission_call, permission_options
+from openclaude_tui.acp_updates import (
+    AcpUpdates,
+    decision_of,
+    permission_call,
+    permission_options,
+    session_modes,
+)
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import TurnFinished
 from openclaude_tui.core.llm.provider import ProviderError
@@ -118,7 +125,20 @@ class OpenClaudeAcpAgent:
         session_id = uuid.uuid4().hex
         conversation = self._conversation(session_id, config)
         self._conversations[session_id] = conversation
-        return NewSessionResponse(session_id=session_id)
+        session = conversation.session
+        return NewSessionResponse(
+            session_id=session_id, modes=session_modes(session.mode, session.available_modes())
+        )
+
+    async def set_session_mode(
+        self, session_id: str, mode_id: str, **kwargs: Any
+    ) -> SetSessionModeResponse:
+        """Switch the session's permission mode, as Shift+Tab does in the app."""
+        try:
+            self._find(session_id).session.set_mode(mode_id)
+        except ValueError as error:
+            raise acp.RequestError.invalid_params({"modeId": str(error)}) from error
+        return SetSessionModeResponse()
 
     def _conversation(self, session_id: str, config: Config) -> _Conversation:
         async def send(update: SessionUpdate) -> None:

@@ -28,6 +28,8 @@ from acp.schema import (
     AllowedOutcome,
     PermissionOption,
     RequestPermissionResponse,
+    SessionMode,
+    SessionModeState,
     ToolCallStatus,
     ToolCallUpdate,
     ToolKind,
@@ -45,6 +47,7 @@ from openclaude_tui.core.events import (
     ToolCallStarted,
 )
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
+from openclaude_tui.core.permissions.rules import Mode
 
 log = logging.getLogger("openclaude_tui.acp")
 
@@ -70,6 +73,14 @@ CALL_STATUS: dict[str, ToolCallStatus] = {
     "failed": "failed",
     "denied": "failed",
     "interrupted": "failed",
+}
+
+# The permission modes as the host's mode picker shows them.
+MODE_NAMES: dict[str, tuple[str, str]] = {
+    "default": ("Ask", "asks before edits and before commands that are not read-only"),
+    "acceptEdits": ("Accept edits", "edits run without asking; commands still ask"),
+    "plan": ("Plan", "reads and plans; nothing that changes files or runs commands"),
+    "bypassPermissions": ("Bypass", "everything runs without asking"),
 }
 
 ALLOW_ONCE = "allow_once"
@@ -215,3 +226,14 @@ def decision_of(response: RequestPermissionResponse) -> Decision:
     if outcome.option_id == ALLOW_ALWAYS:
         return Decision("allow_always")
     return Decision("deny")
+
+
+def session_modes(current: Mode, available: list[Mode]) -> SessionModeState:
+    """The permission modes offered to the host, and the one in effect."""
+    return SessionModeState(
+        current_mode_id=current,
+        available_modes=[
+            SessionMode(id=mode, name=MODE_NAMES[mode][0], description=MODE_NAMES[mode][1])
+            for mode in available
+        ],
+    )

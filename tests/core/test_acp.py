@@ -178,3 +178,30 @@ async def test_always_allow_from_the_host_lets_later_edits_run_unasked(tmp_path:
     assert asked.tool_call_id == "edit-1" and "allow_always" in {o.kind for o in options}
     text = (repo / "src" / "auth.py").read_text()
     assert text.endswith(FIXED) and "# active users only" in text
+
+
+async def test_the_host_picks_the_permission_mode(tmp_path: Path) -> None:
+    repo = make_auth_repo(tmp_path / "repo")
+    client = HostClient()
+    with ScriptedServer(_edit_script("Fixed.")) as server:
+        flags = ("--base-url", server.base_url, "--model", "scripted-model")
+        async with acp_agent(client, repo, tmp_path / "home", *flags) as conn:
+            session = await conn.new_session(cwd=str(repo))
+            assert session.modes is not None and session.modes.current_mode_id == "default"
+            offered = [mode.id for mode in session.modes.available_modes]
+            assert offered == ["default", "acceptEdits", "plan"]
+            # Bypass is offered only to a process started in it.
+            try:
+                await conn.set_session_mode(
+                    session_id=session.session_id, mode_id="bypassPermissions"
+                )
+            except acp.RequestError as error:
+                assert "only available when started with" in str(error.data)
+            else:
+                raise AssertionError("bypassPermissions was accepted")
+            await conn.set_session_mode(session_id=session.session_id, mode_id="acceptEdits")
+            done = await conn.prompt(session_id=session.session_id, prompt=[acp.text_block("fix")])
+    assert done.stop_reason == "end_turn"
+    # In acceptEdits the edit ran without a question to the host.
+    assert client.permission_requests == []
+    assert (repo / "src" / "auth.py").read_text().endswith(FIXED)
