@@ -39,6 +39,11 @@ class PastedTexts:
         self._texts[chip] = text
         return chip
 
+    def chip_ending(self, text: str) -> str | None:
+        """The chip ``text`` ends with (what is before the cursor), if any: Backspace
+        there deletes the whole chip, and so the paste, not its last character."""
+        return next((chip for chip in self._texts if text.endswith(chip)), None)
+
     def expand(self, text: str) -> str:
         """``text`` with each chip it still holds replaced by the paste it stands for."""
         if not self._texts:

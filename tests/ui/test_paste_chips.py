@@ -70,3 +70,18 @@ async def test_a_short_paste_is_inserted_as_it_is(project: Path) -> None:
         await _paste(pilot, short)
         await wait_for(pilot, lambda: bool(prompt.text))
         assert prompt.text == short
+
+
+async def test_backspace_after_a_chip_deletes_the_whole_paste(project: Path) -> None:
+    app = make_app(make_config(project, "http://127.0.0.1:9/v1"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        prompt = main_screen(app).prompt_input
+        prompt.focus()
+        await pilot.press(*"see ")
+        await _paste(pilot, LOG)
+        await wait_for(pilot, lambda: prompt.text.endswith("lines]"))
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: prompt.text == "see ")
+        await pilot.press("backspace")
+        await wait_for(pilot, lambda: prompt.text == "see")
+        assert prompt.full_text == "see"

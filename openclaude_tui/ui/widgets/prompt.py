@@ -145,6 +145,15 @@ class PromptInput(TextArea):
             self.move_cursor(result.end_location)
         self.focus()
 
+    def action_delete_left(self) -> None:
+        """Backspace: a paste chip just before the cursor goes as a whole."""
+        row, column = self.cursor_location
+        chip = self.pastes.chip_ending(self.document[row][:column])
+        if chip is None or not self.selection.is_empty:
+            super().action_delete_left()
+            return
+        self.delete((row, column - len(chip)), (row, column))
+
     @property
     def full_text(self) -> str:
         """The prompt as it will be sent: each paste chip replaced by its text."""
