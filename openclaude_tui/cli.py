@@ -380,17 +380,24 @@ def acp_main(argv: list[str]) -> int:
     # The variables as they were: later sessions read their keys from this copy once the
     # secrets are gone from the environment the tools' commands inherit.
     env = dict(os.environ)
+    overrides = Overrides()
+
+    def load(cwd: Path) -> Config:
+        config = load_config(cwd, overrides, env)
+        _check_tool_names(config)
+        return config
+
     try:
         overrides = _flag_overrides(args)
         # The flags checked now, in the directory the host started us in.
-        config = load_config(Path(os.getcwd()), overrides, env)
+        config = load(Path(os.getcwd()))
     except (ConfigError, SettingsFileError) as error:
         sys.stderr.write(f"openclaude acp: config error: {error}\n")
         return EXIT_USAGE
     # Not headless: standard output is the protocol's, and is never wrapped.
     restore_streams = guard_secrets(config, headless=False)
     try:
-        return asyncio.run(until_exit_signal(serve(lambda cwd: load_config(cwd, overrides, env))))
+        return asyncio.run(until_exit_signal(serve(load)))
     except KeyboardInterrupt:
         return 130
     finally:

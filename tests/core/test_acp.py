@@ -205,3 +205,9 @@ async def test_the_host_picks_the_permission_mode(tmp_path: Path) -> None:
     # In acceptEdits the edit ran without a question to the host.
     assert client.permission_requests == []
     assert (repo / "src" / "auth.py").read_text().endswith(FIXED)
+
+
+def test_an_unknown_tool_name_is_a_config_error_at_start(tmp_path: Path) -> None:
+    done = openclaude(tmp_path, tmp_path / "home", "acp", "--tools", "Read,Teleport", stdin="")
+    assert done.returncode == 2
+    assert "no built-in tool is called 'Teleport'" in done.stderr
