@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +55,8 @@ from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
 from openclaude_tui.core.settings.config import Config, ConfigError
 from openclaude_tui.core.tomlfile import SettingsFileError
-from openclaude_tui.print_mode import start_session
+from openclaude_tui.print_mode import EXIT_INTERRUPTED, EXIT_USAGE, start_session
+from openclaude_tui.process_guard import guard_secrets, until_exit_signal
 
 log = logging.getLogger("openclaude_tui.acp")
 
@@ -234,6 +237,27 @@ def prompt_text(blocks: list[ContentBlock]) -> str:
             resource = block.resource
             parts.append(f"{resource.uri}:\n```\n{resource.text}\n```")
     return "\n\n".join(part for part in parts if part)
+
+
+def run_acp(load_config: ConfigLoader) -> int:
+    """Check the settings where the host started us, then serve; the exit code.
+
+    The key is kept out of the environment that commands inherit (``guard_secrets``, not
+    headless: standard output is the protocol's and is never wrapped); SIGTERM and SIGHUP
+    close the sessions as the end of input does.
+    """
+    try:
+        config = load_config(Path(os.getcwd()))
+    except (ConfigError, SettingsFileError) as error:
+        sys.stderr.write(f"openclaude acp: config error: {error}\n")
+        return EXIT_USAGE
+    restore_streams = guard_secrets(config, headless=False)
+    try:
+        return asyncio.run(until_exit_signal(serve(load_config)))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    finally:
+        restore_streams()
 
 
 async def serve(load_config: ConfigLoader) -> int:

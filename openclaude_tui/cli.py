@@ -370,7 +370,7 @@ def config_main(argv: list[str]) -> int:
 def acp_main(argv: list[str]) -> int:
     """``openclaude acp [FLAGS]``: the Agent Client Protocol on stdio, each session with the
     settings the same flags give in the directory the host names."""
-    from openclaude_tui.acp_server import serve
+    from openclaude_tui.acp_server import run_acp
 
     args = build_parser().parse_args(argv)
     _setup_logging(args.debug)
@@ -380,28 +380,18 @@ def acp_main(argv: list[str]) -> int:
     # The variables as they were: later sessions read their keys from this copy once the
     # secrets are gone from the environment the tools' commands inherit.
     env = dict(os.environ)
-    overrides = Overrides()
+    try:
+        overrides = _flag_overrides(args)
+    except (ConfigError, SettingsFileError) as error:
+        sys.stderr.write(f"openclaude acp: config error: {error}\n")
+        return EXIT_USAGE
 
     def load(cwd: Path) -> Config:
         config = load_config(cwd, overrides, env)
         _check_tool_names(config)
         return config
 
-    try:
-        overrides = _flag_overrides(args)
-        # The flags checked now, in the directory the host started us in.
-        config = load(Path(os.getcwd()))
-    except (ConfigError, SettingsFileError) as error:
-        sys.stderr.write(f"openclaude acp: config error: {error}\n")
-        return EXIT_USAGE
-    # Not headless: standard output is the protocol's, and is never wrapped.
-    restore_streams = guard_secrets(config, headless=False)
-    try:
-        return asyncio.run(until_exit_signal(serve(load)))
-    except KeyboardInterrupt:
-        return 130
-    finally:
-        restore_streams()
+    return run_acp(load)
 
 
 def prune_sessions(config: Config) -> None:
