@@ -15,6 +15,7 @@ from typing import Any
 from openclaude_tui.core.agent.compact import Compactor
 from openclaude_tui.core.agent.context_window import WindowInfo, resolve_context_window
 from openclaude_tui.core.agent.loop import Agent
+from openclaude_tui.core.agent.subagent import offer_subagents
 from openclaude_tui.core.events import EventSink, Notice
 from openclaude_tui.core.llm.discovery import (
     DEFAULT_CANDIDATES,
@@ -164,22 +165,25 @@ def build_agent(
     context.takes_images = lambda: takes_images(config.vision, provider.settings.model)
     prompt_cache: list[str] = []
 
+    def prompt_for(tool_names: list[str]) -> str:
+        environment = PromptEnvironment(
+            cwd=config.cwd,
+            project_root=config.project_root,
+            permission_mode=policy.mode,
+            tool_names=tool_names,
+            model=provider.settings.model,
+            now=now,
+            skills=[(skill.name, skill.description) for skill in skills.skills],
+        )
+        return build_system_prompt(environment)
+
     def system_prompt() -> str:
         # Built on first use and kept: a stable prefix lets servers reuse their cache.
         if not prompt_cache:
-            environment = PromptEnvironment(
-                cwd=config.cwd,
-                project_root=config.project_root,
-                permission_mode=policy.mode,
-                tool_names=tools.names(),
-                model=provider.settings.model,
-                now=now,
-                skills=[(skill.name, skill.description) for skill in skills.skills],
-            )
-            prompt_cache.append(build_system_prompt(environment))
+            prompt_cache.append(prompt_for(tools.names()))
         return prompt_cache[0]
 
-    return Agent(
+    agent = Agent(
         provider,
         tools,
         policy,
@@ -191,6 +195,8 @@ def build_agent(
         compactor=compactor,
         clock=clock,
     )
+    offer_subagents(agent, config.project_root, prompt_for, sink)
+    return agent
 
 
 @dataclass

@@ -192,6 +192,17 @@ class McpServersChanged:
 
 
 @dataclass(frozen=True)
+class SubagentProgress:
+    """A sub-agent (run by the Task call ``call_id``) made its ``calls``-th tool call, or
+    waits for the user: ``action`` says what it does now."""
+
+    call_id: str
+    agent: str
+    calls: int
+    action: str
+
+
+@dataclass(frozen=True)
 class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
@@ -228,6 +239,7 @@ Event = (
     | Notice
     | HookOutput
     | McpServersChanged
+    | SubagentProgress
     | AgentError
     | TurnFinished
 )

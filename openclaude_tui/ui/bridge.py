@@ -31,6 +31,7 @@ from openclaude_tui.core.events import (
     PermissionAsked,
     ReasoningDelta,
     Retrying,
+    SubagentProgress,
     TextDelta,
     TodosUpdated,
     ToolCallFinished,
@@ -81,6 +82,7 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
         len(e.servers),
         tuple(s.name for s in e.servers if s.state == "failed"),
     ),
+    SubagentProgress: lambda e: messages.SubagentProgressed(e.call_id, e.calls, e.action),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
 }

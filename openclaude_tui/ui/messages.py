@@ -172,6 +172,15 @@ class HookNoted(AgentUpdate):
 
 
 @dataclass
+class SubagentProgressed(AgentUpdate):
+    """The sub-agent of the Task call ``call_id`` made its ``calls``-th call, or asks."""
+
+    call_id: str
+    calls: int
+    action: str
+
+
+@dataclass
 class McpChanged(AgentUpdate):
     """An MCP server started, failed or stopped: how many run, of how many."""
 

@@ -29,6 +29,8 @@ def permission_view(
     reason = request.reason
     if reasons and reason == "; ".join(reasons):
         reason = ""  # the verdict line says it
+    if request.agent:
+        reason = f"Asked by the {request.agent} sub-agent. {reason}".strip()
     return PermissionView(
         tool=request.tool,
         target=_display_target(request.target, project_root),

@@ -79,6 +79,8 @@ class PermissionRequest:
     always_label: str = ""
     # The user's own call (``!command``), not the model's: no reason is asked of a denial.
     by_user: bool = False
+    # The sub-agent whose call it is ("": the main agent's), which the modal names.
+    agent: str = ""
 
     @property
     def always_rule(self) -> str | None:

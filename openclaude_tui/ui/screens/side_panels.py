@@ -57,3 +57,10 @@ class SidePanels(MainScreenBase):
     def on_todos_changed(self, message: messages.TodosChanged) -> None:
         self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
         self._show_plan()
+
+    def on_subagent_progressed(self, message: messages.SubagentProgressed) -> None:
+        # The Task row shows how far its sub-agent is while it runs.
+        plural = "s" if message.calls != 1 else ""
+        self.sidebar.set_activity(
+            message.call_id, f"{message.calls} call{plural} · {message.action}"
+        )

@@ -41,6 +41,9 @@ class _Row:
     target: str
     state: str = "pending"
     duration: float | None = None
+    # What the call is doing now (a Task call's sub-agent), shown instead of the target
+    # while it runs.
+    activity: str = ""
 
 
 class CallList(OptionList):
@@ -131,6 +134,17 @@ class ToolSidebar(Vertical):
             calls.replace_option_prompt(call_id, self._prompt(call_id))
             self._refresh_counts()
 
+    def set_activity(self, call_id: str, activity: str) -> None:
+        """What a running call is doing now (a sub-agent's count of calls and last one)."""
+        row = self._rows.get(call_id)
+        if row is None:
+            return
+        row.activity = activity
+        if self.is_mounted:
+            self.query_one("#calls", OptionList).replace_option_prompt(
+                call_id, self._prompt(call_id)
+            )
+
     def set_todos(self, rows: list[tuple[str, str]]) -> None:
         """Show the model's plan: (text, status) per step."""
         self._todos = list(rows)
@@ -166,7 +180,10 @@ class ToolSidebar(Vertical):
             "[$text-muted]$duration[/]",
             icon=icon,
             name=row.name,
-            target=short_target(row.target, max(room, 4)),
+            target=short_target(
+                row.activity if row.state == "running" and row.activity else row.target,
+                max(room, 4),
+            ),
             duration=duration,
         )
 
