@@ -1,0 +1,113 @@
+"""Sub-agents in the app: their calls under the Task card and in the sidebar, their
+questions in the same permission modal, and Esc stopping them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openclaude_tui.core.agent.history import INTERRUPTED
+from openclaude_tui.ui.screens.permission import PermissionScreen
+from tests.helpers.app import (
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    screen_text,
+    send,
+    wait_for,
+)
+from tests.helpers.subagents import Conversations
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
+
+PARENT = "look at both files"
+TASK_A = "Read app.py and say what LIMIT is."
+TASK_B = "Read notes.md and summarise it."
+
+
+def two_tasks() -> Turn:
+    """The parent's turn that hands out both tasks."""
+    return Turn(
+        tool_calls=[
+            ToolCallSpec("Task", {"description": "check app", "prompt": TASK_A}, id="ta"),
+            ToolCallSpec("Task", {"description": "check notes", "prompt": TASK_B}, id="tb"),
+        ]
+    )
+
+
+async def test_esc_stops_both_sub_agents_and_the_next_prompt_is_accepted(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    (project / "notes.md").write_text("# Notes\n")
+    script = Conversations(
+        {
+            PARENT: [two_tasks(), Turn(text="Fine, stopped.")],
+            TASK_A: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]),
+                Turn(keep_alive_forever=True),
+            ],
+            TASK_B: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "notes.md"})]),
+                Turn(keep_alive_forever=True),
+            ],
+        }
+    )
+    script.use(scripted_server)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, PARENT)
+        screen = main_screen(app)
+        # Each Task card lists its sub-agent's call; each sidebar row counts them.
+        await wait_for(
+            pilot, lambda: len(script.requests[TASK_A]) == len(script.requests[TASK_B]) == 2
+        )
+        await wait_for(
+            pilot,
+            lambda: "→ Read app.py" in screen_text(app) and "→ Read notes.md" in screen_text(app),
+        )
+        await wait_for(pilot, lambda: screen_text(app).count("1 call · Read") == 2)
+        await pilot.press("escape")
+        await idle(pilot)
+        states = {call_id: card.state for call_id, card in screen.cards.items()}
+        assert states == {"ta": "interrupted", "tb": "interrupted"}
+        await send(pilot, "go on")
+        await idle(pilot)
+        shown = screen_text(app)
+    assert "Fine, stopped." in shown
+    assert scripted_server.tool_results() == [INTERRUPTED, INTERRUPTED]
+
+
+async def test_a_sub_agent_asks_in_the_same_modal_naming_itself(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    script = Conversations(
+        {
+            PARENT: [
+                Turn(
+                    tool_calls=[
+                        ToolCallSpec("Task", {"description": "tidy", "prompt": TASK_A}, id="ta")
+                    ]
+                ),
+                Turn(text="The sub-agent was refused."),
+            ],
+            TASK_A: [
+                Turn(tool_calls=[ToolCallSpec("Bash", {"command": "rm app.py"})]),
+                Turn(text="Not allowed to remove app.py."),
+            ],
+        }
+    )
+    script.use(scripted_server)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, PARENT)
+        await wait_for(pilot, lambda: isinstance(app.screen, PermissionScreen))
+        modal = app.screen
+        assert isinstance(modal, PermissionScreen)
+        assert "general-purpose sub-agent" in modal.view.reason
+        await pilot.press("n")
+        await pilot.press("enter")
+        await idle(pilot)
+    assert (project / "app.py").exists()
+    assert "denied" in script.requests[TASK_A][1].tool_results()[0]
+    assert script.requests[PARENT][1].tool_results() == ["Not allowed to remove app.py."]
