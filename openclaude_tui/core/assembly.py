@@ -137,6 +137,7 @@ def build_agent(
     ``policy``: the gate to use (a session keeps its own from before the server answers).
     """
     from openclaude_tui.core.extensions.skills import load_skills
+    from openclaude_tui.core.prompt.memory import memory_signature
     from openclaude_tui.core.prompt.system import PromptEnvironment, build_system_prompt
 
     skills = load_skills(config.project_root)
@@ -163,7 +164,8 @@ def build_agent(
         lambda text: context.emit(Notice(text, "warning")),
     )
     context.takes_images = lambda: takes_images(config.vision, provider.settings.model)
-    prompt_cache: list[str] = []
+    # The prompt, and the memory files it was built with.
+    prompt_cache: list[tuple[object, str]] = []
 
     def prompt_for(tool_names: list[str]) -> str:
         environment = PromptEnvironment(
@@ -178,10 +180,12 @@ def build_agent(
         return build_system_prompt(environment)
 
     def system_prompt() -> str:
-        # Built on first use and kept: a stable prefix lets servers reuse their cache.
-        if not prompt_cache:
-            prompt_cache.append(prompt_for(tools.names()))
-        return prompt_cache[0]
+        # Built on first use and kept: a stable prefix lets servers reuse their cache. Built
+        # again when a memory file changed (a ``#`` note, /init), which the model should know.
+        memory = memory_signature(config.project_root, config.cwd)
+        if not prompt_cache or prompt_cache[0][0] != memory:
+            prompt_cache[:] = [(memory, prompt_for(tools.names()))]
+        return prompt_cache[0][1]
 
     agent = Agent(
         provider,

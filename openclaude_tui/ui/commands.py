@@ -123,6 +123,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "tokens, requests, the model's and the tools' time, and cost (per turn and in all)",
         (("Usage and cost of this session", "/cost"),),
     ),
+    SlashCommand(
+        "memory",
+        "/memory",
+        "edit the project's memory file (AGENTS.md or CLAUDE.md) in $EDITOR; # note adds a line",
+        (("Edit project memory", "/memory"),),
+    ),
     SlashCommand("copy", "/copy", "copy the last answer", (("Copy the last answer", "/copy"),)),
     # The palette has its own "Change theme" and Quit.
     SlashCommand("theme", "/theme [name]", "pick a colour theme (remembered in your config)"),

@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
+from textual.app import App, SuspendNotSupported
+
 from openclaude_tui import paths
 
 
@@ -53,18 +55,45 @@ def edit_text(
     Raises:
         EditorError: the editor is not set, cannot start, or exits with an error.
     """
-    command = editor_command(os.environ if environ is None else environ)
     with _scratch_file(text) as path:
-        try:
-            with suspended():
-                done = subprocess.run([*command, str(path)], check=False)
-        except OSError as error:
-            raise EditorError(f"the editor {command[0]!r} could not start: {error}") from None
-        if done.returncode != 0:
-            raise EditorError(f"the editor exited with status {done.returncode}; prompt kept")
+        edit_file(path, environ=environ, suspended=suspended, kept="prompt kept")
         edited = path.read_text(encoding="utf-8", errors="replace")
     # Editors end the file with a newline the prompt did not have.
     return edited.removesuffix("\n") if not text.endswith("\n") else edited
+
+
+def edit_file(
+    path: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    suspended: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
+    kept: str = "file unchanged",
+) -> None:
+    """Let the user edit ``path`` in their editor (``/memory``, and the prompt's scratch file).
+
+    Raises:
+        EditorError: the editor is not set, cannot start, or exits with an error (the
+            message ends with ``kept``).
+    """
+    command = editor_command(os.environ if environ is None else environ)
+    try:
+        with suspended():
+            done = subprocess.run([*command, str(path)], check=False)
+    except OSError as error:
+        raise EditorError(f"the editor {command[0]!r} could not start: {error}") from None
+    if done.returncode != 0:
+        raise EditorError(f"the editor exited with status {done.returncode}; {kept}")
+
+
+@contextlib.contextmanager
+def terminal_handed_over(app: App[object]) -> Iterator[None]:
+    """The terminal given to the editor while it runs; as it is where the app cannot let
+    it go (a headless app in tests)."""
+    try:
+        with app.suspend():
+            yield
+    except SuspendNotSupported:
+        yield
 
 
 @contextlib.contextmanager

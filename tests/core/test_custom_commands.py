@@ -180,7 +180,8 @@ def test_builtin_names_files_and_front_matter(tmp_path: Path) -> None:
     _command(project / ".claude" / "commands", "deploy", "The hidden twin.\n")
     _command(commands, "bad name", "Never offered.\n")
     catalogue = load_commands(project)
-    assert [c.name for c in catalogue.commands] == ["deploy"]
+    # /init is built in, listed after the files' commands.
+    assert [c.name for c in catalogue.commands] == ["deploy", "init"]
     deploy = catalogue.commands[0]
     assert (deploy.description, deploy.model, deploy.source) == ("Ship it", None, "project")
     assert any("is hidden by the project one" in notice for notice in catalogue.notices)
@@ -194,7 +195,7 @@ def test_a_project_command_file_linking_outside_the_project_is_not_read(tmp_path
     commands.mkdir(parents=True)
     (commands / "leak.md").symlink_to(tmp_path / "private.md")
     catalogue = load_commands(project)
-    assert catalogue.commands == []
+    assert [c.source for c in catalogue.commands] == ["built-in"]
     assert "leads outside" in catalogue.notices[0]
 
 

@@ -6,6 +6,7 @@ namespaced name (``frontend/test.md`` is ``/frontend:test``). Front matter may g
 ``description``, ``argument-hint``, ``allowed-tools`` (allow rules for the turn the command
 starts) and ``model`` (the model for that turn). The first source that has a name wins.
 
+``/init`` is one too, built in (``init_command``), unless a file names a command ``init``.
 How a command's text becomes a prompt is ``core.extensions.expansion``'s.
 """
 
@@ -23,9 +24,11 @@ from openclaude_tui.core.extensions.markdown_files import (
     read_markdown,
     sources,
 )
+from openclaude_tui.core.prompt.memory_file import init_prompt, memory_file
 
 # Enough for any real collection; a directory past it is not walked further.
 MAX_COMMAND_FILES = 500
+INIT = "init"
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _INVOCATION = re.compile(r"^/(\S+)(?:\s+(.*))?$", re.DOTALL)
 
@@ -106,7 +109,26 @@ def load_commands(project_root: Path) -> CommandCatalogue:
                 catalogue.commands.append(_read_command(path, name, source))
             except ExtensionFileError as error:
                 catalogue.notices.append(f"command /{name} skipped: {error}")
+    if catalogue.find(INIT) is None:  # a file of the project or the user may replace it
+        catalogue.commands.append(init_command(project_root))
     return catalogue
+
+
+def init_command(project_root: Path) -> CustomCommand:
+    """``/init``: the model writes (or improves) the project's memory file, in a normal turn
+    whose writes pass the permission gate."""
+    path = memory_file(project_root)
+    return CustomCommand(
+        name=INIT,
+        description=f"write or improve {path.name}: build and test commands, layout, conventions",
+        argument_hint="[what to stress]",
+        allowed_tools=(),
+        model=None,
+        body=init_prompt(project_root),
+        path=path,
+        source="built-in",
+        from_project=False,
+    )
 
 
 def _read_command(path: Path, name: str, source: Source) -> CustomCommand:

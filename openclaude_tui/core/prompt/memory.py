@@ -67,12 +67,7 @@ def load_project_memory(
     """
     root = project_root.resolve()
     user_dir = config_dir()
-    candidates = [(user_dir / name, True) for name in MEMORY_FILE_NAMES]
-    candidates += [
-        (directory / name, False)
-        for directory in _directories(root, cwd.resolve())
-        for name in MEMORY_FILE_NAMES
-    ]
+    candidates = _candidates(root, cwd)
     # Allowed import locations are resolved once, so symlinks cannot smuggle a path past them.
     allowed_roots = (root, user_dir.resolve())
     seen: set[Path] = set()
@@ -88,6 +83,28 @@ def load_project_memory(
         if loaded is not None:
             memory.append(loaded)
     return memory
+
+
+def memory_signature(project_root: Path, cwd: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changes when a memory file is written, created or removed (its imports aside):
+    a system prompt built with other memory is out of date."""
+    found = []
+    for path, _ in _candidates(project_root.resolve(), cwd):
+        with contextlib.suppress(OSError):
+            stat = path.stat()
+            found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def _candidates(root: Path, cwd: Path) -> list[tuple[Path, bool]]:
+    """Where memory files may be, most general first, each with whether it is the user's."""
+    candidates = [(config_dir() / name, True) for name in MEMORY_FILE_NAMES]
+    candidates += [
+        (directory / name, False)
+        for directory in _directories(root, cwd.resolve())
+        for name in MEMORY_FILE_NAMES
+    ]
+    return candidates
 
 
 def _directories(root: Path, cwd: Path) -> list[Path]:

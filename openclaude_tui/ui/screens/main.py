@@ -23,6 +23,7 @@ from openclaude_tui.core.project_files import list_project_paths
 from openclaude_tui.ui import messages
 from openclaude_tui.ui.clipboard import copy_text
 from openclaude_tui.ui.screens.chat_navigation import ChatNavigation
+from openclaude_tui.ui.screens.memory_notes import MemoryNotes
 from openclaude_tui.ui.screens.plan_offering import PlanOffering
 from openclaude_tui.ui.screens.rewinding import Rewinding
 from openclaude_tui.ui.screens.side_panels import SidePanels
@@ -45,7 +46,7 @@ from openclaude_tui.ui.widgets.tool_card import CardState, ToolCardItem
 _log = logging.getLogger(__name__)
 
 
-class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashCommands):
+class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashCommands, MemoryNotes):
     """The session: everything but the modals (its CSS, main.tcss, is loaded by the app).
 
     Its state, widgets and constructor (config, prompt, clock, now) are in ``MainScreenBase``.
@@ -190,7 +191,8 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashComma
         if text.strip().startswith("/"):
             self.run_slash_command(text.strip())
             return
-        self.send_prompt(text)
+        if not self.remember_note(text):  # a "# note" is saved to memory, not sent
+            self.send_prompt(text)
 
     def send_prompt(self, text: str) -> None:
         """Send a prompt to the agent, or queue it while a turn runs."""

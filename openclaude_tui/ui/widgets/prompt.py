@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
@@ -25,7 +25,7 @@ from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from openclaude_tui.ui.commands import COMMANDS, SlashCommand, matching
-from openclaude_tui.ui.external_editor import EditorError, edit_text
+from openclaude_tui.ui.external_editor import EditorError, edit_text, terminal_handed_over
 from openclaude_tui.ui.history import PromptHistory
 from openclaude_tui.ui.paste_chips import PastedTexts
 from openclaude_tui.ui.vim_mode import VimKeys
@@ -192,14 +192,9 @@ class PromptInput(TextArea):
         self.move_cursor(self.document.end)
         self.focus()
 
-    @contextlib.contextmanager
-    def _suspended(self) -> Iterator[None]:
-        """The terminal handed to the editor; as it is where the app cannot let it go."""
-        try:
-            with self.app.suspend():
-                yield
-        except SuspendNotSupported:
-            yield
+    def _suspended(self) -> contextlib.AbstractContextManager[None]:
+        """The terminal handed to the editor while it runs."""
+        return terminal_handed_over(self.app)
 
     def action_submit(self) -> None:
         """Send the text (unless it is blank) and empty the prompt."""
