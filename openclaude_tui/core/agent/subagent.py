@@ -7,7 +7,8 @@ and hooks: every call it makes passes the same gate, asks the user the same way 
 question at a time, however many sub-agents run) and is told of a denial as a tool result.
 
 Its own events stay its own: the parent's sink hears only a ``SubagentProgress`` per call
-and the call as a line of the Task call's live output, so the Task card shows what it does.
+and the call as a line of the Task call's live output (so the Task card shows what it
+does), its notices, and the calls refused (print mode names the rule that would allow one).
 Its final answer is the Task call's result. Cancelling the parent's turn cancels every
 running sub-agent (they run inside the Task calls), and the parent's loop answers the Task
 calls as interrupted.
@@ -198,6 +199,8 @@ class Progress:
             self._progress(f"asking: {self._targets.get(event.call_id, event.tool)}")
         elif isinstance(event, PermissionAnswered) and not event.allowed:
             self._line(f"  ⊘ denied: {event.reason or 'by the user'}")
+            # Print mode tells the user what was refused, and which rule would allow it.
+            self._emit(event)
         elif isinstance(event, ToolCallFinished) and event.status in ("failed", "interrupted"):
             self._line(f"  ✗ {event.status}")
         elif isinstance(event, AgentError):
