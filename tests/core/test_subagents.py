@@ -11,6 +11,7 @@ import pytest
 from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.agent.subagent import ROLE
 from openclaude_tui.core.events import SubagentProgress, ToolCallStarted, ToolOutput
+from openclaude_tui.core.extensions.agents import load_agents
 from openclaude_tui.core.permissions.policy import Decision
 from tests.helpers.agent import Answers, call, finished, make_agent
 from tests.helpers.subagents import Conversations, system_prompt, tool_names
@@ -236,3 +237,29 @@ async def test_a_sub_agent_is_not_offered_the_task_tool(
     assert "Unknown tool" in second.tool_results()[0] or "no tool" in second.tool_results()[0]
     assert script.requests[TASK_B] == [], "the nested Task call started nothing"
     assert script.requests[PARENT][1].tool_results() == ["I could not delegate"]
+
+
+def test_agent_files_the_first_place_wins_and_unusable_files_are_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    project = tmp_path / "repo"
+    files = {
+        project / ".openclaude" / "agents" / "reviewer.md": "---\ndescription: ours\n---\nA.\n",
+        project / ".claude" / "agents" / "reviewer.md": "---\ndescription: theirs\n---\nB.\n",
+        project / ".claude" / "agents" / "empty.md": "---\ndescription: no prompt\n---\n",
+        tmp_path / "home" / ".claude" / "agents" / "helper.md": (
+            "---\ntools: '*'\nmodel: qwen3:8b\n---\nHelp.\n"
+        ),
+    }
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    catalogue = load_agents(project)
+    assert catalogue.names() == ["general-purpose", "reviewer", "helper"]
+    reviewer, helper = catalogue.agents[1:]
+    assert (reviewer.description, reviewer.source) == ("ours", "project")
+    assert (helper.tools, helper.model, helper.source) == (None, "qwen3:8b", "user (~/.claude)")
+    assert helper.description == "Help."
+    assert any("reviewer from" in n and "hidden by the project one" in n for n in catalogue.notices)
+    assert any(n.startswith("agent empty skipped") for n in catalogue.notices)

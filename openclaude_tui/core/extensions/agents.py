@@ -20,6 +20,7 @@ from openclaude_tui.core.extensions.markdown_files import (
     ExtensionFileError,
     Source,
     first_line,
+    keep_first,
     read_markdown,
     sources,
 )
@@ -87,23 +88,14 @@ def agent_sources(project_root: Path) -> list[Source]:
 
 def load_agents(project_root: Path) -> AgentCatalogue:
     """The built-in definition and every definition file, the first source winning a name."""
+    found = [
+        (path, source, f"agent {path.stem}")
+        for source in agent_sources(project_root)
+        if source.directory.is_dir()
+        for path in sorted(source.directory.glob("*.md"))
+    ]
     catalogue = AgentCatalogue()
-    for source in agent_sources(project_root):
-        if not source.directory.is_dir():
-            continue
-        for path in sorted(source.directory.glob("*.md")):
-            try:
-                definition = read_agent(path, source)
-            except ExtensionFileError as error:
-                catalogue.notices.append(f"agent {path.stem} skipped: {error}")
-                continue
-            existing = catalogue.find(definition.name)
-            if existing is not None:
-                catalogue.notices.append(
-                    f"agent {definition.name} from {path} is hidden by the {existing.source} one"
-                )
-            elif len(catalogue.agents) < MAX_AGENTS:
-                catalogue.agents.append(definition)
+    catalogue.notices = keep_first(catalogue.agents, found, read_agent, "agent", MAX_AGENTS)
     return catalogue
 
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from openclaude_tui import paths
 from openclaude_tui.core.tools.paths import is_inside
@@ -28,6 +30,19 @@ FieldValue = str | list[str]
 
 _KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:\s?(.*)$")
 _DELIMITER = re.compile(r"^---\s*$")
+
+
+class Named(Protocol):
+    """What a file read becomes (a skill, an agent): a name, and where it comes from."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+
+N = TypeVar("N", bound=Named)
 
 
 class ExtensionFileError(ValueError):
@@ -86,6 +101,32 @@ def sources(project_root: Path, kind: str) -> list[Source]:
         Source(project_root / ".claude" / kind, "project (.claude)", True, project_root),
         Source(paths.config_dir() / kind, "user", False, None),
     ]
+
+
+def keep_first(
+    items: list[N],
+    found: Iterable[tuple[Path, Source, str]],
+    read: Callable[[Path, Source], N],
+    kind: str,
+    limit: int,
+) -> list[str]:
+    """Read each file ``found`` (path, source, how a notice names it) into ``items``, up to
+    ``limit``, the first one of a name winning (case does not matter); the notices for the
+    user: files skipped, and names hidden."""
+    notices: list[str] = []
+    for path, source, label in found:
+        try:
+            item = read(path, source)
+        except ExtensionFileError as error:
+            notices.append(f"{label} skipped: {error}")
+            continue
+        folded = item.name.casefold()
+        existing = next((kept for kept in items if kept.name.casefold() == folded), None)
+        if existing is not None:
+            notices.append(f"{kind} {item.name} from {path} is hidden by the {existing.source} one")
+        elif len(items) < limit:
+            items.append(item)
+    return notices
 
 
 def contained(path: Path, source: Source) -> Path:

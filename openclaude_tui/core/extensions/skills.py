@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openclaude_tui.core.extensions.markdown_files import (
-    ExtensionFileError,
     Source,
     first_line,
+    keep_first,
     read_markdown,
     sources,
 )
@@ -38,26 +38,15 @@ class SkillCatalogue:
 
 def load_skills(project_root: Path) -> SkillCatalogue:
     """Every skill of the project and of the user, the first source winning a name."""
+    found = [
+        (directory / SKILL_FILE, source, f"skill {directory.name}")
+        for source in sources(project_root, "skills")
+        if source.directory.is_dir()
+        for directory in sorted(source.directory.iterdir())
+        if not directory.name.startswith(".") and (directory / SKILL_FILE).is_file()
+    ]
     catalogue = SkillCatalogue()
-    for source in sources(project_root, "skills"):
-        if not source.directory.is_dir():
-            continue
-        for directory in sorted(source.directory.iterdir()):
-            path = directory / SKILL_FILE
-            if directory.name.startswith(".") or not path.is_file():
-                continue
-            try:
-                skill = _read_skill(path, source)
-            except ExtensionFileError as error:
-                catalogue.notices.append(f"skill {directory.name} skipped: {error}")
-                continue
-            existing = catalogue.find(skill.name)
-            if existing is not None:
-                catalogue.notices.append(
-                    f"skill {skill.name} from {path} is hidden by the {existing.source} one"
-                )
-            elif len(catalogue.skills) < MAX_SKILLS:
-                catalogue.skills.append(skill)
+    catalogue.notices = keep_first(catalogue.skills, found, _read_skill, "skill", MAX_SKILLS)
     return catalogue
 
 
