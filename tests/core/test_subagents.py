@@ -171,6 +171,40 @@ async def test_interrupting_stops_every_sub_agent_and_leaves_the_parent_valid(
     assert len(script.requests[TASK_A]) == len(script.requests[TASK_B]) == 1
 
 
+async def test_deny_and_stop_inside_a_sub_agent_stops_the_whole_turn(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    script = Conversations(
+        {
+            PARENT: [
+                Turn(tool_calls=[task("ta", TASK_A), task("tb", TASK_B)]),
+                Turn(text="Understood, I stopped."),
+            ],
+            TASK_A: [
+                Turn(tool_calls=[call("Bash", "ba", command="touch made.txt")]),
+                Turn(text="never asked for"),
+            ],
+            TASK_B: [Turn(keep_alive_forever=True)],
+        }
+    )
+    script.wait_for(TASK_A, TASK_B)
+    script.use(scripted_server)
+    approver = Answers(Decision("deny", interrupt=True))
+    agent, events = make_agent(scripted_server, tmp_path, approver)
+    result = await asyncio.wait_for(agent.run_turn(PARENT), 30)
+    assert result.reason == "interrupted"
+    assert not (tmp_path / "made.txt").exists()
+    statuses = {e.call_id: e.status for e in finished(events)}
+    assert statuses == {"ta": "interrupted", "tb": "interrupted"}
+    # Neither sub-agent nor the parent asked the model again; the next prompt is accepted.
+    assert len(script.requests[TASK_A]) == len(script.requests[TASK_B]) == 1
+    assert len(script.requests[PARENT]) == 1
+    after = await agent.run_turn("what now?")
+    await agent.close()
+    assert after.text == "Understood, I stopped."
+    assert scripted_server.tool_results() == [INTERRUPTED, INTERRUPTED]
+
+
 async def test_an_agent_definition_from_claude_agents(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:

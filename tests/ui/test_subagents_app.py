@@ -111,3 +111,32 @@ async def test_a_sub_agent_asks_in_the_same_modal_naming_itself(
     assert (project / "app.py").exists()
     assert "denied" in script.requests[TASK_A][1].tool_results()[0]
     assert script.requests[PARENT][1].tool_results() == ["Not allowed to remove app.py."]
+
+
+async def test_esc_on_a_sub_agents_question_stops_the_turn_and_its_neighbour(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    (project / "notes.md").write_text("# Notes\n")
+    script = Conversations(
+        {
+            PARENT: [two_tasks(), Turn(text="Stopped.")],
+            TASK_A: [
+                Turn(tool_calls=[ToolCallSpec("Bash", {"command": "rm app.py"})]),
+                Turn(text="never sent"),
+            ],
+            TASK_B: [Turn(keep_alive_forever=True)],
+        }
+    )
+    script.wait_for(TASK_A, TASK_B)
+    script.use(scripted_server)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, PARENT)
+        await wait_for(pilot, lambda: isinstance(app.screen, PermissionScreen))
+        await pilot.press("escape")
+        await idle(pilot)
+        states = {call_id: card.state for call_id, card in main_screen(app).cards.items()}
+    assert states == {"ta": "interrupted", "tb": "interrupted"}
+    assert (project / "app.py").exists()
+    assert len(script.requests[PARENT]) == len(script.requests[TASK_B]) == 1

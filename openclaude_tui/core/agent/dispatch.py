@@ -66,7 +66,8 @@ class Outcome:
 
 
 class StopTurn(Exception):
-    """The user denied a call and asked to stop the turn."""
+    """The user denied a call and asked to stop the turn (a Task call raises it when the
+    user did so inside its sub-agent)."""
 
 
 class Dispatcher:
@@ -156,7 +157,15 @@ class Dispatcher:
         runnable = [item for item, refusal in gated if refusal is None]
         for item in runnable:
             self.emit(ToolCallRunning(item.call.id))
-        results = await asyncio.gather(*(self._execute(item) for item in runnable))
+        running = [asyncio.ensure_future(self._execute(item)) for item in runnable]
+        try:
+            results = await asyncio.gather(*running)
+        except StopTurn:
+            # A sub-agent's user stopped the turn (Task): its neighbours stop too.
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+            raise
         by_id = {item.call.id: result for item, result in zip(runnable, results, strict=True)}
         for item, refusal in gated:
             outcome, duration = by_id.get(item.call.id, (refusal, 0.0))
@@ -288,7 +297,7 @@ class Dispatcher:
         try:
             with self._checkpoint(item):
                 result = await item.tool.run(item.args, self.context, item.call.id)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, StopTurn):
             raise
         except Exception as error:  # a tool must not raise; if one does, the model hears of it
             result = ToolResult(f"Error: the tool failed unexpectedly: {error!r}", is_error=True)

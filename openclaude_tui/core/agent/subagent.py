@@ -11,7 +11,8 @@ and the call as a line of the Task call's live output (so the Task card shows wh
 does), its notices, and the calls refused (print mode names the rule that would allow one).
 Its final answer is the Task call's result. Cancelling the parent's turn cancels every
 running sub-agent (they run inside the Task calls), and the parent's loop answers the Task
-calls as interrupted.
+calls as interrupted; so does the user's "deny and stop" on a sub-agent's call, which stops
+the parent's turn (``StopTurn``) and the sub-agents beside it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from openclaude_tui.core.agent.compact import Compactor
+from openclaude_tui.core.agent.dispatch import StopTurn
 from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.events import (
     AgentError,
@@ -140,6 +142,9 @@ class Subagents:
                 await tool.close(context)
             if provider is not parent.provider:
                 await provider.close()
+        if finished.reason == "interrupted":
+            # The user denied one of its calls and stopped the turn: the whole turn stops.
+            raise StopTurn()
         return _result(definition.name, finished)
 
     def _tools(self, definition: AgentDefinition) -> ToolRegistry:
