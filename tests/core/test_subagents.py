@@ -233,6 +233,26 @@ async def test_an_agent_definition_from_claude_agents(
     assert script.requests[PARENT][1].tool_results() == ["no bugs"]
 
 
+async def test_an_agent_definition_may_name_another_model_of_the_server(tmp_path: Path) -> None:
+    agents = tmp_path / ".openclaude" / "agents"
+    agents.mkdir(parents=True)
+    (agents / "quick.md").write_text("---\nmodel: small-model\n---\nBe quick.\n")
+    with ScriptedServer(models=("scripted-model", "small-model")) as server:
+        script = Conversations(
+            {
+                PARENT: [Turn(tool_calls=[task("ta", TASK_A, "quick")]), Turn(text="ok")],
+                TASK_A: [Turn(text="quick answer")],
+            }
+        )
+        script.use(server)
+        agent, _ = make_agent(server, tmp_path)
+        await agent.run_turn(PARENT)
+        await agent.close()
+    models = [request.body["model"] for request in server.chat_requests]
+    assert models == ["scripted-model", "small-model", "scripted-model"]
+    assert script.requests[PARENT][1].tool_results() == ["quick answer"]
+
+
 async def test_an_unknown_agent_type_is_an_error_naming_the_known_ones(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:

@@ -112,9 +112,8 @@ class Subagents:
             visible=parent.context.visible,
         )
         compactor = parent.compactor
-        prompt = "\n\n".join(
-            [ROLE, definition.system_prompt, self._prompt_for(tools.names())]
-        ).replace("\n\n\n\n", "\n\n")
+        parts = [ROLE, definition.system_prompt, self._prompt_for(tools.names())]
+        prompt = "\n\n".join(part for part in parts if part)
         child = Agent(
             provider,
             tools,
