@@ -327,8 +327,9 @@ def _check_tool_names(config: Config) -> None:
         ConfigError: names the first unknown one, where it was set, and the tools there are.
     """
     from openclaude_tui.core.tools import default_tools
+    from openclaude_tui.core.tools.task import TASK_TOOL
 
-    known = default_tools().names()
+    known = [*default_tools().names(), TASK_TOOL]
     folded = {name.casefold() for name in known}
     for name in config.tools or ():
         if name.casefold() not in folded:

@@ -32,6 +32,7 @@ from openclaude_tui.core.settings.lsp_servers import effective_servers
 from openclaude_tui.core.settings.vision import takes_images
 from openclaude_tui.core.tools import default_tools
 from openclaude_tui.core.tools.base import ToolContext
+from openclaude_tui.core.tools.task import TASK_TOOL
 from openclaude_tui.core.tools.web_search_backends import configured_backend
 
 
@@ -199,7 +200,8 @@ def build_agent(
         compactor=compactor,
         clock=clock,
     )
-    offer_subagents(agent, config.project_root, prompt_for, sink)
+    if config.tools is None or TASK_TOOL.casefold() in {t.casefold() for t in config.tools}:
+        offer_subagents(agent, config.project_root, prompt_for, sink)
     return agent
 
 

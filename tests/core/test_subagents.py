@@ -253,6 +253,20 @@ async def test_an_agent_definition_may_name_another_model_of_the_server(tmp_path
     assert script.requests[PARENT][1].tool_results() == ["quick answer"]
 
 
+async def test_the_tools_setting_offers_task_only_when_it_names_it(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    scripted_server.script(Turn(text="one"), Turn(text="two"))
+    without, _ = make_agent(scripted_server, tmp_path, tools="Read,Grep")
+    await without.run_turn("hi")
+    await without.close()
+    with_task, _ = make_agent(scripted_server, tmp_path, tools="Read,task")
+    await with_task.run_turn("hi")
+    await with_task.close()
+    offered = [tool_names(request) for request in scripted_server.chat_requests]
+    assert offered == [["Read", "Grep"], ["Read", "Task"]]
+
+
 async def test_an_unknown_agent_type_is_an_error_naming_the_known_ones(
     scripted_server: ScriptedServer, tmp_path: Path
 ) -> None:
