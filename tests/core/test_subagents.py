@@ -14,6 +14,7 @@ from openclaude_tui.core.events import SubagentProgress, ToolCallStarted, ToolOu
 from openclaude_tui.core.extensions.agents import load_agents
 from openclaude_tui.core.permissions.policy import Decision
 from tests.helpers.agent import Answers, call, finished, make_agent
+from tests.helpers.sessions import session_in
 from tests.helpers.subagents import Conversations, system_prompt, tool_names
 from tests.scripted_server import ScriptedServer, Turn
 
@@ -331,3 +332,37 @@ def test_agent_files_the_first_place_wins_and_unusable_files_are_skipped(
     assert helper.description == "Help."
     assert any("reviewer from" in n and "hidden by the project one" in n for n in catalogue.notices)
     assert any(n.startswith("agent empty skipped") for n in catalogue.notices)
+
+
+async def test_rewind_restores_what_a_sub_agent_changed(
+    scripted_server: ScriptedServer, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("alpha\n")
+    script = Conversations(
+        {
+            PARENT: [Turn(tool_calls=[task("ta", TASK_A)]), Turn(text="Changed.")],
+            TASK_A: [
+                Turn(tool_calls=[call("Read", file_path="a.txt")]),
+                Turn(
+                    tool_calls=[
+                        call("Edit", file_path="a.txt", old_string="alpha", new_string="ALPHA")
+                    ]
+                ),
+                Turn(text="a.txt now says ALPHA"),
+            ],
+        }
+    )
+    script.use(scripted_server)
+    session = session_in(tmp_path, scripted_server, lambda event: None, Answers())
+    session.policy.mode = "acceptEdits"
+    await session.run_turn(PARENT)
+    assert (tmp_path / "a.txt").read_text() == "ALPHA\n"
+    # The session's review sees the sub-agent's change, and /rewind takes it back.
+    assert [change.path.name for change in session.changes] == ["a.txt"]
+    rewinder = session.rewinder()
+    assert rewinder is not None
+    (point,) = rewinder.points()
+    plan = rewinder.plan(point)
+    rewinder.apply(plan, code=True, conversation=True)
+    await session.close()
+    assert (tmp_path / "a.txt").read_text() == "alpha\n"

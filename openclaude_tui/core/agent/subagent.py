@@ -41,7 +41,7 @@ from openclaude_tui.core.events import (
 from openclaude_tui.core.extensions.agents import AgentCatalogue, AgentDefinition, load_agents
 from openclaude_tui.core.llm.provider import Provider
 from openclaude_tui.core.permissions.policy import Approver, Decision, PermissionRequest
-from openclaude_tui.core.tools.base import ToolContext, ToolRegistry, ToolResult
+from openclaude_tui.core.tools.base import ToolRegistry, ToolResult
 from openclaude_tui.core.tools.task import TASK_TOOL, TaskRequest, TaskTool
 
 # The system prompt a sub-agent gets for the tools it has: the parent's kind of prompt
@@ -101,16 +101,9 @@ class Subagents:
         parent = self.parent
         tools = self._tools(definition)
         provider = self._provider(definition)
-        context = ToolContext(
-            project_root=parent.context.project_root,
-            cwd=parent.context.cwd,
-            # Its changes are the session's changes too (the review shows them).
-            changes=parent.context.changes,
-            scrub_env=parent.context.scrub_env,
-            secrets=parent.context.secrets,
-            attribution=parent.context.attribution,
-            visible=parent.context.visible,
-        )
+        # The parent's context, with what was read and the tools' state of its own: its
+        # changes are the session's (the review and the checkpoints of /rewind have them).
+        context = replace(parent.context, read_files={}, state={})
         compactor = parent.compactor
         parts = [ROLE, definition.system_prompt, self._prompt_for(tools.names())]
         prompt = "\n\n".join(part for part in parts if part)
