@@ -192,6 +192,37 @@ async def test_the_lsp_tool_finds_definition_references_and_hover(tmp_path: Path
     assert no_place.is_error and "needs line and character" in no_place.text
 
 
+@needs_pylsp
+async def test_the_lsp_tool_lists_a_files_symbols_and_says_what_the_server_cannot(
+    tmp_path: Path,
+) -> None:
+    write_project(tmp_path)
+    shapes = tmp_path / "shapes.py"
+    shapes.write_text(
+        "class Square:\n    def area(self):\n        return 4\n\n\ndef make():\n    pass\n"
+    )
+    specs = effective_servers(lsp_table({"python": {"timeout": PATIENT}}, "test"))
+    ctx, _ = context_with(tmp_path, specs)
+    try:
+        symbols = await call(LSP(), ctx, operation="symbols", file_path=str(shapes))
+        # pylsp has no workspace search: the model hears so, as an error it can act on.
+        workspace = await call(
+            LSP(), ctx, operation="symbols", file_path=str(shapes), query="helper"
+        )
+        # Symbols of a file the Read rules hide are left out.
+        ctx.visible = lambda tool, path: path.name != "shapes.py"
+        hidden = await call(LSP(), ctx, operation="symbols", file_path=str(shapes))
+    finally:
+        await stop(ctx)
+    assert symbols.text.splitlines() == [
+        "class Square  shapes.py:1",
+        "method area (in Square)  shapes.py:2",
+        "function make  shapes.py:6",
+    ], symbols.text
+    assert workspace.is_error and "workspace/symbol" in workspace.text, workspace.text
+    assert hidden.text == "The server found no symbols."
+
+
 async def test_a_server_that_never_answers_does_not_hold_the_edit_past_its_timeout(
     tmp_path: Path,
 ) -> None:

@@ -1,7 +1,8 @@
 """The LSP tool: what the project's language server knows of a place in a file.
 
-``diagnostics`` of a file, and ``definition``, ``references`` and ``hover`` at a line and
-character (both from 1, as Read numbers lines). Read-only: the file goes through the same
+``diagnostics`` of a file; ``definition``, ``references`` and ``hover`` at a line and
+character (both from 1, as Read numbers lines); ``symbols`` of a file, or of the whole
+workspace matching a ``query``. Read-only: the file goes through the same
 path resolution and Read rules as Read, and nothing is changed. A file no server serves,
 or a server that cannot run, is an error the model can act on.
 """
@@ -15,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from openclaude_tui.core.lsp.servers import NoServer
 from openclaude_tui.core.tools.base import Tool, ToolContext, ToolResult
 
-OPERATIONS = ("diagnostics", "definition", "references", "hover")
+OPERATIONS = ("diagnostics", "definition", "references", "hover", "symbols")
 _METHODS = {
     "definition": "textDocument/definition",
     "references": "textDocument/references",
@@ -24,6 +25,15 @@ _METHODS = {
 # Places listed for definition and references; the rest are counted.
 MAX_LOCATIONS = 50
 MAX_HOVER_CHARS = 4000
+# Symbols listed; the rest are counted.
+MAX_SYMBOLS = 200
+# LSP's SymbolKind, from 1.
+_SYMBOL_KINDS = (
+    "file", "module", "namespace", "package", "class", "method", "property", "field",
+    "constructor", "enum", "interface", "function", "variable", "constant", "string", "number",
+    "boolean", "array", "object", "key", "null", "enum-member", "struct", "event", "operator",
+    "type-parameter",
+)  # fmt: skip
 
 
 class LSP(Tool):
@@ -36,8 +46,10 @@ class LSP(Tool):
         "'definition', 'references' and 'hover' look at the symbol at line and character "
         "(both from 1: line as Read numbers it, character the column of the symbol's first "
         "letter) and return where it is defined, every place it is used (file:line:column "
-        "with the line's text), or its signature and documentation. Files of a language "
-        "without a server give an error."
+        "with the line's text), or its signature and documentation. 'symbols' lists the "
+        "classes, functions and other symbols of file_path with their lines or, given a "
+        "query, the matching symbols of the whole workspace (the server of file_path's "
+        "language answers). Files of a language without a server give an error."
     )
     parameters: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -49,6 +61,10 @@ class LSP(Tool):
                 "type": "integer",
                 "minimum": 1,
                 "description": "The column in the line, from 1.",
+            },
+            "query": {
+                "type": "string",
+                "description": "symbols: search the whole workspace for symbols named so.",
             },
         },
         "required": ["operation", "file_path"],
@@ -77,6 +93,8 @@ class LSP(Tool):
         try:
             if operation == "diagnostics":
                 return ToolResult(await servers.diagnostics(path))
+            if operation == "symbols":
+                return ToolResult(await _symbols(servers, path, args.get("query"), ctx))
             if not args.get("line") or not args.get("character"):
                 return ToolResult(
                     f"{operation} needs line and character (both from 1): the place of the "
@@ -96,6 +114,48 @@ class LSP(Tool):
         if operation == "hover":
             return ToolResult(_hover_text(answer) or "The server has nothing to say about it.")
         return ToolResult(_locations_text(answer, ctx, operation))
+
+
+async def _symbols(servers: Any, path: Path, query: Any, ctx: ToolContext) -> str:
+    """The symbols of ``path``, or of the workspace matching ``query``, one per line."""
+    if isinstance(query, str) and query.strip():
+        answer = await servers.request(path, "workspace/symbol", {"query": query.strip()})
+    else:
+        params = {"textDocument": {"uri": path.as_uri()}}
+        answer = await servers.request(path, "textDocument/documentSymbol", params)
+    lines: list[str] = []
+    for item in answer if isinstance(answer, list) else []:
+        _symbol_lines(item, ctx, lines, depth=0)
+    if not lines:
+        return "The server found no symbols."
+    shown = lines[:MAX_SYMBOLS]
+    if len(lines) > MAX_SYMBOLS:
+        shown.append(f"… and {len(lines) - MAX_SYMBOLS} more")
+    return "\n".join(shown)
+
+
+def _symbol_lines(item: Any, ctx: ToolContext, lines: list[str], depth: int) -> None:
+    """Add ``kind name  path:line`` for a DocumentSymbol (with its children, indented) or a
+    SymbolInformation; a symbol of a file Read may not show is left out."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return
+    kind = item.get("kind")
+    label = _SYMBOL_KINDS[kind - 1] if isinstance(kind, int) and 0 < kind <= 26 else "symbol"
+    location = item.get("location")
+    span = (location if isinstance(location, dict) else item).get("range") or {}
+    line = int((span.get("start") or {}).get("line", 0)) + 1
+    where = f"line {line}"
+    if isinstance(location, dict) and isinstance(location.get("uri"), str):
+        path = Path(unquote(urlsplit(location["uri"]).path))
+        root = ctx.project_root
+        if not (path.is_relative_to(root) and ctx.visible("Read", path)):
+            return
+        where = f"{path.relative_to(root)}:{line}"
+    container = item.get("containerName")
+    inside = f" (in {container})" if isinstance(container, str) and container else ""
+    lines.append(f"{'  ' * depth}{label} {item['name']}{inside}  {where}")
+    for child in item.get("children") or ():
+        _symbol_lines(child, ctx, lines, depth + 1)
 
 
 def _hover_text(answer: Any) -> str:
