@@ -5,6 +5,7 @@ A session (``core.session``) starts its agent here, in the app and in print mode
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +24,7 @@ from openclaude_tui.core.llm.discovery import (
     describe_candidates,
     discover_local_server,
 )
+from openclaude_tui.core.llm.image_support import served_image_support
 from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
 from openclaude_tui.core.lsp.servers import LanguageServers
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
@@ -132,10 +134,12 @@ def build_agent(
     compactor: Compactor | None = None,
     clock: Callable[[], float] = time.monotonic,
     policy: PermissionPolicy | None = None,
+    served_images: dict[str, bool] | None = None,
 ) -> Agent:
     """An agent for ``config``; ``provider.settings.model`` must already be resolved.
 
     ``policy``: the gate to use (a session keeps its own from before the server answers).
+    ``served_images``: whether the server said a model takes images, by model name.
     """
     from openclaude_tui.core.extensions.skills import load_skills
     from openclaude_tui.core.prompt.memory import memory_signature
@@ -164,7 +168,16 @@ def build_agent(
         config.project_root,
         lambda text: context.emit(Notice(text, "warning")),
     )
-    context.takes_images = lambda: takes_images(config.vision, provider.settings.model)
+    served = served_images or {}
+
+    def images_taken() -> bool:
+        # The user's own word (a setting or a profile) wins over what the server says.
+        model = provider.settings.model
+        if "vision" in config.sources or model not in served:
+            return takes_images(config.vision, model)
+        return served[model]
+
+    context.takes_images = images_taken
     # The prompt, and the memory files it was built with.
     prompt_cache: list[tuple[object, str]] = []
 
@@ -234,7 +247,11 @@ async def start_agent(
     provider = make_provider(config)
     try:
         provider.settings.model = await resolve_model(provider, config)
-        window = await resolve_window(config, provider)
+        model = provider.settings.model
+        window, images = await asyncio.gather(
+            resolve_window(config, provider),
+            served_image_support(config.base_url, model, api_key=config.api_key),
+        )
     except BaseException:
         await provider.close()
         raise
@@ -243,7 +260,15 @@ async def start_agent(
     provider.settings.extra_body = _merged(provider.settings.extra_body, window.request_fields)
     compactor = make_compactor(config, window)
     agent = build_agent(
-        config, provider, approver, sink, now, compactor=compactor, clock=clock, policy=policy
+        config,
+        provider,
+        approver,
+        sink,
+        now,
+        compactor=compactor,
+        clock=clock,
+        policy=policy,
+        served_images={model: images} if images is not None else None,
     )
     return StartedAgent(agent, window, notes)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from openclaude_tui.core.llm.image_support import served_image_support
 from openclaude_tui.core.settings.config import Overrides, load_config, user_config_file
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.settings.vision import takes_images, vision_setting
@@ -19,6 +20,7 @@ from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Read
 from openclaude_tui.core.tools.images import MAX_IMAGE_BYTES, load_image
 from tests.helpers.print_mode import openclaude
+from tests.route_server import RouteServer
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 
@@ -59,16 +61,38 @@ def project_with_image(tmp_path: Path, settings: str) -> tuple[Path, bytes]:
     return project, data
 
 
-def run_read(tmp_path: Path, settings: str) -> tuple[list[str], list[list[str]], bytes]:
-    """Print mode: the model Reads shot.png; the tool results and each request's images."""
+def run_read(
+    tmp_path: Path, settings: str, routes: dict[tuple[str, str], tuple[int, Any]] | None = None
+) -> tuple[list[str], list[list[str]], bytes]:
+    """Print mode: the model Reads shot.png; the tool results and each request's images
+    (``routes``: what else the server answers, an Ollama's ``/api/show`` say)."""
     project, data = project_with_image(tmp_path, settings)
     turns = [Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "shot.png"})]), Turn(text="ok")]
-    with ScriptedServer(turns) as server:
+    with ScriptedServer(turns, extra_routes=routes) as server:
         done = openclaude(project, tmp_path / "home", "-p", "look", "--base-url", server.base_url)
         sent = [image_urls(request.messages) for request in server.chat_requests]
         results = server.tool_results()
     assert done.returncode == 0, done.stderr
     return results, sent, data
+
+
+@pytest.mark.parametrize(
+    ("capabilities", "settings", "sends"),
+    [
+        (["completion", "vision"], "", True),
+        (["completion", "tools"], "", False),
+        (["completion", "vision"], "vision = false\n", False),
+    ],
+    ids=["the-server-says-it-does", "the-server-says-it-does-not", "the-setting-wins"],
+)
+def test_an_ollama_that_lists_vision_for_the_model_gets_the_image(
+    tmp_path: Path, capabilities: list[str], settings: str, sends: bool
+) -> None:
+    show = {"capabilities": capabilities, "details": {}, "model_info": {}}
+    results, sent, data = run_read(tmp_path, settings, {("POST", "/api/show"): (200, show)})
+    expected = f"data:image/png;base64,{base64.b64encode(data).decode()}"
+    assert sent == ([[], [expected]] if sends else [[], []])
+    assert ("does not take images" in results[0]) is not sends, results[0]
 
 
 def test_read_of_an_image_sends_it_as_a_data_url_when_the_model_takes_images(
@@ -142,3 +166,24 @@ def test_a_profile_says_its_models_take_images(tmp_path: Path) -> None:
     user_config_file().write_text('[profiles.eyes]\nbase_url = "http://h:1/v1"\nvision = true\n')
     assert load_config(tmp_path, Overrides(), env={}).vision is False
     assert load_config(tmp_path, Overrides(default_profile="eyes"), env={}).vision is True
+
+
+@pytest.mark.parametrize(
+    ("routes", "answer"),
+    [
+        ({("GET", "/props"): (200, {"modalities": {"vision": True, "audio": False}})}, True),
+        ({("GET", "/props"): (200, {"modalities": {"vision": False}})}, False),
+        ({("GET", "/api/v0/models"): (200, {"data": [{"id": "m", "type": "vlm"}]})}, True),
+        ({("GET", "/api/v0/models"): (200, {"data": [{"id": "m", "type": "llm"}]})}, False),
+        ({("GET", "/api/v0/models"): (200, {"data": [{"id": "other", "type": "vlm"}]})}, None),
+        ({("GET", "/props"): (200, {"modalities": "vision"})}, None),
+        ({}, None),
+    ],
+    ids=["llama.cpp-yes", "llama.cpp-no", "lmstudio-vlm", "lmstudio-llm", "another-model",
+         "malformed", "silent"],
+)  # fmt: skip
+async def test_what_llama_cpp_and_lm_studio_say_of_images(
+    routes: dict[tuple[str, str], Any], answer: bool | None
+) -> None:
+    with RouteServer(routes) as server:
+        assert await served_image_support(f"{server.url}/v1", "m") is answer

@@ -5,8 +5,9 @@
     vision = true                                    # every model of this server
     vision = { "llava*" = true, "qwen2.5-vl*" = true } # by model name (globs)
 
-A profile may say ``vision = true`` too. Without a setting no image is sent: a text-only
-model given image bytes fails the request, so images are opt-in.
+A profile may say ``vision = true`` too. Without a setting, what a local server says of
+the model decides (``core.llm.image_support``); when it says nothing, no image is sent: a
+text-only model given image bytes fails the request.
 """
 
 from __future__ import annotations
