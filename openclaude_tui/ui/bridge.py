@@ -136,7 +136,10 @@ class AgentSession(Session):
             self._announced = True
             for note in notes:
                 self._post(messages.NoticePosted(note, "info"))
-            self._post(messages.SessionReady(self.model, self.window, self.agent.provider.host))
+            provider = self.agent.provider
+            options = provider.settings.extra_body.get("options")
+            sent = isinstance(options, dict) and "num_ctx" in options
+            self._post(messages.SessionReady(self.model, self.window, provider.host, sent))
         return notes
 
     async def turn(self, prompt: str) -> str:

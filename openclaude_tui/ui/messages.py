@@ -213,6 +213,8 @@ class SessionReady(AgentUpdate):
     model: str
     window: int | None
     host: str
+    # The window is asked for with every request (Ollama's ``options.num_ctx``).
+    window_sent: bool = False
 
 
 @dataclass

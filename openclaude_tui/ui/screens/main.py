@@ -479,7 +479,12 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashComma
         self.chat.add_item(UserItem(message.text))
 
     def on_session_ready(self, message: messages.SessionReady) -> None:
-        self.status.set(model=message.model, window=message.window, host=message.host)
+        self.status.set(
+            model=message.model,
+            window=message.window,
+            host=message.host,
+            window_sent=message.window_sent,
+        )
 
 
 def _load_mcp() -> None:

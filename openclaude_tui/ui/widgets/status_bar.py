@@ -32,6 +32,9 @@ class Status:
     # The server reported no usage: ``context_tokens`` is an estimate, shown with "~".
     context_estimated: bool = False
     window: int | None = None
+    # The window is asked of the server with every request (Ollama's ``num_ctx``) rather
+    # than being what it serves anyway.
+    window_sent: bool = False
     tokens_in: int = 0
     tokens_out: int = 0
     turn_seconds: float | None = None
@@ -133,6 +136,8 @@ class StatusBar(Widget):
                 parts.append((7, Content(f"ctx {used}")))
         elif status.window:
             parts.append((3, Content(f"ctx 0/{format_tokens(status.window)}")))
+        if status.window and status.window_sent:
+            parts.append((3, Content("num_ctx sent")))
         if status.tokens_in or status.tokens_out:
             tokens = f"↑{format_tokens(status.tokens_in)} ↓{format_tokens(status.tokens_out)}"
             parts.append((4, Content(tokens)))
