@@ -9,9 +9,10 @@ changes them for the rest of the session, from the next request on.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openclaude_tui.core.session import Session
+if TYPE_CHECKING:
+    from openclaude_tui.core.session import Session
 
 EFFORTS = ("low", "medium", "high")
 CHOICES = ("on", "off", *EFFORTS, "default")
