@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAMES",
         help="offer only these built-in tools, e.g. Read,Grep,Glob (a smaller prompt)",
     )
+    parser.add_argument(
+        "--coordinator",
+        action="store_const",
+        const=True,
+        help="the agent plans and delegates to sub-agents (Task) instead of editing itself",
+    )
     parser.add_argument("--list-models", action="store_true", help="list the server's models")
     parser.add_argument("-q", "--quiet", action="store_true", help="no tool log on stderr")
     parser.add_argument("--debug", action="store_true", help="write a debug log file")
@@ -177,6 +183,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
         default_profile=args.profile,
         web_search_url=args.web_search_url,
         tools=args.tools,
+        coordinator=args.coordinator,
         quiet=args.quiet,
         debug=args.debug,
         trust_project=args.trust_project,
@@ -318,23 +325,6 @@ def _load(args: argparse.Namespace) -> Config | None:
         sys.stderr.write(f"openclaude: config error: {error}\n")
         return None
     return config
-
-
-def _check_tool_names(config: Config) -> None:
-    """Every name ``tools`` gives is a built-in tool.
-
-    Raises:
-        ConfigError: names the first unknown one, where it was set, and the tools there are.
-    """
-    from openclaude_tui.core.tools import default_tools
-    from openclaude_tui.core.tools.task import TASK_TOOL
-
-    known = [*default_tools().names(), TASK_TOOL]
-    folded = {name.casefold() for name in known}
-    for name in config.tools or ():
-        if name.casefold() not in folded:
-            where = config.sources.get("tools", "tools")
-            raise ConfigError(f"{where}: no built-in tool is called {name!r} ({', '.join(known)})")
 
 
 def _flag_overrides(args: argparse.Namespace) -> Overrides:
@@ -493,3 +483,12 @@ async def _list_models(config: Config) -> int:
     for model in models:
         print(model)
     return 0
+
+
+def _check_tool_names(config: Config) -> None:
+    from openclaude_tui.core.tools import check_tool_names  # the tools load with the agent
+
+    try:
+        check_tool_names(config.tools)
+    except ValueError as error:
+        raise ConfigError(f"{config.sources.get('tools', 'tools')}: {error}") from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from openclaude_tui.core.agent.compact import Compactor
 from openclaude_tui.core.agent.context_window import WindowInfo, resolve_context_window
+from openclaude_tui.core.agent.coordinator import CannotCoordinate, coordinate
 from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.agent.subagent import offer_subagents
 from openclaude_tui.core.events import EventSink, Notice
@@ -181,7 +182,7 @@ def build_agent(
     # The prompt, and the memory files it was built with.
     prompt_cache: list[tuple[object, str]] = []
 
-    def prompt_for(tool_names: list[str]) -> str:
+    def prompt_for(tool_names: list[str], coordinating: bool = False) -> str:
         environment = PromptEnvironment(
             cwd=config.cwd,
             project_root=config.project_root,
@@ -190,15 +191,17 @@ def build_agent(
             model=provider.settings.model,
             now=now,
             skills=[(skill.name, skill.description) for skill in skills.skills],
+            coordinating=coordinating,
         )
         return build_system_prompt(environment)
 
     def system_prompt() -> str:
         # Built on first use and kept: a stable prefix lets servers reuse their cache. Built
         # again when a memory file changed (a ``#`` note, /init), which the model should know.
-        memory = memory_signature(config.project_root, config.cwd)
-        if not prompt_cache or prompt_cache[0][0] != memory:
-            prompt_cache[:] = [(memory, prompt_for(tools.names()))]
+        # Built again, too, when the tools offered change (coordinator mode).
+        key = (memory_signature(config.project_root, config.cwd), tuple(tools.names()))
+        if not prompt_cache or prompt_cache[0][0] != key:
+            prompt_cache[:] = [(key, prompt_for(tools.names(), tools.narrowed))]
         return prompt_cache[0][1]
 
     agent = Agent(
@@ -215,6 +218,12 @@ def build_agent(
     )
     if config.tools is None or TASK_TOOL.casefold() in {t.casefold() for t in config.tools}:
         offer_subagents(agent, config.project_root, prompt_for, sink)
+    if config.coordinator:
+        try:
+            coordinate(agent, True)
+        except CannotCoordinate as error:
+            if sink is not None:
+                sink(Notice(f"not coordinating: {error}", "warning"))
     return agent
 
 

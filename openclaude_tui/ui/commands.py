@@ -145,6 +145,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         (("Reasoning: thinking off", "/think off"), ("Reasoning: high effort", "/think high")),
     ),
     SlashCommand(
+        "coordinate",
+        "/coordinate [on|off]",
+        "the agent plans and delegates to sub-agents (Task) instead of editing itself",
+        (("Coordinator mode: on", "/coordinate on"), ("Coordinator mode: off", "/coordinate off")),
+    ),
+    SlashCommand(
         "transcribe",
         "/transcribe FILE",
         "put the words of a recording (WAV) in the prompt (transcription_url)",

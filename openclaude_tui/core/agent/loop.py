@@ -149,7 +149,7 @@ class Agent:
     async def close(self) -> None:
         """End what the tools keep running (background jobs, language servers) and close
         the connection."""
-        for tool in self.tools:
+        for tool in self.tools.every():
             await tool.close(self.context)
         if self.context.language_servers is not None:
             # Here, not in a tool: the file tools use them too, with or without the LSP tool.

@@ -147,7 +147,7 @@ class Subagents:
             allowed = {name.casefold() for name in definition.tools}
         return ToolRegistry(
             tool
-            for tool in self.parent.tools
+            for tool in self.parent.tools.every()
             if tool.name != TASK_TOOL and (allowed is None or tool.name.casefold() in allowed)
         )
 

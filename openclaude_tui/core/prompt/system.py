@@ -40,6 +40,7 @@ class PromptEnvironment:
         model: The model's name, when known.
         now: The moment to date the prompt with; the current time when None.
         skills: The skills the Skill tool can load, as (name, description).
+        coordinating: The agent plans and delegates to sub-agents (coordinator mode).
     """
 
     cwd: Path
@@ -49,6 +50,7 @@ class PromptEnvironment:
     model: str = ""
     now: datetime | None = None
     skills: list[tuple[str, str]] = field(default_factory=list)
+    coordinating: bool = False
 
 
 def gather_environment(
@@ -77,6 +79,7 @@ def build_system_prompt(env: PromptEnvironment) -> str:
         _INTRO,
         _working_rules(tools),
         _tool_section(env.tool_names),
+        _COORDINATING if env.coordinating else "",
         _skills_section(env.skills),
         _environment_section(env),
         _git_section(read_git_state(env.project_root)),
@@ -86,6 +89,19 @@ def build_system_prompt(env: PromptEnvironment) -> str:
 
 
 # --- prompt text -----------------------------------------------------------------------------
+
+_COORDINATING = """\
+# Coordinating
+You are the coordinator of this task. You do not change files or run commands yourself: \
+you plan, delegate and review.
+1. Look at the request and the code just enough to split the work into independent pieces; \
+record them with TodoWrite.
+2. Give each piece to a worker with the Task tool: a prompt that stands on its own (the \
+worker sees nothing of this conversation: name the files, the goal and how to check it). \
+Pieces that do not depend on each other go in one message, so the workers run side by side.
+3. Read what each worker reports, and check its work where it matters (Read, Grep). Send a \
+worker again with what is wrong, or mark the piece done.
+4. End with a short account of what was done and what is left."""
 
 _INTRO = """\
 You are OpenClaude, a coding agent working in the user's terminal. You help with software \

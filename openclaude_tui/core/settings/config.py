@@ -89,6 +89,8 @@ class Config:
     web_search_url: str | None = None
     # The built-in tools offered to the model (None: all of them).
     tools: tuple[str, ...] | None = None
+    # The main agent plans and delegates to sub-agents (core.agent.coordinator).
+    coordinator: bool = False
     # An OpenAI-compatible speech-to-text endpoint (its /v1 base) and its model.
     transcription_url: str | None = None
     transcription_model: str | None = None
@@ -158,6 +160,7 @@ class Overrides:
     default_profile: str | None = None
     web_search_url: str | None = None
     tools: str | None = None
+    coordinator: bool | None = None
     quiet: bool = False
     debug: bool = False
     trust_project: bool = False

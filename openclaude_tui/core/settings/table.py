@@ -70,6 +70,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_search_url", check.url, "WEB_SEARCH_URL", "--web-search-url"),
     # Offering fewer tools narrows what the model can do and shortens its prompt.
     Setting("tools", check.tool_names, flag="--tools"),
+    # The main agent plans and delegates to sub-agents (core.agent.coordinator).
+    Setting("coordinator", check.flag, flag="--coordinator"),
     # Where /transcribe and /voice send the user's recordings (held back for trust).
     Setting("transcription_url", check.url, "TRANSCRIPTION_URL"),
     Setting("transcription_model", check.text, "TRANSCRIPTION_MODEL"),

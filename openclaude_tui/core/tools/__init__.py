@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from openclaude_tui.core.tools.base import Tool, ToolRegistry
@@ -45,3 +46,18 @@ def default_tools(
         tools.append(SkillTool(skills))
     tools += [*web_fetch_tools(), *web_search_tools(web_search)]
     return ToolRegistry(tools)
+
+
+def check_tool_names(names: Iterable[str] | None) -> None:
+    """Every name of ``names`` (the ``tools`` setting) is a built-in tool.
+
+    Raises:
+        ValueError: names the first unknown one and the tools there are.
+    """
+    from openclaude_tui.core.tools.task import TASK_TOOL
+
+    known = [*default_tools().names(), TASK_TOOL]
+    folded = {name.casefold() for name in known}
+    for name in names or ():
+        if name.casefold() not in folded:
+            raise ValueError(f"no built-in tool is called {name!r} ({', '.join(known)})")

@@ -214,16 +214,42 @@ class Tool(ABC):
 
 
 class ToolRegistry:
-    """The tools offered to the model, by name."""
+    """The tools offered to the model, by name.
+
+    The registry may offer fewer tools than it holds (``offer_only``): a coordinating agent
+    is offered only what plans and delegates, while its sub-agents get ``every`` tool.
+    """
 
     def __init__(self, tools: Iterable[Tool]) -> None:
+        self._every: dict[str, Tool] = {}
         self._tools: dict[str, Tool] = {}
         self._folded: dict[str, Tool] = {}
+        self._offered: frozenset[str] | None = None
         self._index(tools)
 
     def _index(self, tools: Iterable[Tool]) -> None:
-        self._tools = {tool.name: tool for tool in tools}
+        self._every = {tool.name: tool for tool in tools}
+        offered = self._offered
+        self._tools = {
+            name: tool
+            for name, tool in self._every.items()
+            if offered is None or name.casefold() in offered
+        }
         self._folded = {name.casefold(): tool for name, tool in self._tools.items()}
+
+    def offer_only(self, names: Iterable[str] | None) -> None:
+        """Offer only the tools called ``names`` from the next request on (None: all)."""
+        self._offered = None if names is None else frozenset(n.casefold() for n in names)
+        self._index(self._every.values())
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether some of the tools held are not offered (``offer_only``)."""
+        return self._offered is not None
+
+    def every(self) -> list[Tool]:
+        """Every tool held, offered or not, in registration order."""
+        return list(self._every.values())
 
     def get(self, name: str) -> Tool | None:
         """The tool called ``name``: exactly, in another case, or by another agent's name."""
@@ -238,7 +264,7 @@ class ToolRegistry:
 
         The tools of MCP servers come and go as the servers start and stop.
         """
-        kept = [tool for name, tool in self._tools.items() if not name.startswith(prefix)]
+        kept = [tool for name, tool in self._every.items() if not name.startswith(prefix)]
         self._index([*kept, *tools])
 
     def only(self, names: Iterable[str]) -> ToolRegistry:

@@ -22,6 +22,7 @@ from openclaude_tui.ui.commands import (
     find_model,
     parse,
 )
+from openclaude_tui.ui.screens.coordinate import Coordinating
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.screens.profile_switch import ProfileSwitch
 from openclaude_tui.ui.screens.resume import ResumeScreen
@@ -73,11 +74,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-class SlashCommands(ProfileSwitch, VoiceInput, Thinking):
+class SlashCommands(ProfileSwitch, VoiceInput, Thinking, Coordinating):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
     ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/cost``, ``/copy``, ``/quit``;
-    ``/profile``, ``/voice``, ``/transcribe`` and ``/think`` come from the parts of their own
-    modules."""
+    ``/profile``, ``/voice``, ``/transcribe``, ``/think`` and ``/coordinate`` come from the
+    parts of their own modules."""
 
     def list_custom_commands(self, commands: Sequence[CustomCommand]) -> None:
         """Offer the custom commands beside the built-in ones (which win a name)."""
