@@ -339,10 +339,12 @@ async def test_help_and_unknown_commands(project: Path, scripted_server: Scripte
         assert "/permissions" in panel.body and "Shift+Tab" in panel.body
         # No search backend is configured: /help says how to give the model WebSearch.
         assert "Web search is off: set `web_search_url` to a SearXNG instance" in panel.body
-        # A usage with "|" in it stays one cell of the table.
-        await wait_to_show(pilot, "/diff [worktree | --staged |", "REV_RANGE]")
         notices = [i.text for i in chat.items if isinstance(i, NoticeItem)]
         assert notices[-1].startswith("unknown command /frobnicate")
+        # A usage with "|" in it stays one cell of the table (the panel's top in view: the
+        # list of commands grows longer than the terminal).
+        chat.scroll_to_item(panel, top=True)
+        await wait_to_show(pilot, "/diff [worktree | --staged |", "REV_RANGE]")
     assert scripted_server.chat_requests == []
 
 
