@@ -5,7 +5,6 @@ A session (``core.session``) starts its agent here, in the app and in print mode
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -25,7 +24,6 @@ from openclaude_tui.core.llm.discovery import (
     describe_candidates,
     discover_local_server,
 )
-from openclaude_tui.core.llm.image_support import served_image_support
 from openclaude_tui.core.llm.provider import Provider, ProviderError, ProviderSettings
 from openclaude_tui.core.lsp.servers import LanguageServers
 from openclaude_tui.core.permissions.policy import Approver, PermissionPolicy
@@ -257,10 +255,7 @@ async def start_agent(
     try:
         provider.settings.model = await resolve_model(provider, config)
         model = provider.settings.model
-        window, images = await asyncio.gather(
-            resolve_window(config, provider),
-            served_image_support(config.base_url, model, api_key=config.api_key),
-        )
+        window = await resolve_window(config, provider)
     except BaseException:
         await provider.close()
         raise
@@ -277,7 +272,7 @@ async def start_agent(
         compactor=compactor,
         clock=clock,
         policy=policy,
-        served_images={model: images} if images is not None else None,
+        served_images=None if window.takes_images is None else {model: window.takes_images},
     )
     return StartedAgent(agent, window, notes)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from openclaude_tui.core.llm.image_support import served_image_support
+from openclaude_tui.core.agent.context_window import resolve_context_window
 from openclaude_tui.core.settings.config import Overrides, load_config, user_config_file
 from openclaude_tui.core.settings.values import ConfigError
 from openclaude_tui.core.settings.vision import takes_images, vision_setting
@@ -186,4 +186,5 @@ async def test_what_llama_cpp_and_lm_studio_say_of_images(
     routes: dict[tuple[str, str], Any], answer: bool | None
 ) -> None:
     with RouteServer(routes) as server:
-        assert await served_image_support(f"{server.url}/v1", "m") is answer
+        window = await resolve_context_window(f"{server.url}/v1", "m", None)
+    assert window.takes_images is answer

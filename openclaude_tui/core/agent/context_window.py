@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from openclaude_tui.core.llm.http_json import entries, get_json, post_json, server_root
+from openclaude_tui.core.llm.image_support import said_of_images
 
 DEFAULT_WINDOW = 32_768
 OLLAMA_DEFAULT = 4096
@@ -82,6 +83,8 @@ class WindowInfo:
     source: str
     note: str = ""
     request_fields: dict[str, Any] = field(default_factory=dict)
+    # What the same probe heard of the model's images (``core.llm.image_support``).
+    takes_images: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,15 @@ async def resolve_context_window(
         api_key: Sent as a Bearer token (vLLM and LM Studio may require it).
         timeout: Seconds each probe may take.
     """
-    served = await probe_served_window(base_url, model, api_key=api_key, timeout=timeout)
+    served, takes_images = await _probe(base_url, model, api_key, timeout)
+    info = _planned(model, configured, configured_source, served)
+    return replace(info, takes_images=takes_images)
+
+
+def _planned(
+    model: str, configured: int | None, configured_source: str, served: ServedWindow | None
+) -> WindowInfo:
+    """The window to plan with, from the configured one and what the server serves."""
     if configured is not None and _ollama_short(served, configured):
         assert served is not None
         # Ollama's OpenAI endpoint takes its native options too: ask for the window with
@@ -207,6 +218,15 @@ async def probe_served_window(
     base_url: str, model: str, *, api_key: str | None = None, timeout: float = 2.0
 ) -> ServedWindow | None:
     """Ask the server what window it serves ``model`` with; None when it does not say."""
+    served, _ = await _probe(base_url, model, api_key, timeout)
+    return served
+
+
+async def _probe(
+    base_url: str, model: str, api_key: str | None, timeout: float
+) -> tuple[ServedWindow | None, bool | None]:
+    """The window the server serves ``model`` with, and whether it says the model takes
+    images, from one round of requests."""
     root = server_root(base_url)
     show, models, props, lmstudio_v1, lmstudio_v0 = await asyncio.gather(
         post_json(f"{root}/api/show", {"model": model}, api_key=api_key, timeout=timeout),
@@ -215,13 +235,15 @@ async def probe_served_window(
         get_json(f"{root}/api/v1/models", api_key=api_key, timeout=timeout),
         get_json(f"{root}/api/v0/models", api_key=api_key, timeout=timeout),
     )
+    takes_images = said_of_images(model, show, props, lmstudio_v0)
     if _is_ollama_show(show):
-        return await _ollama_window(root, model, show, api_key, timeout)
-    return (
+        return await _ollama_window(root, model, show, api_key, timeout), takes_images
+    served = (
         _llama_server_window(props)
         or _lmstudio_window(lmstudio_v1, lmstudio_v0, model)
         or _listed_window(models, model)
     )
+    return served, takes_images
 
 
 def _is_ollama_show(answer: Any) -> bool:

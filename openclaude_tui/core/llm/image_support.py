@@ -1,4 +1,5 @@
-"""Whether the server says a model takes images.
+"""Whether the server says a model takes images, from the answers the start-up probe
+already has (``core.agent.context_window`` asks once for both the window and this).
 
 Local servers say it where they describe a model:
 
@@ -13,23 +14,14 @@ wins over what a server says, when the user set it).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
-from openclaude_tui.core.llm.http_json import entries, get_json, post_json, server_root
+from openclaude_tui.core.llm.http_json import entries
 
 
-async def served_image_support(
-    base_url: str, model: str, *, api_key: str | None = None, timeout: float = 2.0
-) -> bool | None:
-    """True or False when the server says whether ``model`` takes images; None when it
-    does not say (or cannot be asked)."""
-    root = server_root(base_url)
-    show, props, lmstudio = await asyncio.gather(
-        post_json(f"{root}/api/show", {"model": model}, api_key=api_key, timeout=timeout),
-        get_json(f"{root}/props", api_key=api_key, timeout=timeout),
-        get_json(f"{root}/api/v0/models", api_key=api_key, timeout=timeout),
-    )
+def said_of_images(model: str, show: Any, props: Any, lmstudio: Any) -> bool | None:
+    """True or False when one of the answers says whether ``model`` takes images; None
+    when none says."""
     for answer in (_ollama(show), _llama_cpp(props), _lmstudio(lmstudio, model)):
         if answer is not None:
             return answer
