@@ -274,27 +274,6 @@ def test_lsp_settings_are_checked_and_pylsp_is_the_python_default() -> None:
         assert effective_servers({})["python"].name == "pylsp"
 
 
-def test_an_untrusted_repository_cannot_start_its_own_language_server(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    write_project(project)
-    (project / ".openclaude").mkdir()
-    # The "server" leaves a mark when it runs, then exits (the edit goes on without it).
-    (project / ".openclaude" / "settings.toml").write_text(
-        '[lsp.python]\ncommand = ["sh", "-c", "touch ran-by-lsp"]\ntimeout = 60\n'
-    )
-    turns = [Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]), Turn(text="ok")]
-    for trusted in (False, True):
-        flags = ["--trust-project"] if trusted else []
-        with ScriptedServer(turns) as server:
-            done = openclaude(
-                project, tmp_path / "home", "-p", "look", "--base-url", server.base_url, *flags
-            )
-        assert done.returncode == 0, done.stderr
-        assert (project / "ran-by-lsp").exists() is trusted, done.stderr
-        if not trusted:
-            assert "lsp" in done.stderr
-
-
 def test_the_lsp_tool_is_gated_as_read(tmp_path: Path) -> None:
     write_project(tmp_path)
     (tmp_path / "secret").mkdir()
