@@ -112,7 +112,12 @@ async def wait_for(
 
 async def wait_to_show(pilot: Pilot[object], *texts: str) -> str:
     """Let the app run until the screen shows every one of ``texts``; the screen's text."""
-    await wait_for(pilot, lambda: all(text in screen_text(pilot.app) for text in texts))
+    try:
+        await wait_for(pilot, lambda: all(text in screen_text(pilot.app) for text in texts))
+    except AssertionError:
+        # What the screen showed instead says why.
+        missing = [text for text in texts if text not in screen_text(pilot.app)]
+        raise AssertionError(f"never shown: {missing}\n{screen_text(pilot.app)}") from None
     return screen_text(pilot.app)
 
 
