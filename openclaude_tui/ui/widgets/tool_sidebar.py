@@ -107,10 +107,14 @@ class ToolSidebar(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="todos")
         yield Static(id="counts")
-        yield CallList(*(Option(self._prompt(key), key) for key in self._rows), id="calls")
+        yield CallList(id="calls")
 
     def on_mount(self) -> None:
-        # The sidebar may be mounted after calls were reported: show what it holds.
+        # The sidebar may be mounted after calls were reported, even after it composed its
+        # list (a call reported in between is in the rows only): show what it holds.
+        calls = self.query_one("#calls", OptionList)
+        calls.clear_options()
+        calls.add_options(Option(self._prompt(key), key) for key in self._rows)
         self._show_todos()
         self._refresh_counts()
 
