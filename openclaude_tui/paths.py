@@ -59,3 +59,9 @@ def _base_dir(kind: str, xdg_variable: str, home_default: Path) -> Path:
     if xdg and Path(xdg).is_absolute():
         return Path(xdg) / APP_NAME
     return Path.home() / home_default / APP_NAME
+
+
+def shown_home(path: Path) -> str:
+    """``path`` as the user reads it: ``~/…`` when it is inside the home directory."""
+    home = Path.home()
+    return f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)

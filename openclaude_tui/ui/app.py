@@ -126,6 +126,13 @@ class OpenClaudeApp(TypeAheadApp):
         assert isinstance(screen, MainScreen)
         return screen
 
+    async def action_quit(self) -> None:
+        """Ctrl+Q: leave, after the learnings offer when ``learn_at_exit`` is set (a second
+        Ctrl+Q leaves at once)."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        if not (isinstance(screen, MainScreen) and screen.learn_before_quitting()):
+            self.exit()
+
     def action_interrupt_or_quit(self) -> None:
         """Ctrl+C: copy a selection, else interrupt, else clear the prompt, else quit on a
         second press."""

@@ -126,8 +126,15 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "memory",
         "/memory",
-        "edit the project's memory file (AGENTS.md or CLAUDE.md) in $EDITOR; # note adds a line",
+        "edit the project's memory file (AGENTS.md or CLAUDE.md) in $EDITOR; # note adds a line "
+        "(to the project's or your own)",
         (("Edit project memory", "/memory"),),
+    ),
+    SlashCommand(
+        "learn",
+        "/learn",
+        "the model proposes what to remember of this session; you pick what is kept, and where",
+        (("Remember what this session learned", "/learn"),),
     ),
     SlashCommand("copy", "/copy", "copy the last answer", (("Copy the last answer", "/copy"),)),
     # The palette has its own "Change theme" and Quit.

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from openclaude_tui.core.llm.discovery import DEFAULT_CANDIDATES, describe_candidates
 from openclaude_tui.core.settings.config import Config, user_config_file
+from openclaude_tui.paths import shown_home
 
 
 def unreachable_help(config: Config, error: str) -> str:
@@ -22,14 +21,9 @@ def unreachable_help(config: Config, error: str) -> str:
         f"- the flag `openclaude --base-url {example}`",
         f"- the environment: `export OPENAI_BASE_URL={example}`",
         f'- a setting: `base_url = "{example}"` in `.openclaude/settings.toml` (this '
-        f"project) or `{_home_relative(user_config_file())}`",
+        f"project) or `{shown_home(user_config_file())}`",
     ]
     if config.base_url_source == "default" or config.base_url_source.startswith("found"):
         lines += ["", f"Local servers probed: {describe_candidates(DEFAULT_CANDIDATES)}."]
     lines += ["", "Send a message to try again."]
     return "\n".join(lines)
-
-
-def _home_relative(path: Path) -> str:
-    home = Path.home()
-    return f"~/{path.relative_to(home).as_posix()}" if path.is_relative_to(home) else str(path)

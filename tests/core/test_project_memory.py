@@ -12,7 +12,9 @@ from openclaude_tui.core.prompt.memory_file import (
     memory_file,
     memory_note,
     remember,
+    user_memory_file,
 )
+from openclaude_tui.paths import config_dir
 from tests.helpers.agent import call
 from tests.helpers.print_mode import openclaude
 from tests.helpers.repos import git
@@ -63,6 +65,22 @@ def test_a_memory_file_that_is_a_directory_is_not_written(tmp_path: Path) -> Non
     (project / "AGENTS.md").mkdir()
     with pytest.raises(MemoryFileError, match="not a file"):
         remember(project, "note")
+
+
+def test_notes_for_the_user_go_to_the_config_folder_whatever_the_project_holds(
+    tmp_path: Path,
+) -> None:
+    project = _project(tmp_path / "repo")
+    (project / "AGENTS.md").write_text("project rules\n")
+    assert not config_dir().exists() or not user_memory_file().exists()
+    path = remember(project, ["prefer pathlib", "answer briefly"], "user")
+    assert path == (config_dir() / "AGENTS.md").resolve()
+    assert path.read_text() == "- prefer pathlib\n- answer briefly\n"
+    assert (project / "AGENTS.md").read_text() == "project rules\n"
+    # The user's own CLAUDE.md, when they keep one, is the file written.
+    path.unlink()
+    (config_dir() / "CLAUDE.md").write_text("mine")
+    assert remember(project, "one more", "user").read_text() == "mine\n- one more\n"
 
 
 def test_print_mode_init_writes_agents_md_when_edits_are_accepted(tmp_path: Path) -> None:

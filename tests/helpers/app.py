@@ -19,7 +19,7 @@ from openclaude_tui.ui.screens.main import MainScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from openclaude_tui.ui.screens.review import ReviewScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
-from openclaude_tui.ui.widgets.chat_items import PanelItem
+from openclaude_tui.ui.widgets.chat_items import NoticeItem, PanelItem
 from tests.scripted_server import ToolCallSpec, Turn
 
 READ = ToolCallSpec("Read", {"file_path": "app.py"})
@@ -131,6 +131,11 @@ def screen_text(app: object) -> str:
     """What the terminal shows, as plain text."""
     assert isinstance(app, App)
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def notices(app: object) -> list[str]:
+    """The texts of the chat's notices, oldest first."""
+    return [item.text for item in main_screen(app).chat.items if isinstance(item, NoticeItem)]
 
 
 def chat_lines(app: object) -> list[str]:

@@ -1,29 +1,41 @@
-"""Project memory from the app: ``# note`` saves a line instead of sending it, ``/memory``
-opens the file in the editor, ``/init`` has the model write it through the gate."""
+"""Memory from the app: ``# note`` saves a line to the project's or the user's memory file
+(the user chooses) instead of sending it, ``/memory`` opens the file in the editor, ``/init``
+has the model write it through the gate."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
+from openclaude_tui.paths import config_dir
+from openclaude_tui.ui.screens.choice import ChoiceScreen
 from openclaude_tui.ui.screens.permission import PermissionScreen
-from openclaude_tui.ui.widgets.chat_items import NoticeItem, UserItem
+from openclaude_tui.ui.type_ahead import TypingTracker
+from openclaude_tui.ui.widgets.chat_items import UserItem
 from tests.helpers.app import (
+    HandClock,
+    burst,
     converse,
     idle,
     main_screen,
     make_app,
     make_config,
+    notices,
     send,
     wait_for,
 )
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 
-def notices(app: object) -> list[str]:
-    """The texts of the chat's notices."""
-    return [item.text for item in main_screen(app).chat.items if isinstance(item, NoticeItem)]
+async def note(pilot: Pilot[object], text: str, answer: str) -> None:
+    """Send the ``# note`` prompt ``text`` and answer where it goes with the key ``answer``."""
+    await send(pilot, text)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChoiceScreen))
+    await pilot.press(answer)
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ChoiceScreen))
+    await idle(pilot)
 
 
 async def test_a_hash_note_is_saved_to_agents_md_and_not_sent(
@@ -33,8 +45,7 @@ async def test_a_hash_note_is_saved_to_agents_md_and_not_sent(
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "hello")
-        await send(pilot, "# run the tests with uv run pytest")
-        await idle(pilot)
+        await note(pilot, "# run the tests with uv run pytest", "1")
         assert len(scripted_server.chat_requests) == 1, "the note was not sent to the model"
         assert "Remembered in AGENTS.md: run the tests with uv run pytest" in notices(app)
         # The next request's system prompt carries the note, in the same conversation.
@@ -58,8 +69,7 @@ async def test_a_note_goes_to_the_claude_md_a_project_already_has(
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 40)) as pilot:
         await idle(pilot)
-        await send(pilot, "#never push to main")
-        await idle(pilot)
+        await note(pilot, "#never push to main", "enter")
     assert (project / "CLAUDE.md").read_text() == "# Rules\nBe brief.\n- never push to main\n"
     assert not (project / "AGENTS.md").exists()
 
@@ -73,12 +83,64 @@ async def test_a_memory_file_linking_outside_the_project_is_not_written(
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(120, 40)) as pilot:
         await idle(pilot)
-        await send(pilot, "# a note")
-        await idle(pilot)
+        await note(pilot, "# a note", "1")
         shown = notices(app)
     assert outside.read_text() == "private\n"
     assert any("leads outside the project" in text for text in shown)
     assert scripted_server.chat_requests == []
+
+
+async def test_a_note_chosen_for_user_memory_goes_to_the_config_folder(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="Noted."))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await note(pilot, "# I prefer short answers", "2")
+        assert "Remembered in" in notices(app)[-1]
+        await converse(pilot, "hi")
+    assert (config_dir() / "AGENTS.md").read_text() == "- I prefer short answers\n"
+    assert not (project / "AGENTS.md").exists()
+    system = str(scripted_server.last_request.messages[0]["content"])
+    assert "- I prefer short answers" in system
+
+
+async def test_escape_keeps_the_note_in_the_prompt_and_writes_nothing(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await note(pilot, "# keep the changelog", "escape")
+        assert main_screen(app).prompt_input.text == "# keep the changelog"
+        assert notices(app)[-1] == "not remembered"
+    assert not (project / "AGENTS.md").exists()
+    assert not (config_dir() / "AGENTS.md").exists()
+    assert scripted_server.chat_requests == []
+
+
+async def test_keys_typed_with_the_note_never_choose_the_file(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    clock = HandClock()
+    app = make_app(
+        make_config(project, scripted_server.base_url), typing=TypingTracker(clock=clock)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        main_screen(app).prompt_input.load_text("# use tabs")
+        # Enter and "2" in one burst: the question is not answered by the "2".
+        await burst(pilot, "enter", "2")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await burst(pilot, "2")
+        assert isinstance(app.screen, ChoiceScreen)
+        assert not (config_dir() / "AGENTS.md").exists()
+        clock.advance(5)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+    assert (config_dir() / "AGENTS.md").read_text() == "- use tabs\n"
+    assert not (project / "AGENTS.md").exists()
 
 
 async def test_a_prompt_of_several_lines_starting_with_a_heading_is_sent(

@@ -8,17 +8,12 @@ from pathlib import Path
 import pytest
 
 from openclaude_tui.core.agent.compact import SUMMARY_PREFIX
-from openclaude_tui.ui.widgets.chat_items import NoticeItem
-from tests.helpers.app import converse, idle, main_screen, make_app, make_config, wait_for
+from tests.helpers.app import converse, idle, main_screen, make_app, make_config, notices, wait_for
 from tests.scripted_server import ScriptedServer, Turn
 
 pytestmark = pytest.mark.usefixtures("home")
 
 MODELS = ["qwen2.5-coder:7b", "qwen2.5-coder:32b", "llama3.1:8b", "phi4:latest"]
-
-
-def notices(app: object) -> list[str]:
-    return [i.text for i in main_screen(app).chat.items if isinstance(i, NoticeItem)]
 
 
 async def test_model_with_an_unknown_name_names_close_ones_and_keeps_the_model(

@@ -1,16 +1,24 @@
-"""The project's memory file as something written: what ``#`` notes, ``/memory`` and ``/init``
-change.
+"""The memory files as something written: what ``#`` notes, accepted learnings, ``/memory``
+and ``/init`` change.
 
-It is one of the instruction files the system prompt reads (``core.prompt.memory``) at the
-project root: the one the project already has (``AGENTS.md``, then ``CLAUDE.md``, then
-``AGENT.md``), else ``AGENTS.md``. A repository could ship that name as a link to a file
-elsewhere, so the path is resolved, then checked to stay inside the project, then used.
+Two files can be written, both read by the system prompt (``core.prompt.memory``): the
+project's, at the project root, and the user's own, in ``config_dir()`` (read in every
+project). In each folder it is the one already there (``AGENTS.md``, then ``CLAUDE.md``, then
+``AGENT.md``), else ``AGENTS.md``. A repository could ship the project's name as a link to a
+file elsewhere, so that path is resolved, then checked to stay inside the project, then used.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
+
+from openclaude_tui.paths import config_dir
+
+# Which memory file: the project's (shared with whoever clones it) or the user's own.
+MemoryScope = Literal["project", "user"]
 
 # The convention a new file follows (the name most agents read).
 DEFAULT_FILE = "AGENTS.md"
@@ -23,25 +31,37 @@ class MemoryFileError(Exception):
     """The memory file cannot be written; the message says why."""
 
 
-def memory_file(project_root: Path) -> Path:
-    """The project's memory file (it may not exist yet), as the project names it."""
+def memory_file(folder: Path) -> Path:
+    """The memory file in ``folder`` (it may not exist yet), as the folder names it."""
     for name in PREFERENCE:
-        if (project_root / name).is_file():
-            return project_root / name
-    return project_root / DEFAULT_FILE
+        if (folder / name).is_file():
+            return folder / name
+    return folder / DEFAULT_FILE
 
 
-def writable_memory_file(project_root: Path) -> Path:
-    """The memory file resolved, when it stays inside the project.
+def user_memory_file() -> Path:
+    """The user's own memory file, read in every project (it may not exist yet)."""
+    return memory_file(config_dir())
+
+
+def writable_memory_file(project_root: Path, scope: MemoryScope = "project") -> Path:
+    """The memory file of ``scope`` resolved; the project's only when it stays inside the
+    project.
 
     Raises:
-        MemoryFileError: it is a link leading out of the project, or not a file.
+        MemoryFileError: the project's is a link leading out of the project, or it is not a
+            file.
     """
-    path = memory_file(project_root)
-    resolved = Path(os.path.realpath(path))
-    root = Path(os.path.realpath(project_root))
-    if not resolved.is_relative_to(root):
-        raise MemoryFileError(f"{path.name} leads outside the project ({resolved}); not written")
+    if scope == "user":
+        resolved = Path(os.path.realpath(user_memory_file()))
+    else:
+        path = memory_file(project_root)
+        resolved = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(project_root))
+        if not resolved.is_relative_to(root):
+            raise MemoryFileError(
+                f"{path.name} leads outside the project ({resolved}); not written"
+            )
     if resolved.exists() and not resolved.is_file():
         raise MemoryFileError(f"{resolved} is not a file")
     return resolved
@@ -56,18 +76,23 @@ def memory_note(prompt: str) -> str | None:
     return text.lstrip("#").strip()
 
 
-def remember(project_root: Path, note: str) -> Path:
-    """Append ``note`` to the memory file as a list item (creating the file); its path.
+def remember(
+    project_root: Path, notes: str | Sequence[str], scope: MemoryScope = "project"
+) -> Path:
+    """Append each of ``notes`` to the memory file of ``scope`` as a list item (creating the
+    file and its folder); its path.
 
     Raises:
         MemoryFileError: the file leads outside the project or cannot be written.
     """
-    path = writable_memory_file(project_root)
+    items = [notes] if isinstance(notes, str) else list(notes)
+    path = writable_memory_file(project_root, scope)
     try:
         existing = path.read_text(encoding="utf-8") if path.exists() else ""
         separator = "" if not existing or existing.endswith("\n") else "\n"
+        path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(f"{separator}- {note}\n")
+            handle.write(separator + "".join(f"- {item}\n" for item in items))
     except (OSError, UnicodeDecodeError) as error:
         raise MemoryFileError(f"{path} cannot be written: {error}") from None
     return path

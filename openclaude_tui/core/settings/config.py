@@ -91,6 +91,8 @@ class Config:
     tools: tuple[str, ...] | None = None
     # The main agent plans and delegates to sub-agents (core.agent.coordinator).
     coordinator: bool = False
+    # Quitting first offers what the model proposes to remember (ui.screens.learnings).
+    learn_at_exit: bool = False
     # An OpenAI-compatible speech-to-text endpoint (its /v1 base) and its model.
     transcription_url: str | None = None
     transcription_model: str | None = None

@@ -72,6 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tools", check.tool_names, flag="--tools"),
     # The main agent plans and delegates to sub-agents (core.agent.coordinator).
     Setting("coordinator", check.flag, flag="--coordinator"),
+    Setting("learn_at_exit", check.flag),
     # Where /transcribe and /voice send the user's recordings (held back for trust).
     Setting("transcription_url", check.url, "TRANSCRIPTION_URL"),
     Setting("transcription_model", check.text, "TRANSCRIPTION_MODEL"),

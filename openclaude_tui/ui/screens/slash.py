@@ -23,6 +23,7 @@ from openclaude_tui.ui.commands import (
     parse,
 )
 from openclaude_tui.ui.screens.coordinate import Coordinating
+from openclaude_tui.ui.screens.learnings import Learning
 from openclaude_tui.ui.screens.models import ModelScreen
 from openclaude_tui.ui.screens.profile_switch import ProfileSwitch
 from openclaude_tui.ui.screens.resume import ResumeScreen
@@ -74,7 +75,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-class SlashCommands(ProfileSwitch, VoiceInput, Thinking, Coordinating):
+class SlashCommands(ProfileSwitch, VoiceInput, Thinking, Coordinating, Learning):
     """``/help``, ``/clear``, ``/compact``, ``/model``, ``/mode``, ``/permissions``, ``/mcp``,
     ``/diff``, ``/tasks``, ``/resume``, ``/export``, ``/cost``, ``/copy``, ``/quit``;
     ``/profile``, ``/voice``, ``/transcribe``, ``/think`` and ``/coordinate`` come from the
@@ -439,8 +440,9 @@ class SlashCommands(ProfileSwitch, VoiceInput, Thinking, Coordinating):
         self.chat.add_item(NoticeItem(f"Theme: {name} (kept in your config)", "muted", "·"))
 
     def command_quit(self, argument: str = "") -> None:
-        """Leave the app."""
-        self.app.exit(0)
+        """Leave the app (after the learnings offer, when ``learn_at_exit`` is set)."""
+        if not self.learn_before_quitting():
+            self.app.exit(0)
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         """The commands for the palette: title, help, callback."""

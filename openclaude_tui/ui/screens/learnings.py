@@ -1,0 +1,154 @@
+"""Learnings from the session: ``/learn`` (and quitting, with ``learn_at_exit``) asks the model
+what is worth remembering; the user ticks the proposals to keep and chooses the memory file.
+Nothing is written without that choice (``core.agent.learnings`` proposes, this asks)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from openclaude_tui.core.prompt.memory_file import MemoryScope
+from openclaude_tui.ui.screens.memory_notes import MemoryNotes
+from openclaude_tui.ui.type_ahead import WAITING_NOTE, GuardedChoice
+from openclaude_tui.ui.widgets.chat_items import NoticeItem
+
+ASKING = "Asking the model what is worth remembering…"
+
+
+class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
+    """The model's proposals, none ticked; dismissed with those the user ticked (``s``), or
+    None (Esc).
+
+    Args:
+        proposals: What the model proposes to remember.
+    """
+
+    CSS_PATH = "learnings.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "save", "Save the ticked ones", priority=True, id="learnings.save"),
+        Binding("escape", "discard", "Keep none", priority=True, id="learnings.discard"),
+    ]
+
+    def __init__(self, proposals: list[str]) -> None:
+        super().__init__()
+        self.proposals = proposals
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as dialog:
+            dialog.border_title = "Remember for next time?"
+            yield Static(
+                "The model proposes these for the memory files. Tick the ones to keep; "
+                "nothing is written unless you save it.",
+                id="about",
+            )
+            yield SelectionList[int](
+                *(Selection(text, index) for index, text in enumerate(self.proposals)),
+                id="proposals",
+            )
+            yield Static(WAITING_NOTE, id="type-ahead-note")
+            yield Static("space tick · s save the ticked ones · esc keep none", id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#proposals", SelectionList).focus()
+        self.open_key_guard()
+
+    def action_save(self) -> None:
+        """Keep the ticked proposals (none ticked: the same as keeping none)."""
+        ticked = sorted(self.query_one("#proposals", SelectionList).selected)
+        self.dismiss([self.proposals[index] for index in ticked] or None)
+
+    def action_discard(self) -> None:
+        """Keep none of them."""
+        self.dismiss(None)
+
+    @on(SelectionList.SelectedChanged)
+    def _ticked(self) -> None:
+        count = len(self.query_one("#proposals", SelectionList).selected)
+        hint = "space tick · s save the ticked ones · esc keep none"
+        if count:
+            hint = f"{count} ticked · {hint}"
+        self.query_one("#hint", Static).update(hint)
+
+
+class Learning(MemoryNotes):
+    """``/learn``, and the same offer when the user quits (``learn_at_exit``)."""
+
+    # Whether the offer made at quitting was made (the next quit leaves at once).
+    _offered_at_exit = False
+
+    def command_learn(self, argument: str = "") -> None:
+        """Have the model propose what to remember of this session."""
+        if not self._can_learn(warn=True):
+            return
+        self._learn(then_quit=False)
+
+    def learn_before_quitting(self) -> bool:
+        """Make the offer before the app quits, once, when ``learn_at_exit`` is set and the
+        session has a conversation; False when there is no offer to make (quit now)."""
+        if self._offered_at_exit or not self.config.learn_at_exit or not self._can_learn():
+            return False
+        self._offered_at_exit = True
+        self._learn(then_quit=True)
+        return True
+
+    def _can_learn(self, *, warn: bool = False) -> bool:
+        agent = self.session.agent if self.session is not None else None
+        why = ""
+        if self.running:
+            why = "/learn works between turns"
+        elif agent is None or not any(m.get("role") == "assistant" for m in agent.messages):
+            why = "nothing to learn from yet: the conversation is empty"
+        if why and warn:
+            self.chat.add_item(NoticeItem(why, "warning", "!"))
+        return not why
+
+    @work(exclusive=True, group="agent", exit_on_error=False)
+    async def _learn(self, then_quit: bool) -> None:
+        from openclaude_tui.core.agent.learnings import FALLBACK_WINDOW, propose_learnings
+        from openclaude_tui.core.llm.provider import ProviderError
+        from openclaude_tui.core.prompt.memory import load_project_memory
+
+        agent = self.session.agent if self.session is not None else None
+        assert agent is not None
+        root = self.config.project_root
+        memory = "\n\n".join(file.text for file in load_project_memory(root, root))
+        window = agent.compactor.window if agent.compactor is not None else FALLBACK_WINDOW
+        quitting = " (Ctrl+Q again quits now)" if then_quit else ""
+        self.chat.add_item(NoticeItem(ASKING + quitting, "muted", "#"))
+        self._set_running(True)
+        proposals: list[str] = []
+        try:
+            proposals = await propose_learnings(agent.provider, agent.messages, memory, window)
+        except ProviderError as error:
+            self.chat.add_item(NoticeItem(f"no learnings: {error}", "warning", "!"))
+        finally:
+            self._set_running(False)
+        if not proposals:
+            if then_quit:
+                self.app.exit(0)
+            else:
+                self.chat.add_item(NoticeItem("The model proposed nothing to remember", "muted"))
+            return
+        self.app.push_screen(
+            LearningsScreen(proposals), lambda kept: self._keep(kept or [], then_quit)
+        )
+
+    def _keep(self, kept: list[str], then_quit: bool) -> None:
+        def chosen(scope: MemoryScope | None) -> None:
+            if scope is not None:
+                self.save_to_memory(kept, scope)
+            if then_quit:
+                self.app.exit(0)
+
+        if not kept:
+            chosen(None)
+            return
+        count = f"{len(kept)} learning{'s' if len(kept) != 1 else ''}"
+        self.ask_memory_scope(f"Remember the {count} where?", chosen)

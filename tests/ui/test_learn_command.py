@@ -1,0 +1,189 @@
+"""Learnings: ``/learn`` (and quitting, with ``learn_at_exit``) has the model propose what
+to remember; only what the user ticks and saves reaches a memory file, the one they choose.
+The real app against the scripted server; the files on disk and the request log decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import SelectionList
+
+from openclaude_tui.paths import config_dir
+from openclaude_tui.ui.screens.choice import ChoiceScreen
+from openclaude_tui.ui.screens.learnings import LearningsScreen
+from openclaude_tui.ui.type_ahead import TypingTracker
+from tests.helpers.app import (
+    HandClock,
+    burst,
+    converse,
+    idle,
+    main_screen,
+    make_app,
+    make_config,
+    notices,
+    send,
+    wait_for,
+    write_user_config,
+)
+from tests.scripted_server import ScriptedServer, Turn
+
+pytestmark = pytest.mark.usefixtures("home")
+
+PROPOSED = (
+    "Here is what I would keep:\n"
+    "- Run the tests with `make check`; plain pytest misses the fixtures.\n"
+    "- The user prefers tabs for indentation.\n"
+    "- Build with `make`.\n"
+)
+
+
+async def learnings(pilot: Pilot[object]) -> LearningsScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LearningsScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, LearningsScreen)
+    return screen
+
+
+def shown(screen: LearningsScreen) -> list[str]:
+    options = screen.query_one("#proposals", SelectionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_only_the_ticked_learnings_are_written_where_the_user_chose(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    (project / "AGENTS.md").write_text("- Build with `make`.\n")
+    scripted_server.script(
+        Turn(text="The tests pass."), Turn(text=PROPOSED), Turn(text="Still here.")
+    )
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "run the tests")
+        await send(pilot, "/learn")
+        screen = await learnings(pilot)
+        # What the memory file already says is not proposed again.
+        assert shown(screen) == [
+            "Run the tests with `make check`; plain pytest misses the fixtures.",
+            "The user prefers tabs for indentation.",
+        ]
+        assert (project / "AGENTS.md").read_text() == "- Build with `make`.\n"
+        await pilot.press("down", "space", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "Remembered in AGENTS.md" in " ".join(notices(app)))
+        await converse(pilot, "thanks")
+    assert (project / "AGENTS.md").read_text() == (
+        "- Build with `make`.\n- The user prefers tabs for indentation.\n"
+    )
+    first, aside, third = scripted_server.chat_requests
+    # The proposal was asked beside the conversation: no tools, the transcript and the
+    # memory in one message, and the conversation went on without it.
+    assert aside.tools == [] and first.tools
+    question = str(aside.messages[-1]["content"])
+    assert "run the tests" in question and "The tests pass." in question
+    assert "Build with `make`" in question
+    assert [m["role"] for m in third.messages] == ["system", "user", "assistant", "user"]
+    assert "prefers tabs" in str(third.messages[0]["content"])
+
+
+async def test_escape_keeps_none_and_writes_nothing(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        await send(pilot, "/learn")
+        await learnings(pilot)
+        await pilot.press("space", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LearningsScreen))
+        await idle(pilot)
+        assert not isinstance(app.screen, ChoiceScreen)
+    assert not (project / "AGENTS.md").exists()
+    assert not (config_dir() / "AGENTS.md").exists()
+
+
+async def test_keys_typed_in_a_burst_never_tick_or_save(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    clock = HandClock()
+    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
+    config = make_config(project, scripted_server.base_url)
+    app = make_app(config, typing=TypingTracker(clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        clock.advance(5)
+        main_screen(app).prompt_input.load_text("/learn")
+        await burst(pilot, "enter")
+        screen = await learnings(pilot)
+        # Still typing when the proposals showed: neither the tick nor the save counts.
+        await burst(pilot, "space", "s")
+        assert app.screen is screen
+        assert not screen.query_one("#proposals", SelectionList).selected
+        clock.advance(5)
+        await pilot.press("space", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        clock.advance(5)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+    assert (config_dir() / "AGENTS.md").read_text() == (
+        "- Run the tests with `make check`; plain pytest misses the fixtures.\n"
+    )
+
+
+async def test_nothing_to_propose_and_nothing_to_learn_from_are_said(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    scripted_server.script(Turn(text="Hi."), Turn(text="NONE"))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, "/learn")
+        await idle(pilot)
+        assert "the conversation is empty" in notices(app)[-1]
+        assert scripted_server.chat_requests == []
+        await converse(pilot, "hello")
+        await send(pilot, "/learn")
+        await wait_for(pilot, lambda: "proposed nothing" in notices(app)[-1])
+    assert len(scripted_server.chat_requests) == 2
+    assert not (project / "AGENTS.md").exists()
+
+
+async def test_quitting_offers_the_learnings_when_the_setting_asks(
+    project: Path, scripted_server: ScriptedServer, home: Path
+) -> None:
+    write_user_config(home, "learn_at_exit = true\n")
+    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        await pilot.press("ctrl+q")
+        screen = await learnings(pilot)
+        assert app.return_code is None, "the app waits for the answer"
+        await pilot.press("space", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        assert screen is not app.screen
+        await pilot.press("1")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert (project / "AGENTS.md").read_text() == (
+        "- Run the tests with `make check`; plain pytest misses the fixtures.\n"
+    )
+
+
+async def test_quitting_leaves_at_once_without_the_setting_or_a_conversation(
+    project: Path, scripted_server: ScriptedServer, home: Path
+) -> None:
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    write_user_config(home, "learn_at_exit = true\n")
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert len(scripted_server.chat_requests) == 1
