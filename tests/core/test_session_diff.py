@@ -83,6 +83,11 @@ def _rewinder(session: Session) -> Rewinder:
     return rewinder
 
 
+def _rewind_code(rewinder: Rewinder, index: int) -> None:
+    """Rewind the code only, to before the ``index``-th prompt offered (newest first)."""
+    rewinder.apply(rewinder.plan(rewinder.points()[index]), code=True, conversation=False)
+
+
 def _shown(session: Session, argument: str = "") -> dict[str, list[str]]:
     """What ``/diff ARGUMENT`` lists: each file's changed lines."""
     source = review_of(session.rewinder(), session.config.project_root, argument)
@@ -105,8 +110,7 @@ async def test_after_a_code_rewind_the_changes_are_what_it_left_and_a_resumed_se
         session = await _three_prompts(project, server)
         rewinder = _rewinder(session)
         # Code only, back to before prompt 2: the first line's change stays.
-        plan = rewinder.plan(rewinder.points()[1])
-        rewinder.apply(plan, code=True, conversation=False)
+        _rewind_code(rewinder, 1)
         assert (project / "a.txt").read_text() == ORIGINAL.replace("one", "ONE")
         assert not (project / "new.txt").exists()
         live = _shown(session)
@@ -176,7 +180,7 @@ async def test_changes_since_a_prompt_before_a_code_rewind_show_what_the_rewind_
         session = await _three_prompts(project, server)
         rewinder = _rewinder(session)
         # Code only, back to before prompt 3: the prompts stay, b.txt goes back.
-        rewinder.apply(rewinder.plan(rewinder.points()[0]), code=True, conversation=False)
+        _rewind_code(rewinder, 0)
         assert (project / "b.txt").read_text() == "bee\n"
         # Prompt 3 is still there: since it, nothing differs (the rewind undid its change).
         assert _shown(session, "since 3") == {}
@@ -185,7 +189,7 @@ async def test_changes_since_a_prompt_before_a_code_rewind_show_what_the_rewind_
         assert rewinder.plan(rewinder.points()[0]).files == []
         # Back to before prompt 1 too: prompt 3 did not touch a.txt or new.txt, the rewind
         # did, and since prompt 3 its change shows (from what the files held before it).
-        rewinder.apply(rewinder.plan(rewinder.points()[-1]), code=True, conversation=False)
+        _rewind_code(rewinder, -1)
         assert (project / "a.txt").read_text() == ORIGINAL
         # Only the agent changed files since prompt 3 are rewound: a.txt and new.txt stay.
         assert rewinder.plan(rewinder.points()[0]).files == []
