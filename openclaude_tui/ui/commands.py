@@ -71,8 +71,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
     ),
     SlashCommand(
         "diff",
-        "/diff [worktree | --staged | REV_RANGE]",
-        "review the agent's changes (or the working tree, the index, a range)",
+        "/diff [since N | worktree | --staged | REV_RANGE]",
+        "review the agent's changes (those since prompt N; the working tree, the index, a range)",
         (("Review the agent's changes", "/diff"), ("Review the working tree", "/diff worktree")),
     ),
     SlashCommand(

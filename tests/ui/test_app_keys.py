@@ -344,7 +344,7 @@ async def test_help_and_unknown_commands(project: Path, scripted_server: Scripte
         # A usage with "|" in it stays one cell of the table (the panel's top in view: the
         # list of commands grows longer than the terminal).
         chat.scroll_to_item(panel, top=True)
-        await wait_to_show(pilot, "/diff [worktree | --staged |", "REV_RANGE]")
+        await wait_to_show(pilot, "/diff [since N | worktree |", "REV_RANGE]")
     assert scripted_server.chat_requests == []
 
 

@@ -7,7 +7,9 @@ fifty times is stored once per distinct version), and a ``checkpoint`` record sa
 prompt's turn changed which file from what (``before`` is null for a file that did not
 exist, and ``new_dirs`` names the folders missing above it). Once the tool is done, a
 ``written`` record gives the digest of what it left (null: no file), which tells a later
-rewind whether the user changed the file since.
+rewind whether the user changed the file since. A rewind's own writes are recorded the same
+way, marked with the ``rewind`` (the turn it went back to): the session's change list
+(``core.sessions.session_diff``) follows them, a later rewind does not.
 """
 
 from __future__ import annotations
@@ -136,10 +138,13 @@ class Checkpoints:
         self._append = append
         self._turn = turn
 
-    def before_edit(self, paths: Iterable[Path], warn: Callable[[str], None]) -> AfterEdit:
+    def before_edit(
+        self, paths: Iterable[Path], warn: Callable[[str], None], *, rewind: int | None = None
+    ) -> AfterEdit:
         """Keep what ``paths`` hold now; the returned call records what the tool left.
 
-        ``warn`` is told, in a sentence, of a file that could not be kept.
+        ``warn`` is told, in a sentence, of a file that could not be kept; ``rewind`` marks
+        the records of a rewind back to before that turn.
         """
         kept: list[Path] = []
         for path in paths:
@@ -153,22 +158,26 @@ class Checkpoints:
                 continue
             record = {"type": "checkpoint", "turn": self._turn(), "path": str(path)}
             record["before"] = before
+            if rewind is not None:
+                record["rewind"] = rewind
             if data is None:
                 # Folders the tool will create for a new file go when a rewind removes it.
                 record["new_dirs"] = [str(folder) for folder in missing_folders(path)]
             self._append(record)
             kept.append(path)
-        return lambda: self.written(kept)
+        return lambda: self.written(kept, rewind=rewind)
 
-    def written(self, paths: Iterable[Path]) -> None:
-        """Record what ``paths`` hold now, as the agent (or a rewind) left them."""
+    def written(self, paths: Iterable[Path], *, rewind: int | None = None) -> None:
+        """Record what ``paths`` hold now, as the agent (or a rewind back to before turn
+        ``rewind``) left them."""
         for path in paths:
             after: str | None = None
             with contextlib.suppress(OSError):
                 after = state_digest(path)
-            self._append(
-                {"type": "written", "turn": self._turn(), "path": str(path), "after": after}
-            )
+            record = {"type": "written", "turn": self._turn(), "path": str(path), "after": after}
+            if rewind is not None:
+                record["rewind"] = rewind
+            self._append(record)
 
 
 def checkpoint_hook(

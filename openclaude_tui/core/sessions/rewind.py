@@ -13,8 +13,10 @@ Everything comes from the transcript, so a resumed session rewinds as well as a 
   confirms a second time.
 
 What shell commands did is not tracked, and not undone. A rewind is itself recorded (a
-``rewind`` record with the conversation it left, and ``written`` records for the files
-it put back), so a resumed session shows the conversation as the rewind left it.
+``rewind`` record with the conversation it left, and ``checkpoint`` and ``written`` records,
+marked ``rewind``, for the files it put back), so a resumed session shows the conversation
+as the rewind left it, and the session's change list (``/diff``) the files as it left them.
+A later rewind goes by the agent's checkpoints only: it does not undo an earlier rewind.
 """
 
 from __future__ import annotations
@@ -147,16 +149,16 @@ def files_since(records: Sequence[dict[str, Any]], point: PromptPoint) -> list[F
         path = record.get("path")
         if not isinstance(path, str):
             continue
-        if kind == "checkpoint" and _turn_of(record) >= point.turn:
+        if kind == "checkpoint" and "rewind" not in record and _turn_of(record) >= point.turn:
             folders = record.get("new_dirs")
             new_dirs = (
                 tuple(Path(f) for f in folders if isinstance(f, str))
                 if isinstance(folders, list)
                 else ()
             )
-            first_before.setdefault(path, (_digest_of(record.get("before")), new_dirs))
+            first_before.setdefault(path, (recorded_digest(record.get("before")), new_dirs))
         elif kind == "written":
-            last_written[path] = _digest_of(record.get("after"))
+            last_written[path] = recorded_digest(record.get("after"))
     restores: list[FileRestore] = []
     for name, (before, new_dirs) in sorted(first_before.items()):
         path = Path(name)
@@ -214,7 +216,12 @@ class Rewinder:
         self.recorder = recorder
         self.history = history
 
-    def _records(self) -> list[dict[str, Any]]:
+    def records(self) -> list[dict[str, Any]]:
+        """The session's transcript records, as far as written.
+
+        Raises:
+            OSError: the transcript cannot be read.
+        """
         self.recorder.sync(self.history.messages)
         return read_transcript(self.recorder.writer.path).records
 
@@ -224,7 +231,7 @@ class Rewinder:
         Raises:
             OSError: the transcript cannot be read.
         """
-        return list(reversed(prompt_points(self._records())))
+        return list(reversed(prompt_points(self.records())))
 
     def plan(self, point: PromptPoint) -> RewindPlan:
         """What going back to before ``point`` would do (nothing is changed yet).
@@ -232,7 +239,7 @@ class Rewinder:
         Raises:
             OSError: the transcript cannot be read.
         """
-        records = self._records()
+        records = self.records()
         return RewindPlan(point, files_since(records, point), conversation_before(records, point))
 
     def apply(
@@ -246,10 +253,14 @@ class Rewinder:
         """Rewind the files (``code``), the conversation, or both, as ``plan`` says."""
         result = RewindResult()
         if code:
-            blobs = self.recorder.checkpoints.blobs
-            result = restore_files(plan, blobs.get, overwrite_changed=overwrite_changed)
+            checkpoints = self.recorder.checkpoints
+            # What the files hold before the rewind is kept as before an edit: "/diff since"
+            # a prompt before the rewind compares with it.
+            touched = [i.path for i in plan.files if overwrite_changed or not i.user_changed]
+            checkpoints.before_edit(touched, lambda text: None, rewind=plan.point.turn)
+            result = restore_files(plan, checkpoints.blobs.get, overwrite_changed=overwrite_changed)
             # What a rewind wrote is the agent's from now on: the user did not change it.
-            self.recorder.checkpoints.written([*result.restored, *result.removed])
+            checkpoints.written([*result.restored, *result.removed], rewind=plan.point.turn)
         record: dict[str, Any] = {
             "type": "rewind",
             "turn": plan.point.turn,
@@ -278,5 +289,6 @@ def _turn_of(record: dict[str, Any]) -> int:
     return 0
 
 
-def _digest_of(value: object) -> str | None:
+def recorded_digest(value: object) -> str | None:
+    """A record's digest field (``before``, ``after``); None for no file."""
     return value if isinstance(value, str) and value else None

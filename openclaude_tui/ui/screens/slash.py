@@ -295,34 +295,37 @@ class SlashCommands(ProfileSwitch, VoiceInput, Thinking, Coordinating, Learning)
         """Open the review screen on the agent's changes, the working tree, or a range."""
         from openclaude_tui.core.changes.review import Reviewer
         from openclaude_tui.core.changes.sources import (
+            DiffSource,
             RangeSource,
             ReviewError,
-            SessionSource,
             WorktreeSource,
         )
+        from openclaude_tui.core.sessions.session_diff import review_of
         from openclaude_tui.ui.screens.review import ReviewScreen
 
         root = self.config.project_root
-        changes = self.session.changes if self.session is not None else []
+        source: DiffSource | None
         try:
-            if argument in ("", "session"):
-                if not changes:
-                    self.chat.add_item(
-                        NoticeItem(
-                            "the agent has changed nothing yet; /diff worktree shows the "
-                            "working tree against HEAD",
-                            "muted",
-                            "·",
-                        )
-                    )
-                    return
-                source: Any = SessionSource(changes, root)
+            if argument in ("", "session") or argument.split()[:1] == ["since"]:
+                # The session's changes come from its transcript: a rewind's, a resumed one's.
+                rewinder = self.session.rewinder() if self.session is not None else None
+                source = review_of(rewinder, root, argument)
             elif argument in ("worktree", "--staged"):
                 source = WorktreeSource(root, staged_only=argument == "--staged")
             else:
                 source = RangeSource(root, argument)
         except ReviewError as error:
             self.chat.add_item(NoticeItem(str(error), "warning", "!"))
+            return
+        if source is None:
+            self.chat.add_item(
+                NoticeItem(
+                    "the agent has changed nothing yet; /diff worktree shows the "
+                    "working tree against HEAD",
+                    "muted",
+                    "·",
+                )
+            )
             return
         self.app.push_screen(ReviewScreen(Reviewer(source)))
 
