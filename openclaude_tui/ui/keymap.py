@@ -17,6 +17,8 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     """The ids of every binding of ``app`` and of its screens and widgets."""
     # Imported here: the review and permission screens load parts of the core that the app
     # otherwise loads only after its first frame.
+    from openclaude_tui.ui.screens.choice import ChoiceScreen
+    from openclaude_tui.ui.screens.learnings import LearningsScreen
     from openclaude_tui.ui.screens.main import MainScreen
     from openclaude_tui.ui.screens.mcp import McpScreen
     from openclaude_tui.ui.screens.models import ModelScreen
@@ -28,6 +30,7 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
     from openclaude_tui.ui.screens.rules import RulesScreen
     from openclaude_tui.ui.screens.tasks import TasksScreen
     from openclaude_tui.ui.screens.trust import TrustScreen
+    from openclaude_tui.ui.screens.voice import VoiceInput
     from openclaude_tui.ui.widgets.chat import ChatView
     from openclaude_tui.ui.widgets.diff_view import DiffView
     from openclaude_tui.ui.widgets.plan_offer import PlanOffer
@@ -41,6 +44,9 @@ def binding_ids(app: type[App[Any]]) -> set[str]:
         ResumeScreen,
         RewindScreen,
         ReplayScreen,
+        ChoiceScreen,
+        LearningsScreen,
+        VoiceInput,
     )  # fmt: skip
     return {
         binding.id

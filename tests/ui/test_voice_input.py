@@ -58,11 +58,11 @@ async def test_voice_records_then_transcribes_into_the_prompt(
             await idle(pilot)
             screen = main_screen(app)
             screen.prompt_input.load_text("Please")
-            screen.command_voice()
+            await pilot.press("alt+v")
             await wait_for(pilot, started.exists)
             recording = screen.recording
             assert recording is not None
-            screen.command_voice()
+            await pilot.press("alt+v")
             await wait_for(pilot, lambda: screen.prompt_input.text == f"Please {SPOKEN}")
             # The recording was 16 kHz mono WAV, and it is deleted once transcribed.
             assert "-r 16000 -c 1 -t wav" in started.read_text()

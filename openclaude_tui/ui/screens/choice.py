@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -35,11 +35,8 @@ class ChoiceScreen(GuardedChoice, ModalScreen[str | None]):
     """
 
     CSS_PATH = "choice.tcss"
+    # The number keys answer too (``on_key``): they are the answers' own labels.
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(str(n), f"pick({n})", show=False, priority=True, id=f"choice.answer_{n}")
-            for n in range(1, MOST_ANSWERS + 1)
-        ),
         Binding("escape", "cancel", "Cancel", priority=True, id="choice.cancel"),
     ]
 
@@ -72,15 +69,12 @@ class ChoiceScreen(GuardedChoice, ModalScreen[str | None]):
         answers.focus()
         self.open_key_guard()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick":
-            return bool(parameters) and int(str(parameters[0])) <= len(self.answers)
-        return True
-
-    def action_pick(self, number: int) -> None:
-        """Choose the answer with this number."""
-        if 0 < number <= len(self.answers):
-            self.dismiss(self.answers[number - 1][0])
+    def on_key(self, event: events.Key) -> None:
+        """A number key chooses the answer it labels."""
+        character = event.character or ""
+        if character.isdigit() and 0 < int(character) <= len(self.answers):
+            event.stop()
+            self.dismiss(self.answers[int(character) - 1][0])
 
     @on(OptionList.OptionSelected, "#answers")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -41,6 +41,7 @@ KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Ctrl+G", "write the prompt in your editor ($VISUAL or $EDITOR); it comes back unsent"),
+    ("Alt+V", "voice input: start recording, then again to put the words in the prompt"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     (
         "Esc",

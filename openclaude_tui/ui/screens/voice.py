@@ -1,13 +1,16 @@
-"""Voice input on the main screen: ``/transcribe FILE`` and ``/voice`` (record, then again to
-stop), the text put in the prompt for editing, never sent by itself."""
+"""Voice input on the main screen: ``/transcribe FILE`` and ``/voice`` or Alt+V (record, then
+again to stop), the text put in the prompt for editing, never sent by itself. Terminals report
+no key releases, so the key toggles rather than being held."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
+from textual.binding import Binding, BindingType
 
 from openclaude_tui.core.llm.transcription import TranscriptionError, transcribe
 from openclaude_tui.core.voice import (
@@ -21,9 +24,18 @@ from openclaude_tui.ui.widgets.chat_items import Level, NoticeItem
 
 
 class VoiceInput(MainScreenBase):
-    """``/transcribe`` and ``/voice``."""
+    """``/transcribe``, and ``/voice`` or its key."""
+
+    # Textual merges the bindings of every class of the screen.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("alt+v", "voice", "Voice input", show=False, id="voice"),
+    ]
 
     recording: Recording | None = None
+
+    def action_voice(self) -> None:
+        """Start or stop recording, as ``/voice`` does."""
+        self.command_voice()
 
     def command_transcribe(self, argument: str = "") -> None:
         """Transcribe an audio file (WAV, say) into the prompt."""
@@ -53,7 +65,7 @@ class VoiceInput(MainScreenBase):
         except RecordingError as error:
             self._say(str(error), "warning")
             return
-        self._say(f"Recording with {self.recording.program}… /voice again to stop", "info")
+        self._say(f"Recording with {self.recording.program}… Alt+V or /voice again to stop", "info")
 
     async def on_unmount(self) -> None:
         """A recording still running when the app ends is stopped and deleted (Textual calls
