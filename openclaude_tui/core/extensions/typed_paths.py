@@ -23,6 +23,8 @@ _URL = re.compile(_START + r"""file://[^\s'"<>]+""")
 # A backslash escapes the next character (a space, a bracket) as a shell reads it.
 _BARE = re.compile(_START + r"""(?:/|~/)(?:\\.|[^\s\\'"])+""")
 _ESCAPE = re.compile(r"\\(.)")
+# What a path written for ``typed_paths`` escapes.
+_SPECIAL = re.compile(r"""([\s'"\\()\[\]{}<>])""")
 
 
 def typed_paths(text: str) -> list[str]:
@@ -44,6 +46,12 @@ def typed_paths(text: str) -> list[str]:
     for match in _BARE.finditer(rest):
         found.append((match.start(), _ESCAPE.sub(r"\1", match.group(0))))
     return list(dict.fromkeys(path for _, path in sorted(found)))
+
+
+def written_path(path: str) -> str:
+    """``path`` as a prompt may hold it so that ``typed_paths`` reads it back whole: its
+    spaces, quotes, brackets and backslashes escaped."""
+    return _SPECIAL.sub(r"\\\1", path)
 
 
 def _from_url(url: str) -> str | None:

@@ -40,6 +40,7 @@ KEYS = (
     ("Enter", "send the message (queued while the agent works)"),
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Ctrl+G", "write the prompt in your editor ($VISUAL or $EDITOR); it comes back unsent"),
+    ("Ctrl+V", "paste the clipboard's image (wl-paste, xclip or pngpaste) as an image chip"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     (
         "Esc",
