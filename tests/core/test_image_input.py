@@ -44,12 +44,16 @@ def prompt_text(content: Any) -> str:
     return content if isinstance(content, str) else content[0]["text"]
 
 
+def folder_with(folder: Path, name: str, image: bytes) -> Path:
+    """``folder``, made, holding the file ``name`` with ``image`` in it."""
+    folder.mkdir()
+    (folder / name).write_bytes(image)
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "shot.png").write_bytes(png(4, 3))
-    return root
+    return folder_with(tmp_path / "project", "shot.png", png(4, 3))
 
 
 async def run(
@@ -115,10 +119,7 @@ async def test_a_read_image_is_said_once_and_a_model_switch_says_it_again(
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
     """A folder outside the project, as a desktop with a screenshot whose name has spaces."""
-    desktop = tmp_path / "Desktop"
-    desktop.mkdir()
-    (desktop / "Screen Shot (1).png").write_bytes(png(5, 2))
-    return desktop
+    return folder_with(tmp_path / "Desktop", "Screen Shot (1).png", png(5, 2))
 
 
 @pytest.mark.parametrize(
