@@ -52,6 +52,11 @@ async def test_ctrl_v_pastes_the_clipboards_image_as_a_chip_and_sends_it(
             await pilot.press(*"what is ")
             await press_ctrl_v_with(pilot, tools, monkeypatch, lambda: "[image" in prompt.text)
             assert prompt.text == "what is [image: clipboard-1.png 4×3]"
+            # Backspace takes the chip whole; the next paste is a new file.
+            await pilot.press("backspace")
+            await wait_for(pilot, lambda: prompt.text == "what is ")
+            await press_ctrl_v_with(pilot, tools, monkeypatch, lambda: "[image" in prompt.text)
+            assert prompt.text == "what is [image: clipboard-2.png 4×3]"
             await pilot.press(*"?")
             await pilot.press("enter")
             await wait_for(pilot, lambda: not server.remaining and not screen.running)
@@ -59,8 +64,8 @@ async def test_ctrl_v_pastes_the_clipboards_image_as_a_chip_and_sends_it(
         request = server.chat_requests[0]
     assert (tools / "xclip.arguments").read_text() == "-selection clipboard -t image/png -o"
     assert image_urls(request.messages) == [png_url(image)]
-    assert "attached [image: clipboard-1.png 4×3]" in said
-    kept = home / "cache" / "clipboard" / "clipboard-1.png"
+    assert "attached [image: clipboard-2.png 4×3]" in said
+    kept = home / "cache" / "clipboard" / "clipboard-2.png"
     assert kept.read_bytes() == image
     assert oct(kept.stat().st_mode & 0o777) == "0o600"
 
