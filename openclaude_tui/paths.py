@@ -6,10 +6,12 @@
   (``$XDG_STATE_HOME/openclaude``, default ``~/.local/state/openclaude``).
 * ``data_dir()``: data the program keeps for itself, the saved sessions among it
   (``$XDG_DATA_HOME/openclaude``, default ``~/.local/share/openclaude``).
+* ``cache_dir()``: files that may go at any time, images pasted from the clipboard
+  (``$XDG_CACHE_HOME/openclaude``, default ``~/.cache/openclaude``).
 
-``OPENCLAUDE_HOME`` puts all three under one directory (``config/``, ``state/``, ``data/``),
-which keeps tests hermetic and allows a portable install. The functions only compute paths;
-whoever writes a file creates its directory.
+``OPENCLAUDE_HOME`` puts all four under one directory (``config/``, ``state/``, ``data/``,
+``cache/``), which keeps tests hermetic and allows a portable install. The functions only
+compute paths; whoever writes a file creates its directory.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ def state_dir() -> Path:
 def data_dir() -> Path:
     """The directory for data the program keeps for itself."""
     return _base_dir("data", "XDG_DATA_HOME", Path(".local", "share"))
+
+
+def cache_dir() -> Path:
+    """The directory for files the program may lose without harm."""
+    return _base_dir("cache", "XDG_CACHE_HOME", Path(".cache"))
 
 
 def sessions_dir() -> Path:

@@ -177,6 +177,7 @@ def build_agent(
         return served[model]
 
     context.takes_images = images_taken
+    context.model_name = lambda: provider.settings.model
     # The prompt, and the memory files it was built with.
     prompt_cache: list[tuple[object, str]] = []
 

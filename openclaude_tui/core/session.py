@@ -31,13 +31,7 @@ from openclaude_tui.core.assembly import (
     start_agent,
 )
 from openclaude_tui.core.changes.file_change import FileChange
-from openclaude_tui.core.events import (
-    Event,
-    EventSink,
-    Notice,
-    ToolCallFinished,
-    TurnFinished,
-)
+from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
 from openclaude_tui.core.extensions.commands import CommandCatalogue, load_commands
 from openclaude_tui.core.extensions.expansion import PromptExpander, command_turn
 from openclaude_tui.core.extensions.hook_events import SessionHooks
@@ -76,6 +70,10 @@ class Session(McpServersOfSession):
         now: The date the system prompt is written with (fixed in tests).
         clock: Monotonic seconds that time each tool call.
     """
+
+    # Whether prompts are the user's own writing, whose paths to images attach them (the
+    # app's are; print mode's may be a file's text on stdin).
+    typed_paths = False
 
     def __init__(
         self,
@@ -295,9 +293,9 @@ class Session(McpServersOfSession):
         command = invocation[0] if invocation is not None else None
         with command_turn(command, self.policy, agent.provider.settings, trusted, self._emit):
             expander = PromptExpander(
-                self.policy, self.config.cwd, trusted, self._run_shell, self._emit
+                self.policy, self.config.cwd, trusted, self._run_shell, self._emit, agent.context
             )
-            prompt = await expander.expand(prompt, invocation, agent.context.takes_images())
+            prompt = await expander.expand(prompt, invocation, self.typed_paths)
             if self._shell_notes:
                 prompt = "\n\n".join([*self._shell_notes, prompt])
                 self._shell_notes.clear()

@@ -114,6 +114,9 @@ class AgentSession(Session):
         clock: Monotonic seconds that time each tool call.
     """
 
+    # What the user types or pastes in the prompt is theirs: a path to an image attaches it.
+    typed_paths = True
+
     def __init__(
         self,
         app: App[Any],

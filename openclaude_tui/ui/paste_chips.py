@@ -4,7 +4,8 @@ Pasting a log or a file of hundreds of lines into the prompt would push everythi
 around it out of sight. A paste of more than ``MAX_LINES`` lines or ``MAX_CHARS``
 characters is kept here and the prompt shows ``[Pasted text #1 +42 lines]`` in its place;
 when the prompt is sent (or opened in the external editor) each chip still in the text is
-replaced by what was pasted.
+replaced by what was pasted. An image pasted with Ctrl+V is a chip too
+(``[image: clipboard-1.png 4×3]``), replaced by the path of the file it was kept in.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class PastedTexts:
         chip = f"[Pasted text #{self._count} {size}]"
         self._texts[chip] = text
         return chip
+
+    def keep(self, chip: str, text: str) -> None:
+        """Show ``chip`` for ``text`` (an image pasted: its file's path) until sent."""
+        self._texts[chip] = text
 
     def chip_ending(self, text: str) -> str | None:
         """The chip ``text`` ends with (what is before the cursor), if any: Backspace

@@ -5,8 +5,6 @@ the scripted server's request log shows what was sent."""
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -19,37 +17,10 @@ from openclaude_tui.core.settings.vision import takes_images, vision_setting
 from openclaude_tui.core.tools.base import ToolContext
 from openclaude_tui.core.tools.files import Read
 from openclaude_tui.core.tools.images import MAX_IMAGE_BYTES, load_image
+from tests.helpers.images import image_urls, png
 from tests.helpers.print_mode import openclaude
 from tests.route_server import RouteServer
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
-
-
-def png(width: int, height: int) -> bytes:
-    """A real PNG of ``width``×``height`` grey pixels."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-def image_urls(messages: list[dict[str, Any]]) -> list[str]:
-    """The data URLs of every ``image_url`` part of ``messages``."""
-    return [
-        part["image_url"]["url"]
-        for message in messages
-        if isinstance(message.get("content"), list)
-        for part in message["content"]
-        if part.get("type") == "image_url"
-    ]
 
 
 def project_with_image(tmp_path: Path, settings: str) -> tuple[Path, bytes]:

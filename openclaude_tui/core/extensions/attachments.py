@@ -5,16 +5,24 @@ followed) and checked by the same gate: it must be inside the project, and the R
 must let it be read without asking. A path refused is never read; the user is told why,
 and so is the model. A word after ``@`` that names nothing (``@param``) is left alone. An image
 (PNG, JPEG, GIF, WebP) goes as the image itself to a model that takes images, and is
-refused, with the reason, for one that does not.
+withheld, with the reason, from one that does not.
+
+An absolute or ``~`` path to an image file in what the user typed or pasted themself
+(``core.extensions.typed_paths``), with no ``@``, attaches the image too, inside the
+project or not: the user named it. It is resolved first; a path that names nothing, a
+directory or a file that is not an image is left as text; a device, a pipe, a file the
+Read rules deny or an image over the size cap is refused with the reason.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openclaude_tui.core.extensions.typed_paths import typed_paths
 from openclaude_tui.core.permissions.policy import PermissionPolicy
 from openclaude_tui.core.tools.files import Read
 from openclaude_tui.core.tools.images import NOT_TAKEN, is_image, load_image
@@ -28,6 +36,8 @@ _SNIFF_BYTES = 8192
 _MENTION = re.compile(r"(?<!\S)@([^\s@`]+)")
 # What a sentence may put after a path: ``see @src/app.py.``
 _TRAILING = ".,;:!?)]}'\""
+# The names a typed path to an image usually has: a file so named that is not one is said.
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 _READ = Read()
 
 
@@ -40,6 +50,8 @@ class Attached:
     # The images attached, as data URLs, and as the chat names them (``[image: a.png 4×3]``).
     images: list[str] = field(default_factory=list)
     image_chips: list[str] = field(default_factory=list)
+    # The images not sent because the model takes none: what the model is told of each.
+    withheld: list[str] = field(default_factory=list)
 
 
 def mentions(text: str) -> list[str]:
@@ -48,11 +60,13 @@ def mentions(text: str) -> list[str]:
 
 
 def attach(
-    text: str, policy: PermissionPolicy, cwd: Path, *, takes_images: bool = False
+    text: str, policy: PermissionPolicy, cwd: Path, *, takes_images: bool = False, typed: str = ""
 ) -> Attached:
     """Read what the ``@`` mentions of ``text`` name, each through the gate's Read check.
 
-    ``takes_images``: whether the model is sent the images mentioned.
+    ``takes_images``: whether the model is sent the images mentioned. ``typed``: what the
+    user typed or pasted (never a file's or the model's text), whose absolute and ``~``
+    paths to images attach them too.
     """
     attached = Attached()
     seen: set[Path] = set()
@@ -75,7 +89,47 @@ def attach(
                 attached.blocks.append(_block(shown, path, policy))
         except OSError as error:
             attached.refused.append(f"@{shown} could not be read ({error.strerror or error})")
+    for word in typed_paths(typed):
+        _attach_typed(attached, seen, word, policy, cwd, takes_images)
     return attached
+
+
+def _attach_typed(
+    attached: Attached,
+    seen: set[Path],
+    word: str,
+    policy: PermissionPolicy,
+    cwd: Path,
+    takes_images: bool,
+) -> None:
+    """Attach the image a typed path names; what names no image file is left as text."""
+    for shown in dict.fromkeys([word, word.rstrip(_TRAILING)]):
+        try:
+            path = resolve_path(shown, cwd)
+            mode = path.stat().st_mode
+        except (PathArgumentError, OSError):
+            continue
+        break
+    else:
+        return
+    if stat.S_ISDIR(mode) or path in seen:
+        return
+    seen.add(path)
+    named_image = Path(shown).suffix.lower() in _IMAGE_SUFFIXES
+    # A pipe or a device is never opened: reading one may never end.
+    if not stat.S_ISREG(mode) or not is_image(path):
+        if named_image:
+            what = "a regular file" if not stat.S_ISREG(mode) else "a PNG, JPEG, GIF or WebP image"
+            attached.refused.append(f"{shown} was not attached: it is not {what}")
+        return
+    verdict = policy.check(_READ, {"file_path": str(path)}, cwd)
+    if verdict.action == "deny":
+        attached.refused.append(f"{shown} was not attached: {verdict.reason}")
+        return
+    try:
+        _attach_image(attached, shown, path, takes_images, mark="")
+    except OSError as error:
+        attached.refused.append(f"{shown} could not be read ({error.strerror or error})")
 
 
 def _target(word: str, cwd: Path, root: Path) -> tuple[str, Path] | None:
@@ -96,17 +150,20 @@ def _target(word: str, cwd: Path, root: Path) -> tuple[str, Path] | None:
     return None
 
 
-def _attach_image(attached: Attached, shown: str, path: Path, takes_images: bool) -> None:
-    """Attach the image in ``path``, or say why it is not sent.
+def _attach_image(
+    attached: Attached, shown: str, path: Path, takes_images: bool, mark: str = "@"
+) -> None:
+    """Attach the image in ``path``, or say why it is not sent (``mark``: what the user
+    wrote before ``shown``).
 
     Raises:
         OSError: it cannot be read.
     """
     loaded = load_image(path, shown)
     if isinstance(loaded, str):
-        attached.refused.append(f"@{loaded.removesuffix('.')}")
+        attached.refused.append(f"{mark}{loaded.removesuffix('.')}")
     elif not takes_images:
-        attached.refused.append(f"@{shown} is an image {loaded.chip()}; {NOT_TAKEN}")
+        attached.withheld.append(f"{mark}{shown} is an image {loaded.chip()}; {NOT_TAKEN}")
     else:
         attached.blocks.append(f"Attached image {loaded.chip()} ({shown}).")
         attached.images.append(loaded.data_url())

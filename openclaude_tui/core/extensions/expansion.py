@@ -6,7 +6,9 @@ becomes the prompt: ``$ARGUMENTS`` is the whole argument text and ``$1`` … ``$
 ``!`cmd` `` in the body runs through the permission gate on the user's shell path and is
 replaced by its output; a command the gate refuses is reported, not run. ``@path`` mentions,
 in a command or in any prompt the user types, attach what they name
-(``core.extensions.attachments``).
+(``core.extensions.attachments``); so does an absolute path to an image in what the user
+typed (the prompt, or a command's arguments), where the caller says the prompt is the
+user's own writing.
 
 ``command_turn`` applies a command's ``allowed-tools`` and ``model`` for its turn only.
 """
@@ -26,6 +28,8 @@ from openclaude_tui.core.extensions.commands import CustomCommand
 from openclaude_tui.core.llm.provider import ProviderSettings
 from openclaude_tui.core.permissions.policy import PermissionPolicy
 from openclaude_tui.core.permissions.rules import Rule, RuleError
+from openclaude_tui.core.tools.base import ToolContext
+from openclaude_tui.core.tools.images import first_withheld
 
 # Runs a shell command through the gate: (command, description) → (status, output).
 ShellRunner = Callable[[str, str], Awaitable[tuple[str, str]]]
@@ -63,6 +67,8 @@ class PromptExpander:
         trusted: Whether the project is trusted (its commands' allow rules need it).
         shell: Runs a ``!`cmd` `` through the gate on the user's shell path.
         emit: Where notices go.
+        context: The agent's tool context: whether the model takes images, and whether
+            the user was told it does not (once: ``first_withheld``). None: no images.
     """
 
     policy: PermissionPolicy
@@ -70,37 +76,43 @@ class PromptExpander:
     trusted: bool
     shell: ShellRunner
     emit: Callable[[Event], None]
+    context: ToolContext | None = None
     # The images the last prompt expanded attaches (data URLs).
     images: list[str] = field(default_factory=list)
-    _takes_images: bool = False
 
     async def expand(
         self,
         prompt: str,
         invocation: tuple[CustomCommand, str] | None,
-        takes_images: bool = False,
+        typed_paths: bool = False,
     ) -> str:
         """The prompt to send for what the user typed (``invocation``: the custom command
-        it runs and its arguments, if any). ``takes_images``: whether the model is sent the
-        images ``@`` names (``images`` holds them afterwards)."""
-        self._takes_images = takes_images
+        it runs and its arguments, if any); ``images`` holds the images it attaches
+        afterwards. ``typed_paths``: whether the prompt is the user's own writing, whose
+        absolute paths to images attach them (never for text a file or the model wrote)."""
+        typed = "" if not typed_paths else prompt if invocation is None else invocation[1]
         if invocation is None:
-            return self._with_attachments(prompt, prompt)
+            return self._with_attachments(prompt, prompt, typed)
         command, arguments = invocation
         text = substitute_arguments(command.body, arguments)
         # Mentions are read from the command's own text, not from what its commands print.
         scanned = _INLINE_COMMAND.sub(" ", text)
         text = await self._run_inline(text, command)
-        return self._with_attachments(text, scanned)
+        return self._with_attachments(text, scanned, typed)
 
-    def _with_attachments(self, text: str, scanned: str) -> str:
-        attached = attach(scanned, self.policy, self.cwd, takes_images=self._takes_images)
+    def _with_attachments(self, text: str, scanned: str, typed: str) -> str:
+        context = self.context
+        takes_images = context is not None and context.takes_images()
+        attached = attach(scanned, self.policy, self.cwd, takes_images=takes_images, typed=typed)
         self.images = attached.images
         for chip in attached.image_chips:
             self.emit(Notice(f"attached {chip}"))
         for refusal in attached.refused:
             self.emit(Notice(refusal, "warning"))
-        notes = [f"({refusal}.)" for refusal in attached.refused]
+        # The model hears of every image it is not sent; the user once a session and model.
+        if attached.withheld and (context is None or first_withheld(context)):
+            self.emit(Notice(attached.withheld[0], "warning"))
+        notes = [f"({refusal}.)" for refusal in [*attached.refused, *attached.withheld]]
         if not attached.blocks and not notes:
             return text
         return "\n\n".join([text.rstrip(), *attached.blocks, *notes])

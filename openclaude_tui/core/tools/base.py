@@ -97,8 +97,9 @@ class ToolContext:
 
     # The session's language servers (diagnostics after an edit, the LSP tool); None: none.
     language_servers: LanguageServers | None = None
-    # Whether the model in use takes images (the ``vision`` setting decides).
+    # Whether the model in use takes images (the ``vision`` setting decides), and its name.
     takes_images: Callable[[], bool] = lambda: False
+    model_name: Callable[[], str] = lambda: ""
 
     def resolve(self, file_path: str) -> Path:
         """The path the tool uses: resolved as the permission gate resolved it when checking.

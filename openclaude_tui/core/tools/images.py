@@ -3,6 +3,9 @@
 A model that takes images (the ``vision`` setting) is sent one as an OpenAI-style
 ``image_url`` part holding a data URL; the file's size is capped, since the whole of it
 travels base64 in the request. The chat names an image as ``[image: NAME WIDTH×HEIGHT]``.
+
+A model that does not take images is sent none; the user is told so once per session and
+model (``first_withheld``), not at every image, while the model is told each time.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from openclaude_tui.core.events import Notice
 from openclaude_tui.core.tools.base import ToolContext, ToolResult
 
 # The largest image file sent: its base64 form is a third bigger, in every request after.
@@ -20,6 +24,8 @@ NOT_TAKEN = (
     "the model in use does not take images (set vision = true in the settings, or in its "
     "profile, for a model that does), so it was not sent"
 )
+# The models of a session the user was told take no images (a set in ``ToolContext.state``).
+_TOLD = "images_withheld_told"
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,24 @@ def image_result(path: Path, ctx: ToolContext) -> ToolResult:
         return ToolResult(loaded, is_error=True)
     if not ctx.takes_images():
         described = f"{loaded.chip()} ({loaded.mime}, {len(loaded.data):,} bytes)"
-        return ToolResult(f"{path} is an image {described}; {NOT_TAKEN}.")
+        said = f"{path} is an image {described}; {NOT_TAKEN}"
+        if first_withheld(ctx):
+            ctx.emit(Notice(said, "warning"))
+        return ToolResult(f"{said}.")
     text = f"{loaded.chip()} {path} ({len(loaded.data):,} bytes): the image follows the results."
     return ToolResult(text, images=(loaded.data_url(),))
+
+
+def first_withheld(ctx: ToolContext) -> bool:
+    """Whether an image withheld now is the first one of the session for the model in use
+    (the user is told then, not at every image); it is counted as told from now on.
+
+    Keyed by the model: ``/model`` may switch to one whose answer differs (``/profile``
+    starts a new session, and so a new context).
+    """
+    told: set[str] = ctx.state.setdefault(_TOLD, set())
+    model = ctx.model_name()
+    if model in told:
+        return False
+    told.add(model)
+    return True

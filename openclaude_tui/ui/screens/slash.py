@@ -42,6 +42,7 @@ KEYS = (
     ("Ctrl+J", "new line (Shift+Enter where the terminal reports it)"),
     ("Ctrl+G", "write the prompt in your editor ($VISUAL or $EDITOR); it comes back unsent"),
     ("Alt+V", "voice input: start recording, then again to put the words in the prompt"),
+    ("Ctrl+V", "paste the clipboard's image (wl-paste, xclip or pngpaste) as an image chip"),
     ("Up / Down", "previous / next message of this project (on the first / last line)"),
     (
         "Esc",

@@ -1,7 +1,8 @@
 """The prompt: multi-line input with history and completion of commands and file paths.
 
 Enter sends; Ctrl+J (and Shift+Enter where the terminal reports it) inserts a new line;
-Ctrl+G writes the prompt in the user's own editor.
+Ctrl+G writes the prompt in the user's own editor; Ctrl+V pastes the clipboard's image as a
+chip (the terminal pastes text itself).
 Up on the first line and Down on the last browse the history of this project. ``/`` at the
 start completes a command (built-in or custom), ``@`` a file or directory path; Tab or Enter
 takes the highlighted one, except that Enter sends a command typed in full (``/mode`` while
@@ -10,6 +11,7 @@ takes the highlighted one, except that Enter sends a command typed in full (``/m
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from collections.abc import Awaitable, Callable
@@ -24,6 +26,8 @@ from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from openclaude_tui.core.clipboard_image import ClipboardImageError, paste_clipboard_image
+from openclaude_tui.core.extensions.typed_paths import written_path
 from openclaude_tui.ui.commands import COMMANDS, SlashCommand, matching
 from openclaude_tui.ui.external_editor import EditorError, edit_text, terminal_handed_over
 from openclaude_tui.ui.history import PromptHistory
@@ -44,6 +48,8 @@ class PromptInput(TextArea):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+j,shift+enter", "newline", "New line", show=False, id="prompt.newline"),
         Binding("ctrl+g", "external_editor", "Editor", show=False, id="prompt.external_editor"),
+        # Instead of TextArea's paste of the app's own clipboard (still done without an image).
+        Binding("ctrl+v", "paste_image", "Paste image", show=False, id="prompt.paste_image"),
     ]
 
     class Submitted(Message):
@@ -144,6 +150,26 @@ class PromptInput(TextArea):
         if result := self._replace_via_keyboard(chip, *self.selection):
             self.move_cursor(result.end_location)
         self.focus()
+
+    def action_paste_image(self) -> None:
+        """Ctrl+V: the system clipboard's image as a chip, read in a worker (the tools may
+        take a while); the image is sent as a path typed to it would be."""
+        if not self.read_only:
+            self._paste_image()
+
+    @work(exclusive=True, group="clipboard-image", exit_on_error=False)
+    async def _paste_image(self) -> None:
+        try:
+            path, chip = await asyncio.to_thread(paste_clipboard_image)
+        except ClipboardImageError as error:
+            if self.app.clipboard:  # text copied in the app: Ctrl+V pastes it, as before
+                self.action_paste()
+            else:
+                self.notify(str(error), title="Ctrl+V", severity="warning")
+            return
+        self.pastes.keep(chip, written_path(str(path)))
+        if result := self._replace_via_keyboard(chip, *self.selection):
+            self.move_cursor(result.end_location)
 
     def action_delete_left(self) -> None:
         """Backspace: a paste chip just before the cursor goes as a whole."""
