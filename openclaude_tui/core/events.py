@@ -203,6 +203,21 @@ class SubagentProgress:
 
 
 @dataclass(frozen=True)
+class SubagentCall:
+    """A tool call of the sub-agent that the Task call ``call_id`` runs, as it goes:
+    ``state`` is "pending" when the sub-agent made it, then "asking", "running", and at the
+    end its status, with its ``duration``. ``key`` names it apart from every other call
+    (a sub-agent's call ids are its model's, which may repeat the parent's)."""
+
+    call_id: str
+    key: str
+    name: str
+    summary: str
+    state: str
+    duration: float | None = None
+
+
+@dataclass(frozen=True)
 class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
@@ -240,6 +255,7 @@ Event = (
     | HookOutput
     | McpServersChanged
     | SubagentProgress
+    | SubagentCall
     | AgentError
     | TurnFinished
 )

@@ -31,6 +31,7 @@ from openclaude_tui.core.events import (
     PermissionAsked,
     ReasoningDelta,
     Retrying,
+    SubagentCall,
     SubagentProgress,
     TextDelta,
     TodosUpdated,
@@ -83,6 +84,9 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
         tuple(s.name for s in e.servers if s.state == "failed"),
     ),
     SubagentProgress: lambda e: messages.SubagentProgressed(e.call_id, e.calls, e.action),
+    SubagentCall: lambda e: messages.SubagentCallChanged(
+        e.call_id, e.key, e.name, e.summary, e.state, e.duration
+    ),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),
 }

@@ -181,6 +181,19 @@ class SubagentProgressed(AgentUpdate):
 
 
 @dataclass
+class SubagentCallChanged(AgentUpdate):
+    """A call of the sub-agent that the Task call ``call_id`` runs was made (state
+    "pending") or changed state; ``key`` names its row."""
+
+    call_id: str
+    key: str
+    name: str
+    summary: str
+    state: str
+    duration: float | None
+
+
+@dataclass
 class McpChanged(AgentUpdate):
     """An MCP server started, failed or stopped: how many run, of how many."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.ui.screens.permission import PermissionScreen
 from tests.helpers.app import (
@@ -140,3 +142,44 @@ async def test_esc_on_a_sub_agents_question_stops_the_turn_and_its_neighbour(
     assert states == {"ta": "interrupted", "tb": "interrupted"}
     assert (project / "app.py").exists()
     assert len(script.requests[PARENT]) == len(script.requests[TASK_B]) == 1
+
+
+async def test_each_sub_agents_calls_are_rows_under_its_task_row(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    (project / "notes.md").write_text("# Notes\n")
+    script = Conversations(
+        {
+            PARENT: [two_tasks(), Turn(text="Both checked.")],
+            # The same call id in both sub-agents: their rows stay apart.
+            TASK_A: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"}, id="c1")]),
+                Turn(tool_calls=[ToolCallSpec("Grep", {"pattern": "LIMIT"}, id="c2")]),
+                Turn(text="LIMIT is 10."),
+            ],
+            TASK_B: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "notes.md"}, id="c1")]),
+                Turn(text="A heading only."),
+            ],
+        }
+    )
+    script.use(scripted_server)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, PARENT)
+        await idle(pilot)
+        screen = main_screen(app)
+        calls = screen.sidebar.query_one("#calls", OptionList)
+        rows = [str(calls.get_option_at_index(i).prompt) for i in range(calls.option_count)]
+        ids = [calls.get_option_at_index(i).id for i in range(calls.option_count)]
+        assert ids == ["ta", "ta/c1", "ta/c2", "tb", "tb/c1"]
+        assert rows[1].startswith(" ↳ ✓ Read app.py") and rows[2].startswith(" ↳ ✓ Grep LIMIT")
+        assert rows[4].startswith(" ↳ ✓ Read notes.md")
+        assert not rows[0].startswith(" ↳") and not rows[3].startswith(" ↳")
+        # Choosing a sub-agent's row shows its Task call's card.
+        calls.focus()
+        calls.highlighted = 4
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.chat.selected is screen.cards["tb"]

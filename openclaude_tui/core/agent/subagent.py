@@ -32,8 +32,10 @@ from openclaude_tui.core.events import (
     Notice,
     PermissionAnswered,
     PermissionAsked,
+    SubagentCall,
     SubagentProgress,
     ToolCallFinished,
+    ToolCallRunning,
     ToolCallStarted,
     ToolOutput,
     TurnFinished,
@@ -184,8 +186,11 @@ class Progress:
         self.agent = agent
         self.calls = 0
         self._targets: dict[str, str] = {}
+        # Each call's name and summary, for the sidebar's row of it.
+        self._calls: dict[str, tuple[str, str]] = {}
 
     def __call__(self, event: Event) -> None:
+        self._follow_call(event)
         if isinstance(event, ToolCallStarted):
             self.calls += 1
             action = f"{event.name} {event.summary}".strip()
@@ -204,6 +209,23 @@ class Progress:
             self._emit(Notice(f"sub-agent {self.agent}: {event.message}", "warning"))
         elif isinstance(event, Notice):
             self._emit(Notice(f"sub-agent {self.agent}: {event.message}", event.level))
+
+    def _follow_call(self, event: Event) -> None:
+        """Tell the parent's sink how each of the sub-agent's calls goes (a row of its own)."""
+        if isinstance(event, ToolCallStarted):
+            self._calls[event.call_id] = (event.name, event.summary)
+            self._call_state(event.call_id, "pending")
+        elif isinstance(event, PermissionAsked):
+            self._call_state(event.call_id, "asking")
+        elif isinstance(event, ToolCallRunning):
+            self._call_state(event.call_id, "running")
+        elif isinstance(event, ToolCallFinished):
+            self._call_state(event.call_id, event.status, event.duration)
+
+    def _call_state(self, child: str, state: str, duration: float | None = None) -> None:
+        name, summary = self._calls.get(child, ("", ""))
+        key = f"{self.call_id}/{child}"
+        self._emit(SubagentCall(self.call_id, key, name, summary, state, duration))
 
     def _line(self, text: str) -> None:
         self._emit(ToolOutput(self.call_id, text + "\n"))

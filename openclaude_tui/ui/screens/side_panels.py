@@ -58,6 +58,13 @@ class SidePanels(MainScreenBase):
         self.sidebar.set_todos([(row.content, row.status) for row in message.rows])
         self._show_plan()
 
+    def on_subagent_call_changed(self, message: messages.SubagentCallChanged) -> None:
+        # A sub-agent's call is a row under its Task call's row.
+        if message.state == "pending":
+            self.sidebar.add_child(message.call_id, message.key, message.name, message.summary)
+        else:
+            self.sidebar.set_state(message.key, message.state, message.duration)
+
     def on_subagent_progressed(self, message: messages.SubagentProgressed) -> None:
         # The Task row shows how far its sub-agent is while it runs.
         plural = "s" if message.calls != 1 else ""

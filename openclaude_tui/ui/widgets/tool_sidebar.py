@@ -1,4 +1,5 @@
-"""The tool-activity sidebar: the model's plan, counts by state, one row per tool call."""
+"""The tool-activity sidebar: the model's plan, counts by state, one row per tool call; a
+sub-agent's calls are rows under the row of the Task call that runs it."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ _ROW_STYLES = {
 # Cells of a call's row (the sidebar's width less its border, padding, the list's option
 # padding and scroll bar): the target is shortened so the duration stays on the row.
 ROW_CELLS = 30
+# What a sub-agent's call is drawn after, under its Task call's row.
+CHILD_INDENT = " ↳ "
 
 
 @dataclass
@@ -44,6 +47,8 @@ class _Row:
     # What the call is doing now (a Task call's sub-agent), shown instead of the target
     # while it runs.
     activity: str = ""
+    # The Task call whose sub-agent made this call (None: the main agent's own).
+    parent: str | None = None
 
 
 class CallList(OptionList):
@@ -125,6 +130,27 @@ class ToolSidebar(Vertical):
             self.query_one("#calls", OptionList).add_option(Option(self._prompt(call_id), call_id))
             self._refresh_counts()
 
+    def add_child(self, parent_id: str, key: str, name: str, target: str) -> None:
+        """A call of the sub-agent that the Task call ``parent_id`` runs, shown under its row
+        (after the calls it made before); ``key`` names it from now on."""
+        if parent_id not in self._rows or key in self._rows:
+            return
+        # After the parent's row and the rows already under it.
+        keys = list(self._rows)
+        at = keys.index(parent_id) + 1
+        while at < len(keys) and self._rows[keys[at]].parent == parent_id:
+            at += 1
+        keys.insert(at, key)
+        row = _Row(name, target, parent=parent_id)
+        self._rows = {k: row if k == key else self._rows[k] for k in keys}
+        if self.is_mounted:
+            calls = self.query_one("#calls", OptionList)
+            highlighted = calls.highlighted_option
+            calls.set_options(Option(self._prompt(k), k) for k in self._rows)
+            if highlighted is not None and highlighted.id is not None:
+                calls.highlighted = calls.get_option_index(highlighted.id)
+            self._refresh_counts()
+
     def set_state(self, call_id: str, state: str, duration: float | None = None) -> None:
         """A call's new state (and its duration once it ended)."""
         row = self._rows.get(call_id)
@@ -178,10 +204,12 @@ class ToolSidebar(Vertical):
         row = self._rows[call_id]
         icon = "⋯" if row.state == "running" else ICONS.get(row.state, "•")
         duration = f" {format_duration(row.duration)}" if row.duration is not None else ""
-        room = ROW_CELLS - len(f"{icon} {row.name} {duration}")
+        indent = CHILD_INDENT if row.parent is not None else ""
+        room = ROW_CELLS - len(f"{indent}{icon} {row.name} {duration}")
         return Content.from_markup(
-            f"[{_ROW_STYLES.get(row.state, '$text-muted')}]$icon[/] [b]$name[/] $target"
-            "[$text-muted]$duration[/]",
+            f"[$text-muted]$indent[/][{_ROW_STYLES.get(row.state, '$text-muted')}]$icon[/] "
+            "[b]$name[/] $target[$text-muted]$duration[/]",
+            indent=indent,
             icon=icon,
             name=row.name,
             target=short_target(
@@ -206,8 +234,11 @@ class ToolSidebar(Vertical):
     @on(OptionList.OptionSelected, "#calls")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if event.option.id is not None:
-            self.post_message(self.CallSelected(event.option.id))
+        key = event.option.id
+        if key is not None:
+            # A sub-agent's call has no card of its own: its Task call's card lists it.
+            row = self._rows.get(key)
+            self.post_message(self.CallSelected(row.parent if row and row.parent else key))
 
 
 def todo_text(todos: list[tuple[str, str]]) -> Text:
