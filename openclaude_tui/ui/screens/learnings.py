@@ -22,6 +22,15 @@ from openclaude_tui.ui.widgets.chat_items import NoticeItem
 ASKING = "Asking the model what is worth remembering…"
 
 
+class TickList(SelectionList[int]):
+    """A selection list that ticks as it handles the key (Space, Enter, a click), not a
+    message later: a key typed right after the tick (``s``) finds it made."""
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted))
+
+
 class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
     """The model's proposals, none ticked; dismissed with those the user ticked (``s``), or
     None (Esc).
@@ -32,7 +41,9 @@ class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
 
     CSS_PATH = "learnings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "save", "Save the ticked ones", priority=True, id="learnings.save"),
+        # Not a priority binding: it must come after the ticks typed before it, which the
+        # list handles in its turn.
+        Binding("s", "save", "Save the ticked ones", id="learnings.save"),
         Binding("escape", "discard", "Keep none", priority=True, id="learnings.discard"),
     ]
 
@@ -48,7 +59,7 @@ class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
                 "nothing is written unless you save it.",
                 id="about",
             )
-            yield SelectionList[int](
+            yield TickList(
                 *(Selection(text, index) for index, text in enumerate(self.proposals)),
                 id="proposals",
             )
