@@ -82,9 +82,9 @@ def session_page(project_root: Path, cursor: str | None) -> tuple[list[SessionIn
     Raises:
         ValueError: ``cursor`` is not one this function gave.
     """
-    start = int(cursor) if cursor else 0
-    if start < 0:
-        raise ValueError(f"not a cursor of session/list: {cursor}")
+    start = int(cursor) if cursor and cursor.isdigit() else 0
+    if cursor and not cursor.isdigit():
+        raise ValueError(f"not a cursor of session/list: {cursor!r}")
     listed = store.list_sessions(project_root)
     page = listed[start : start + PAGE_SIZE]
     end = start + len(page)

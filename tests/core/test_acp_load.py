@@ -8,8 +8,11 @@ import json
 from pathlib import Path
 
 import acp
+import pytest
 from acp.schema import ToolCallStart
 
+from openclaude_tui.acp_sessions import PAGE_SIZE, session_page
+from openclaude_tui.core.sessions import store
 from tests.helpers.acp import HostClient, acp_agent
 from tests.helpers.repos import make_auth_repo
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
@@ -101,6 +104,12 @@ async def test_the_list_is_of_this_project_only(tmp_path: Path) -> None:
     async with acp_agent(HostClient(), repo, home) as conn:
         here = await conn.list_sessions(cwd=str(repo))
         there = await conn.list_sessions(cwd=str(other))
+        try:
+            await conn.list_sessions(cwd=str(repo), cursor="page two")
+        except acp.RequestError as error:
+            assert "not a cursor of session/list: 'page two'" in str(error.data)
+        else:
+            raise AssertionError("a made-up cursor was taken")
     assert [info.session_id for info in here.sessions] == [session_id]
     assert here.sessions[0].cwd == str(repo.resolve()) and here.sessions[0].updated_at
     assert there.sessions == []
@@ -120,3 +129,22 @@ async def test_a_session_open_in_this_process_can_be_loaded_again(tmp_path: Path
         second = server.chat_requests[-1]
     said = [(m["role"], str(m.get("content") or "")) for m in second.messages]
     assert ("assistant", "In can_login.") in said and said[-1] == ("user", SECOND)
+
+
+def test_a_long_list_comes_in_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(tmp_path / "home"))
+    project = tmp_path / "project"
+    project.mkdir()
+    folder = store.project_dir(project)
+    store.make_dirs(folder)
+    made = [f"20260101-0000{n:02d}-abcdef" for n in range(PAGE_SIZE + 3)]
+    for n, session_id in enumerate(made):
+        store.transcript_path(folder, session_id).write_text("")
+        store.write_info(folder, store.SessionInfo(session_id, n, n, f"prompt {n}"))
+    first, cursor = session_page(project, None)
+    assert cursor is not None
+    rest, end = session_page(project, cursor)
+    assert end is None
+    # Newest first, each once.
+    assert [info.session_id for info in first + rest] == made[::-1]
+    assert first[0].title == f"prompt {PAGE_SIZE + 2}"
