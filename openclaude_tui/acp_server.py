@@ -2,10 +2,12 @@
 
 Hosts such as Zed start this process and speak JSON-RPC to it (the ``agent-client-protocol``
 package does the wire). Each ``session/new`` makes a core ``Session`` for the directory the
-host names, started as print mode starts one; a ``session/prompt`` runs one turn whose events
-stream back as ``session/update`` notifications (``acp_updates``); whatever the gate would
-ask goes to the host as ``session/request_permission``, and the host's answer is the one the
-gate uses; ``session/cancel`` interrupts the turn.
+host names, with the MCP servers the host offers beside the configured ones, started as print
+mode starts one; its id is the id it is saved under, so ``session/load`` (which first replays
+the conversation to the host) and ``session/list`` find it later. A ``session/prompt`` runs
+one turn whose events stream back as ``session/update`` notifications (``acp_updates``);
+whatever the gate would ask goes to the host as ``session/request_permission``, and the
+host's answer is the one the gate uses; ``session/cancel`` interrupts the turn.
 
 Standard output belongs to the protocol: nothing else may be written there.
 """
@@ -16,7 +18,6 @@ import asyncio
 import logging
 import os
 import sys
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,15 @@ from acp.schema import (
     EmbeddedResourceContentBlock,
     Implementation,
     InitializeResponse,
+    ListSessionsResponse,
+    LoadSessionResponse,
+    McpCapabilities,
     NewSessionResponse,
     PromptCapabilities,
     PromptResponse,
     ResourceContentBlock,
+    SessionCapabilities,
+    SessionListCapabilities,
     SetSessionModeResponse,
     StopReason,
     TextContentBlock,
@@ -41,6 +47,7 @@ from acp.schema import (
 )
 
 from openclaude_tui import __version__
+from openclaude_tui.acp_sessions import AcpServer, editor_servers, saved_transcript, session_page
 from openclaude_tui.acp_updates import (
     AcpUpdates,
     decision_of,
@@ -53,7 +60,11 @@ from openclaude_tui.core.events import TurnFinished
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.sessions.replay import replay
+from openclaude_tui.core.sessions.store import new_session_id
+from openclaude_tui.core.sessions.transcript import read_transcript
 from openclaude_tui.core.settings.config import Config, ConfigError
+from openclaude_tui.core.settings.mcp_servers import merged
 from openclaude_tui.core.tomlfile import SettingsFileError
 from openclaude_tui.print_mode import EXIT_INTERRUPTED, EXIT_USAGE, start_session
 from openclaude_tui.process_guard import guard_secrets, until_exit_signal
@@ -81,6 +92,8 @@ class _Conversation:
     turn: asyncio.Task[TurnFinished] | None = None
     started: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Why some of the host's MCP servers cannot run: told with the first answer.
+    problems: list[str] = field(default_factory=list)
 
 
 class OpenClaudeAcpAgent:
@@ -107,31 +120,95 @@ class OpenClaudeAcpAgent:
         client_info: Implementation | None = None,
         **kwargs: Any,
     ) -> InitializeResponse:
-        """Say which protocol version and what kinds of prompt content this agent takes."""
+        """Say which protocol version this agent speaks, the prompt content it takes, the MCP
+        transports it can reach (stdio always, streamable HTTP; not SSE) and that saved
+        sessions can be loaded and listed."""
         return InitializeResponse(
             protocol_version=min(protocol_version, acp.PROTOCOL_VERSION),
             agent_capabilities=AgentCapabilities(
-                prompt_capabilities=PromptCapabilities(embedded_context=True)
+                load_session=True,
+                prompt_capabilities=PromptCapabilities(embedded_context=True),
+                mcp_capabilities=McpCapabilities(http=True, sse=False),
+                session_capabilities=SessionCapabilities(list=SessionListCapabilities()),
             ),
             agent_info=Implementation(name="openclaude", title="OpenClaude", version=__version__),
         )
 
-    async def new_session(self, cwd: str, **kwargs: Any) -> NewSessionResponse:
-        """Make a session for the project at ``cwd`` (started at its first prompt)."""
-        directory = Path(cwd)
-        if not directory.is_absolute() or not directory.is_dir():
-            raise acp.RequestError.invalid_params({"cwd": f"not an existing directory: {cwd}"})
-        try:
-            config = self._load_config(directory.resolve())
-        except (ConfigError, SettingsFileError) as error:
-            raise acp.RequestError.invalid_params({"config": str(error)}) from error
-        session_id = uuid.uuid4().hex
-        conversation = self._conversation(session_id, config)
-        self._conversations[session_id] = conversation
+    async def new_session(
+        self, cwd: str, mcp_servers: list[AcpServer] | None = None, **kwargs: Any
+    ) -> NewSessionResponse:
+        """Make a session for the project at ``cwd`` with the host's MCP servers (started at
+        its first prompt, and saved from then on under the id returned)."""
+        config = self._config(cwd)
+        session_id = new_session_id()
+        conversation = self._open(session_id, config, mcp_servers)
         session = conversation.session
         return NewSessionResponse(
             session_id=session_id, modes=session_modes(session.mode, session.available_modes())
         )
+
+    async def load_session(
+        self,
+        cwd: str,
+        session_id: str,
+        mcp_servers: list[AcpServer] | None = None,
+        **kwargs: Any,
+    ) -> LoadSessionResponse:
+        """Continue the project's saved session ``session_id``: its conversation is sent to
+        the host as updates before this answers, and the next prompt carries it on."""
+        config = self._config(cwd)
+        path = saved_transcript(config.project_root, session_id)
+        if path is None:
+            raise acp.RequestError.invalid_params(
+                {"sessionId": f"no saved session {session_id!r} in {config.project_root}"}
+            )
+        try:
+            transcript = read_transcript(path)
+        except OSError as error:
+            raise acp.RequestError.internal_error(
+                {"message": f"cannot read the session {session_id}: {error.strerror}"}
+            ) from error
+        # The session may still be open here (loaded again): it is saved and left first.
+        await self._end(session_id)
+        conversation = self._open(session_id, config, mcp_servers)
+        session = conversation.session
+        session.resume(path)
+        conversation.updates.replay(replay(transcript))
+        await conversation.updates.flush()
+        return LoadSessionResponse(modes=session_modes(session.mode, session.available_modes()))
+
+    async def list_sessions(
+        self, cwd: str | None = None, cursor: str | None = None, **kwargs: Any
+    ) -> ListSessionsResponse:
+        """The saved sessions of the project at ``cwd`` (else where the host started us),
+        the most recently changed first."""
+        config = self._config(cwd or os.getcwd())
+        try:
+            sessions, next_cursor = session_page(config.project_root, cursor)
+        except ValueError as error:
+            raise acp.RequestError.invalid_params({"cursor": str(error)}) from error
+        return ListSessionsResponse(sessions=sessions, next_cursor=next_cursor)
+
+    def _config(self, cwd: str) -> Config:
+        """The settings of a session in ``cwd`` (a clear error when it cannot be one)."""
+        directory = Path(cwd)
+        if not directory.is_absolute() or not directory.is_dir():
+            raise acp.RequestError.invalid_params({"cwd": f"not an existing directory: {cwd}"})
+        try:
+            return self._load_config(directory.resolve())
+        except (ConfigError, SettingsFileError) as error:
+            raise acp.RequestError.invalid_params({"config": str(error)}) from error
+
+    def _open(
+        self, session_id: str, config: Config, servers: list[AcpServer] | None
+    ) -> _Conversation:
+        """A conversation with the host's MCP servers added to the configured ones."""
+        specs, problems = editor_servers(servers)
+        config.mcp_servers = merged(config.mcp_servers, specs)
+        conversation = self._conversation(session_id, config)
+        conversation.problems = problems
+        self._conversations[session_id] = conversation
+        return conversation
 
     async def set_session_mode(
         self, session_id: str, mode_id: str, **kwargs: Any
@@ -178,11 +255,16 @@ class OpenClaudeAcpAgent:
         async with conversation.lock:
             session = conversation.session
             if not conversation.started:
+                for problem in conversation.problems:
+                    conversation.updates.say(problem)
+                conversation.problems = []
                 try:
                     notes = await start_session(session)
                 except ProviderError as error:
                     raise acp.RequestError.internal_error({"message": str(error)}) from error
                 conversation.started = True
+                # Saved under the host's id (a loaded session goes on in its own file).
+                session.open_transcript(session_id)
                 for note in notes:
                     log.info("%s", note)
             conversation.turn = asyncio.ensure_future(session.run_turn(prompt_text(prompt)))
@@ -205,12 +287,18 @@ class OpenClaudeAcpAgent:
 
     async def close(self) -> None:
         """End every session: turns stopped, transcripts saved, servers and jobs stopped."""
-        for conversation in self._conversations.values():
-            if conversation.turn is not None:
-                conversation.turn.cancel()
-            await conversation.session.close()
-            await conversation.updates.close()
-        self._conversations.clear()
+        for session_id in list(self._conversations):
+            await self._end(session_id)
+
+    async def _end(self, session_id: str) -> None:
+        """End one session (if open): its turn stopped, transcript saved, servers stopped."""
+        conversation = self._conversations.pop(session_id, None)
+        if conversation is None:
+            return
+        if conversation.turn is not None:
+            conversation.turn.cancel()
+        await conversation.session.close()
+        await conversation.updates.close()
 
     def _find(self, session_id: str) -> _Conversation:
         conversation = self._conversations.get(session_id)
@@ -265,7 +353,7 @@ async def serve(load_config: ConfigLoader) -> int:
     agent = OpenClaudeAcpAgent(load_config)
     try:
         # Only part of the protocol's Agent is implemented: the package answers the other
-        # methods (load, modes, config options…) with "method not found".
+        # methods (fork, resume, config options…) with "method not found".
         await acp.run_agent(cast(acp.Agent, agent))
     finally:
         await agent.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from acp import (
     tool_diff_content,
     update_agent_message_text,
     update_agent_thought_text,
+    update_user_message_text,
 )
 from acp.helpers import SessionUpdate, ToolCallContentVariant, start_tool_call, update_tool_call
 from acp.schema import (
@@ -39,6 +40,7 @@ from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import (
     AgentError,
     Event,
+    McpServersChanged,
     Notice,
     ReasoningDelta,
     TextDelta,
@@ -48,6 +50,7 @@ from openclaude_tui.core.events import (
 )
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.permissions.rules import Mode
+from openclaude_tui.core.sessions.replay import Replayed, ReplayedPrompt
 
 log = logging.getLogger("openclaude_tui.acp")
 
@@ -121,9 +124,27 @@ class AcpUpdates:
         self._sender: asyncio.Task[None] | None = None
         # How many changes there were when each call started: its own come after.
         self._changes_before: dict[str, int] = {}
+        # The MCP servers' failures already told (each once, until its error changes).
+        self._mcp_failures: set[tuple[str, str]] = set()
 
     def __call__(self, event: Event) -> None:
-        for update in self._updates(event):
+        self._put(self._updates(event))
+
+    def say(self, text: str) -> None:
+        """Tell the host something as a paragraph of the agent's message."""
+        self._put([update_agent_message_text(f"openclaude: {text}\n\n")])
+
+    def replay(self, items: Iterable[Replayed]) -> None:
+        """Send a saved conversation as it went: each prompt as the user's message, the
+        answers as the agent's, each call with the status and result it ended with."""
+        for item in items:
+            if isinstance(item, ReplayedPrompt):
+                self._put([update_user_message_text(item.text)])
+            else:
+                self(item)
+
+    def _put(self, updates: list[SessionUpdate]) -> None:
+        for update in updates:
             self._queue.put_nowait(update)
         if self._sender is None or self._sender.done():
             self._sender = asyncio.ensure_future(self._drain())
@@ -168,10 +189,21 @@ class AcpUpdates:
             return [self._finished(event)]
         if isinstance(event, AgentError):
             return [update_agent_message_text(f"\n\nopenclaude: {event.message}\n")]
+        if isinstance(event, McpServersChanged):
+            return [
+                update_agent_message_text(f"openclaude: MCP server {name} failed: {error}\n\n")
+                for name, error in self._new_mcp_failures(event)
+            ]
         if isinstance(event, Notice):
             # The host has no place for them; the log keeps them.
             log.info("notice: %s", event.message)
         return []
+
+    def _new_mcp_failures(self, event: McpServersChanged) -> list[tuple[str, str]]:
+        failed = [(s.name, s.error) for s in event.servers if s.state == "failed"]
+        new = [failure for failure in failed if failure not in self._mcp_failures]
+        self._mcp_failures.update(new)
+        return new
 
     def _finished(self, event: ToolCallFinished) -> SessionUpdate:
         content: list[ToolCallContentVariant] = []

@@ -248,11 +248,12 @@ class Session(McpServersOfSession):
             self._emit(ToolCallFinished(call.id, call.name, INTERRUPTED, "interrupted", 0.0))
         self.recorder.turn_over(agent.messages)
 
-    def open_transcript(self) -> str:
-        """Start saving this session now (else it starts at the first prompt); its id."""
+    def open_transcript(self, session_id: str | None = None) -> str:
+        """Start saving this session now (else it starts at the first prompt), under
+        ``session_id`` when given (an ACP host's id for it); its id."""
         if self.recorder is None:
             self.recorder = Recorder.new(
-                self.config.project_root, self.model, secret_values(self.config)
+                self.config.project_root, self.model, secret_values(self.config), session_id
             )
             self.recorder.state("mode", self.mode)
         return self.recorder.session_id

@@ -21,6 +21,7 @@ from acp.schema import (
     ToolCallProgress,
     ToolCallStart,
     ToolCallUpdate,
+    UserMessageChunk,
 )
 
 from tests.helpers.print_mode import openclaude_env
@@ -68,6 +69,14 @@ class HostClient:
             for update in self.updates
             if isinstance(update, AgentMessageChunk)
             and isinstance(update.content, TextContentBlock)
+        )
+
+    def user_text(self) -> str:
+        """The user's message chunks joined (a loaded session's prompts, replayed)."""
+        return "".join(
+            update.content.text
+            for update in self.updates
+            if isinstance(update, UserMessageChunk) and isinstance(update.content, TextContentBlock)
         )
 
     def message_chunks(self) -> int:

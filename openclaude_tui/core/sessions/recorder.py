@@ -84,11 +84,17 @@ class Recorder:
             )
 
     @classmethod
-    def new(cls, project_root: Path, model: str, secrets: Iterable[str]) -> Recorder:
-        """A new session of ``project_root``."""
+    def new(
+        cls,
+        project_root: Path,
+        model: str,
+        secrets: Iterable[str],
+        session_id: str | None = None,
+    ) -> Recorder:
+        """A new session of ``project_root`` (a new id unless ``session_id`` is given)."""
         now = time.time()
         info = store.SessionInfo(
-            store.new_session_id(now),
+            session_id or store.new_session_id(now),
             now,
             now,
             model=model,
