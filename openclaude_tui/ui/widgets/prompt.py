@@ -26,8 +26,6 @@ from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from openclaude_tui.core.clipboard_image import ClipboardImageError, paste_clipboard_image
-from openclaude_tui.core.extensions.typed_paths import written_path
 from openclaude_tui.ui.commands import COMMANDS, SlashCommand, matching
 from openclaude_tui.ui.external_editor import EditorError, edit_text, terminal_handed_over
 from openclaude_tui.ui.history import PromptHistory
@@ -159,6 +157,10 @@ class PromptInput(TextArea):
 
     @work(exclusive=True, group="clipboard-image", exit_on_error=False)
     async def _paste_image(self) -> None:
+        # Here, not at the top: the first frame must not wait for the image tools to load.
+        from openclaude_tui.core.clipboard_image import ClipboardImageError, paste_clipboard_image
+        from openclaude_tui.core.extensions.typed_paths import written_path
+
         try:
             path, chip = await asyncio.to_thread(paste_clipboard_image)
         except ClipboardImageError as error:
