@@ -71,6 +71,21 @@ async def resolve_window(config: Config, provider: Provider) -> WindowInfo:
     )
 
 
+async def learn_model(config: Config, agent: Agent) -> WindowInfo:
+    """What the server says of the model the agent's provider now asks for: its window (the
+    compactor follows it) and whether it takes images.
+
+    Raises:
+        ProviderError: the server could not be asked.
+    """
+    window = await resolve_window(config, agent.provider)
+    if agent.compactor is not None:
+        agent.compactor = make_compactor(config, window)
+    if window.takes_images is not None:
+        agent.context.served_images[agent.provider.settings.model] = window.takes_images
+    return window
+
+
 def make_compactor(config: Config, window: WindowInfo) -> Compactor:
     """The compactor for ``window``, honouring ``--no-auto-compact`` and the threshold."""
     return Compactor(window.tokens, threshold=config.compact_threshold, enabled=config.auto_compact)
@@ -167,7 +182,8 @@ def build_agent(
         config.project_root,
         lambda text: context.emit(Notice(text, "warning")),
     )
-    served = served_images or {}
+    served = context.served_images
+    served.update(served_images or {})
 
     def images_taken() -> bool:
         # The user's own word (a setting or a profile) wins over what the server says.

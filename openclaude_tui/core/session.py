@@ -23,13 +23,7 @@ from openclaude_tui.core.agent.compact import CompactResult
 from openclaude_tui.core.agent.history import INTERRUPTED
 from openclaude_tui.core.agent.loop import Agent
 from openclaude_tui.core.agent.plan import presents_plan
-from openclaude_tui.core.assembly import (
-    make_compactor,
-    make_policy,
-    make_provider,
-    resolve_window,
-    start_agent,
-)
+from openclaude_tui.core.assembly import learn_model, make_policy, make_provider, start_agent
 from openclaude_tui.core.changes.file_change import FileChange
 from openclaude_tui.core.events import Event, EventSink, Notice, ToolCallFinished, TurnFinished
 from openclaude_tui.core.extensions.commands import CommandCatalogue, load_commands
@@ -429,15 +423,12 @@ class Session(McpServersOfSession):
         self._record_state("model", name)
         if self.agent is None:
             return
-        provider = self.agent.provider
-        provider.settings.model = name
+        self.agent.provider.settings.model = name
         try:
-            window = await resolve_window(self.config, provider)
+            window = await learn_model(self.config, self.agent)
         except ProviderError:
             return
         self.window = window.tokens
-        if self.agent.compactor is not None:
-            self.agent.compactor = make_compactor(self.config, window)
         if window.note:
             self._emit(Notice(window.note, "warning"))
 

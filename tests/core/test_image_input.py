@@ -17,7 +17,7 @@ from openclaude_tui.core.tools.images import MAX_IMAGE_BYTES
 from tests.helpers.agent import call
 from tests.helpers.images import image_urls, png, png_url
 from tests.helpers.sessions import allow_everything, session_in
-from tests.scripted_server import ScriptedServer, Turn
+from tests.scripted_server import DEFAULT_MODEL, ScriptedServer, Turn
 
 NOT_TAKEN = "does not take images"
 
@@ -240,3 +240,22 @@ def test_typed_paths_are_read_as_a_shell_reads_them() -> None:
         "/m/n.png)",
         "~/o.png",
     ]
+
+
+async def test_a_switch_to_a_model_the_server_says_takes_images_sends_them(
+    project: Path,
+) -> None:
+    # LM Studio's list says which of its models see images.
+    models = {"data": [{"id": DEFAULT_MODEL, "type": "llm"}, {"id": "eyes", "type": "vlm"}]}
+    routes = {("GET", "/api/v0/models"): (200, models)}
+    events: list[Event] = []
+    turns = [Turn(text="I cannot see it."), Turn(text="A tiny picture.")]
+    with ScriptedServer(turns, extra_routes=routes) as server:
+        session = session_in(project, server, events.append, allow_everything)
+        await session.run_turn("what is @shot.png?")
+        await session.set_model("eyes")
+        await session.run_turn("and now, @shot.png?")
+        await session.close()
+    before, after = (image_urls(r.messages[-1:]) for r in server.chat_requests)
+    assert before == [] and after == [png_url(png(4, 3))]
+    assert len(notices(events, NOT_TAKEN)) == 1

@@ -99,6 +99,9 @@ class ToolContext:
     language_servers: LanguageServers | None = None
     # Whether the model in use takes images (the ``vision`` setting decides), and its name.
     takes_images: Callable[[], bool] = lambda: False
+    # Whether the server said a model takes images, by model name (learnt at start and at
+    # each switch of model; shared with the sub-agents' contexts).
+    served_images: dict[str, bool] = field(default_factory=dict)
     model_name: Callable[[], str] = lambda: ""
 
     def resolve(self, file_path: str) -> Path:
