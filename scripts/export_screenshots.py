@@ -6,8 +6,9 @@ Run from the repository root:
 
 It starts the scripted OpenAI-compatible server of the tests, makes a throwaway git repo
 with the walkthrough's bug, and saves what the terminal shows at each step: the start, the
-Edit approval with its diff, the finished conversation, the review screen, and the saved
-conversation played again by ``openclaude replay`` (no server by then).
+Edit approval with its diff, the finished conversation, the review screen, the saved
+conversation played again by ``openclaude replay`` (no server by then), and two sub-agents
+that looked at the code side by side.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from openclaude_tui.ui.screens.permission import PermissionScreen  # noqa: E402
 from openclaude_tui.ui.screens.review import ReviewApp  # noqa: E402
 from tests.helpers.app import CLOSED_URL, idle, make_config, send, wait_for  # noqa: E402
 from tests.helpers.repos import WALKTHROUGH, make_auth_repo  # noqa: E402
-from tests.scripted_server import ScriptedServer  # noqa: E402
+from tests.helpers.subagents import Conversations  # noqa: E402
+from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn  # noqa: E402
 
 SIZE = (120, 36)
 
@@ -77,6 +79,56 @@ async def replayed(out: Path, repo: Path) -> None:
         app.save_screenshot("replay.svg", str(out))
 
 
+DELEGATING = "Who uses is_active, and do the tests cover it?"
+CALLERS = "Find every use of is_active in src/ and say what each does with it."
+TESTS = "Read tests/test_auth.py and say which cases of is_active it covers."
+
+
+def delegation_script() -> Conversations:
+    """The main agent hands out two tasks; each sub-agent reads and searches, then reports."""
+    task = "Task"
+    return Conversations(
+        {
+            DELEGATING: [
+                Turn(
+                    tool_calls=[
+                        ToolCallSpec(task, {"description": "find callers", "prompt": CALLERS}),
+                        ToolCallSpec(task, {"description": "check tests", "prompt": TESTS}),
+                    ]
+                ),
+                Turn(
+                    text="`is_active` is read in `src/auth.py` (`can_login`) and set in "
+                    "`src/models.py`. The tests cover an active user only: an inactive "
+                    "user's login is untested."
+                ),
+            ],
+            CALLERS: [
+                Turn(tool_calls=[ToolCallSpec("Grep", {"pattern": "is_active", "path": "src"})]),
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "src/auth.py"})]),
+                Turn(text="src/auth.py reads it in can_login; src/models.py defines it."),
+            ],
+            TESTS: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "tests/test_auth.py"})]),
+                Turn(text="One test, for an active user; none for an inactive one."),
+            ],
+        }
+    )
+
+
+async def delegated(out: Path, repo: Path) -> None:
+    """Two sub-agents' calls under their Task rows, and the answer built on their reports."""
+    script = delegation_script()
+    with ScriptedServer([]) as server:
+        script.use(server)
+        app = OpenClaudeApp(make_config(repo, server.base_url))
+        async with app.run_test(size=SIZE) as pilot:
+            await idle(pilot)
+            await send(pilot, DELEGATING)
+            await wait_for(pilot, lambda: "inactive" in _chat_text(app) and not app.screen.running)
+            await pilot.pause(0.3)
+            app.save_screenshot("subagents.svg", str(out))
+
+
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -87,6 +139,7 @@ async def main(out: Path) -> None:
             await conversation(out, repo, server.base_url)
         await review(out, repo)
         await replayed(out, repo)
+        await delegated(out, repo)
     for name in sorted(out.glob("*.svg")):
         print(name.relative_to(ROOT) if name.is_relative_to(ROOT) else name)
 
