@@ -129,7 +129,8 @@ class BackgroundTaskChanged:
 
 @dataclass(frozen=True)
 class Usage:
-    """Token usage of one request, with the totals the server reported so far.
+    """Token usage of one request, with the totals the server reported so far (the
+    session's: its sub-agents' requests, ``SubagentUsage``, are counted in them too).
 
     ``estimated`` is true when the server reported no prompt tokens: ``prompt_tokens`` is
     then an estimate of the request, and the totals leave it out. ``seconds`` is how long
@@ -218,6 +219,27 @@ class SubagentCall:
 
 
 @dataclass(frozen=True)
+class SubagentUsage:
+    """One request of a sub-agent (run by the Task call ``call_id``), sent to ``model``.
+
+    Not a ``Usage``: the context a sub-agent fills is its own, so the parent's context
+    figure stays. ``prompt_tokens``, ``completion_tokens``, ``estimated`` and ``seconds``
+    are the request's, as in ``Usage``; ``total_prompt_tokens`` and
+    ``total_completion_tokens`` are the session's totals with this request counted in.
+    """
+
+    call_id: str
+    agent: str
+    model: str
+    prompt_tokens: int
+    completion_tokens: int
+    total_prompt_tokens: int
+    total_completion_tokens: int
+    estimated: bool = False
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class AgentError:
     """The turn cannot go on: a provider or internal error, said in one sentence."""
 
@@ -256,6 +278,7 @@ Event = (
     | McpServersChanged
     | SubagentProgress
     | SubagentCall
+    | SubagentUsage
     | AgentError
     | TurnFinished
 )

@@ -33,6 +33,7 @@ from openclaude_tui.core.events import (
     Retrying,
     SubagentCall,
     SubagentProgress,
+    SubagentUsage,
     TextDelta,
     TodosUpdated,
     ToolCallFinished,
@@ -86,6 +87,9 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
     SubagentProgress: lambda e: messages.SubagentProgressed(e.call_id, e.calls, e.action),
     SubagentCall: lambda e: messages.SubagentCallChanged(
         e.call_id, e.key, e.name, e.summary, e.state, e.duration
+    ),
+    SubagentUsage: lambda e: messages.UsageChanged(
+        None, e.total_prompt_tokens, e.total_completion_tokens
     ),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),

@@ -9,6 +9,10 @@ from openclaude_tui.ui.widgets.tool_card import format_duration
 TURNS_SHOWN = 8
 LABEL_WIDTH = 28
 HEADER = "| Turn | Requests | In | Out | Model | Tools | Cost |\n|---|--:|--:|--:|--:|--:|--:|"
+SUBAGENTS_NOTE = (
+    "↳ rows: the part of the row above that sub-agents (Task calls) used, counted in it; "
+    "their tools' time is in the Task calls'."
+)
 LEGEND = (
     "In and Out: tokens sent and received. Model: time spent waiting on the model; "
     "Tools: time the tools ran."
@@ -25,11 +29,15 @@ def cost_body(report: UsageReport, model: str, priced: bool) -> str:
     """
     turns = report.turns[-TURNS_SHOWN:]
     first = len(report.turns) - len(turns) + 1
-    rows = [_row(f"{n} · {_label(t.label)}", t) for n, t in enumerate(turns, start=first)]
+    rows: list[str] = []
     if len(report.turns) > len(turns):
-        rows.insert(0, f"| … {first - 1} earlier turns | | | | | | |")
-    rows.append(_row("**This session**", report.session))
+        rows.append(f"| … {first - 1} earlier turns | | | | | | |")
+    for number, turn in enumerate(turns, start=first):
+        rows += [_row(f"{number} · {_label(turn.label)}", turn), *_subagent_rows(turn)]
+    rows += [_row("**This session**", report.session), *_subagent_rows(report.session)]
     notes = [LEGEND]
+    if report.session.subagents:
+        notes.append(SUBAGENTS_NOTE)
     if report.session.uncounted:
         notes.append(
             f"{report.session.uncounted} request(s) had no token counts from the server "
@@ -43,17 +51,28 @@ def cost_body(report: UsageReport, model: str, priced: bool) -> str:
     return "\n".join([HEADER, *rows]) + "".join(f"\n\n{note}" for note in notes)
 
 
-def _row(label: str, tally: Tally) -> str:
+def _row(label: str, tally: Tally, tools: bool = True) -> str:
     cells = (
         label,
         f"{tally.requests:,}",
         f"{tally.tokens_in:,}",
         f"{tally.tokens_out:,}",
         format_duration(tally.model_seconds),
-        format_duration(tally.tool_seconds),
+        format_duration(tally.tool_seconds) if tools else "",
         cost(tally),
     )
     return "| " + " | ".join(cells) + " |"
+
+
+def _subagent_rows(tally: Tally) -> list[str]:
+    """The row under ``tally``'s with the part of it its sub-agents used (none: no row)."""
+    if not tally.subagents:
+        return []
+    part = Tally("sub-agents")
+    for agent in tally.subagents.values():
+        part.add(agent)
+    names = ", ".join(sorted(tally.subagents))
+    return [_row(f"↳ {_label(f'sub-agents: {names}')}", part, tools=False)]
 
 
 def _label(prompt: str) -> str:

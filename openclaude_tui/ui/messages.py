@@ -136,9 +136,10 @@ class BackgroundTaskChanged(AgentUpdate):
 
 @dataclass
 class UsageChanged(AgentUpdate):
-    """Token counts after a model request (``estimated``: the server reported none)."""
+    """Token counts after a model request (``estimated``: the server reported none);
+    ``prompt_tokens`` is None after a sub-agent's, which leaves the context figure as is."""
 
-    prompt_tokens: int
+    prompt_tokens: int | None
     total_in: int
     total_out: int
     estimated: bool = False

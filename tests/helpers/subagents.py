@@ -10,8 +10,9 @@ the two run at the same time: one after the other, the wait would never end).
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from tests.scripted_server import RecordedRequest, ScriptedServer, Turn
+from tests.scripted_server import RecordedRequest, ScriptedServer, ToolCallSpec, Turn
 
 # How long an answer waits for another conversation before it reports that it never came.
 ARRIVAL_WAIT = 60.0
@@ -65,3 +66,34 @@ def tool_names(request: RecordedRequest) -> list[str]:
 def system_prompt(request: RecordedRequest) -> str:
     """The request's system prompt."""
     return str(request.messages[0]["content"])
+
+
+# A turn that hands one task to a sub-agent of the type ``quick``, which asks another model
+# (``SMALL_MODEL``): every request reports its prompt tokens (the sub-agent's, 400 and 600,
+# far below the parent's, 1,000 and 1,500, so a context figure shows whose it is).
+SMALL_MODEL = "small-model"
+TASK_PROMPT = "have a sub-agent read notes.txt"
+SUBTASK = "Read notes.txt and report its first line."
+QUICK_TASK = ToolCallSpec(
+    "Task",
+    {"description": "read notes", "prompt": SUBTASK, "subagent_type": "quick"},
+    id="task-1",
+)
+PARENT_TURNS = [
+    Turn(tool_calls=[QUICK_TASK], prompt_tokens=1_000),
+    Turn(text="notes.txt starts with alpha.", prompt_tokens=1_500),
+]
+SUBAGENT_TURNS = [
+    Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "notes.txt"})], prompt_tokens=400),
+    Turn(text="Its first line is alpha.", prompt_tokens=600),
+]
+# In the order the requests come: the parent's Task, the sub-agent's two, the parent's last.
+TASK_TURNS = [PARENT_TURNS[0], *SUBAGENT_TURNS, PARENT_TURNS[1]]
+
+
+def define_quick_agent(project: Path, model: str = SMALL_MODEL) -> None:
+    """Define the agent type ``quick`` in ``project``, asking ``model``."""
+    folder = project / ".openclaude" / "agents"
+    folder.mkdir(parents=True, exist_ok=True)
+    text = f"---\ndescription: Reads files quickly\nmodel: {model}\n---\nBe quick.\n"
+    (folder / "quick.md").write_text(text, encoding="utf-8")

@@ -85,8 +85,10 @@ class Agent:
         self.history = History()
         self._system_prompt = system_prompt
         self._sink: EventSink = sink or (lambda event: None)
+        # The session's tokens in and out: its sub-agents' count too (``count_tokens``).
         self.total_prompt_tokens = 0
         self.total_completion_tokens = 0
+        # What its own last request sent (the context used): a sub-agent's never counts.
         self.last_prompt_tokens: int | None = None
         self.compactor = compactor
         # Times each tool call; a fixed clock makes the durations shown reproducible.
@@ -104,6 +106,12 @@ class Agent:
     def emit(self, event: Event) -> None:
         """Hand an event to the sink."""
         self._sink(event)
+
+    def count_tokens(self, prompt_tokens: int | None, completion_tokens: int | None) -> None:
+        """Add a request's reported tokens (None: not reported) to the session's totals:
+        its own requests', and its sub-agents' (``core.agent.subagent``)."""
+        self.total_prompt_tokens += prompt_tokens or 0
+        self.total_completion_tokens += completion_tokens or 0
 
     def set_sink(self, sink: EventSink) -> None:
         """Send events somewhere else from now on."""
@@ -265,9 +273,7 @@ class Agent:
                 self.emit(Notice(warning, "warning"))
         if response.prompt_tokens is not None:
             self.last_prompt_tokens = response.prompt_tokens
-            self.total_prompt_tokens += response.prompt_tokens
-        if response.completion_tokens is not None:
-            self.total_completion_tokens += response.completion_tokens
+        self.count_tokens(response.prompt_tokens, response.completion_tokens)
         # Servers that report no usage (llama.cpp while streaming) still get a context
         # figure: the estimate of what was sent, tool definitions included.
         reported = response.prompt_tokens

@@ -8,7 +8,10 @@ question at a time, however many sub-agents run) and is told of a denial as a to
 
 Its own events stay its own: the parent's sink hears only a ``SubagentProgress`` per call
 and the call as a line of the Task call's live output (so the Task card shows what it
-does), its notices, and the calls refused (print mode names the rule that would allow one).
+does), its notices, the calls refused (print mode names the rule that would allow one),
+and a ``SubagentUsage`` per request: its tokens are added to the parent's totals (the
+session's, which the status bar, ``/cost`` and print mode show), never to the parent's
+context figure.
 Its final answer is the Task call's result. Cancelling the parent's turn cancels every
 running sub-agent (they run inside the Task calls), and the parent's loop answers the Task
 calls as interrupted; so does the user's "deny and stop" on a sub-agent's call, which stops
@@ -34,11 +37,13 @@ from openclaude_tui.core.events import (
     PermissionAsked,
     SubagentCall,
     SubagentProgress,
+    SubagentUsage,
     ToolCallFinished,
     ToolCallRunning,
     ToolCallStarted,
     ToolOutput,
     TurnFinished,
+    Usage,
 )
 from openclaude_tui.core.extensions.agents import AgentCatalogue, AgentDefinition, load_agents
 from openclaude_tui.core.llm.provider import Provider
@@ -116,7 +121,7 @@ class Subagents:
             self._approver(definition.name),
             context,
             prompt,
-            sink=Progress(parent.emit, call_id, definition.name),
+            sink=Progress(parent, call_id, definition.name, provider.settings.model),
             max_turns=parent.max_turns,
             compactor=(
                 Compactor(
@@ -175,15 +180,18 @@ class Progress:
     """A sub-agent's event sink: what the parent's sink hears of it.
 
     Args:
-        emit: The parent's sink.
+        parent: The parent agent (its sink, and its totals its requests count in).
         call_id: The Task call the sub-agent runs in.
         agent: The sub-agent's type.
+        model: The model the sub-agent asks (its definition may name another).
     """
 
-    def __init__(self, emit: Callable[[Event], None], call_id: str, agent: str) -> None:
-        self._emit = emit
+    def __init__(self, parent: Agent, call_id: str, agent: str, model: str) -> None:
+        self._parent = parent
+        self._emit = parent.emit
         self.call_id = call_id
         self.agent = agent
+        self.model = model
         self.calls = 0
         self._targets: dict[str, str] = {}
         # Each call's name and summary, for the sidebar's row of it.
@@ -209,6 +217,29 @@ class Progress:
             self._emit(Notice(f"sub-agent {self.agent}: {event.message}", "warning"))
         elif isinstance(event, Notice):
             self._emit(Notice(f"sub-agent {self.agent}: {event.message}", event.level))
+        elif isinstance(event, Usage):
+            self._usage(event)
+
+    def _usage(self, event: Usage) -> None:
+        """Count the request in the session's totals, and tell the parent's sink."""
+        parent = self._parent
+        # An estimated prompt size is no count the server made (as for the parent's own).
+        parent.count_tokens(
+            None if event.estimated else event.prompt_tokens, event.completion_tokens
+        )
+        self._emit(
+            SubagentUsage(
+                self.call_id,
+                self.agent,
+                self.model,
+                event.prompt_tokens,
+                event.completion_tokens,
+                parent.total_prompt_tokens,
+                parent.total_completion_tokens,
+                event.estimated,
+                event.seconds,
+            )
+        )
 
     def _follow_call(self, event: Event) -> None:
         """Tell the parent's sink how each of the sub-agent's calls goes (a row of its own)."""

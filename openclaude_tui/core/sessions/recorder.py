@@ -21,6 +21,7 @@ from openclaude_tui.core.agent.history import message_text
 from openclaude_tui.core.events import (
     Event,
     PermissionAnswered,
+    SubagentUsage,
     TodosUpdated,
     ToolCallFinished,
     ToolCallStarted,
@@ -216,7 +217,9 @@ def _event_record(event: Event) -> dict[str, Any] | None:
         return {"type": "permission", **asdict(event)}
     if isinstance(event, TodosUpdated):
         return {"type": "todos", "todos": [asdict(todo) for todo in event.todos]}
-    if isinstance(event, Usage):
+    if isinstance(event, Usage | SubagentUsage):
+        # A sub-agent's request: a usage record too, with its ``agent``, ``call_id`` and
+        # ``model`` (``/cost`` prices it by that model; replay keeps the context figure).
         return {"type": "usage", **asdict(event)}
     if isinstance(event, TurnFinished):
         return {"type": "turn_end", "reason": event.reason, "detail": event.detail}

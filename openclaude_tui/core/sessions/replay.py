@@ -9,7 +9,7 @@ the plan and the context used. ``timeline`` keeps every step with its time, for
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from openclaude_tui.core.agent.history import INTERRUPTED
@@ -17,6 +17,7 @@ from openclaude_tui.core.events import (
     AssistantMessage,
     Event,
     Notice,
+    SubagentUsage,
     TextDelta,
     TodoItem,
     TodosUpdated,
@@ -65,10 +66,14 @@ def timeline(transcript: Transcript) -> list[Moment]:
                 # The context used and the plan stay as they last were.
                 cut = moments[starts[turn] :]
                 del moments[starts[turn] :]
-                moments += [m for m in cut if isinstance(m.item, Usage | TodosUpdated)]
+                moments += [
+                    m for m in cut if isinstance(m.item, Usage | SubagentUsage | TodosUpdated)
+                ]
             continue
-        if kind == "usage":
-            items: Iterable[Replayed | None] = [_usage(record)]
+        if kind == "usage" and "agent" in record:
+            items: Iterable[Replayed | None] = [_subagent_usage(record)]
+        elif kind == "usage":
+            items = [_usage(record)]
         elif kind == "todos":
             items = [_todos(record)]
         else:
@@ -93,16 +98,20 @@ def replay(transcript: Transcript) -> list[Replayed]:
     plan)."""
     shown: list[Replayed] = []
     usage: Usage | None = None
+    # A sub-agent's request after the last usage: the totals it ended with.
+    later: SubagentUsage | None = None
     todos: TodosUpdated | None = None
     for moment in timeline(transcript):
         item = moment.item
         if isinstance(item, Usage):
-            usage = item
+            usage, later = item, None
+        elif isinstance(item, SubagentUsage):
+            later = item
         elif isinstance(item, TodosUpdated):
             todos = item
         else:
             shown.append(item)
-    shown.extend(event for event in (todos, usage) if event is not None)
+    shown.extend(event for event in (todos, usage, later) if event is not None)
     return shown
 
 
@@ -167,6 +176,15 @@ def _usage(record: dict[str, Any]) -> Usage | None:
         )
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _subagent_usage(record: dict[str, Any]) -> SubagentUsage | None:
+    usage = _usage(record)
+    if usage is None:
+        return None
+    # The request's figures are named as a parent's request names them.
+    call_id, agent, model = (str(record.get(key) or "") for key in ("call_id", "agent", "model"))
+    return SubagentUsage(call_id, agent, model, **asdict(usage))
 
 
 def _todos(record: dict[str, Any]) -> TodosUpdated | None:

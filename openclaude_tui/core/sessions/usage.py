@@ -4,7 +4,9 @@ model and on tools, and what it cost, per turn and for the whole session (``/cos
 Read from the transcript's records, so a resumed session counts from its first turn: each
 ``usage`` record is one model request (its tokens, its seconds), each ``tool_done`` one
 tool call (its duration), each ``prompt`` starts a turn, and the ``session`` and ``model``
-records say which model a request went to, hence its price.
+records say which model a request went to, hence its price. A sub-agent's request (a
+``usage`` record with an ``agent``) counts in the turn of its Task call, priced by the
+model it names, and in the turn's share of its agent type (``Tally.subagents``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Tally:
         tool_seconds: Seconds the tool calls ran.
         cost: US dollars, for the requests whose model has a price.
         unpriced: Requests whose model has no price (or whose tokens were not counted).
+        subagents: Of all that, what sub-agents used, by agent type (their tools' time
+            is in the Task calls' time).
     """
 
     label: str
@@ -41,6 +45,7 @@ class Tally:
     tool_seconds: float = 0.0
     cost: float = 0.0
     unpriced: int = 0
+    subagents: dict[str, Tally] = field(default_factory=dict)
 
     def add(self, other: Tally) -> None:
         """Count ``other`` in too."""
@@ -52,6 +57,8 @@ class Tally:
         self.tool_seconds += other.tool_seconds
         self.cost += other.cost
         self.unpriced += other.unpriced
+        for agent, part in other.subagents.items():
+            self.subagents.setdefault(agent, Tally(agent)).add(part)
 
     @property
     def priced(self) -> bool:
@@ -88,7 +95,12 @@ def usage_report(records: Iterable[dict[str, Any]], prices: Mapping[str, Price])
             turn = Tally("(before the first prompt)")
             report.turns.append(turn)
         if kind == "usage":
-            _count_request(turn, record, prices.get(model))
+            price = prices.get(str(record.get("model") or model))
+            _count_request(turn, record, price)
+            agent = record.get("agent")
+            if agent is not None:
+                part = turn.subagents.setdefault(str(agent), Tally(str(agent)))
+                _count_request(part, record, price)
         elif kind == "tool_done":
             turn.tool_seconds += _number(record.get("duration"))
     for tally in report.turns:

@@ -413,12 +413,11 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashComma
         self.chat.update_item(card)
 
     def on_usage_changed(self, message: messages.UsageChanged) -> None:
-        self.status.set(
-            context_tokens=message.prompt_tokens,
-            context_estimated=message.estimated,
-            tokens_in=message.total_in,
-            tokens_out=message.total_out,
-        )
+        self.status.set(tokens_in=message.total_in, tokens_out=message.total_out)
+        if message.prompt_tokens is not None:  # a sub-agent's context is not this one's
+            self.status.set(
+                context_tokens=message.prompt_tokens, context_estimated=message.estimated
+            )
 
     def on_background_task_changed(self, message: messages.BackgroundTaskChanged) -> None:
         if message.running:
