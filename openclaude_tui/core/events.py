@@ -222,21 +222,15 @@ class SubagentCall:
 class SubagentUsage:
     """One request of a sub-agent (run by the Task call ``call_id``), sent to ``model``.
 
-    Not a ``Usage``: the context a sub-agent fills is its own, so the parent's context
-    figure stays. ``prompt_tokens``, ``completion_tokens``, ``estimated`` and ``seconds``
-    are the request's, as in ``Usage``; ``total_prompt_tokens`` and
-    ``total_completion_tokens`` are the session's totals with this request counted in.
+    Not a ``Usage`` of its own: the context a sub-agent fills is not the parent's, so the
+    parent's context figure stays. ``usage`` is the request's, its totals the session's
+    with this request counted in.
     """
 
     call_id: str
     agent: str
     model: str
-    prompt_tokens: int
-    completion_tokens: int
-    total_prompt_tokens: int
-    total_completion_tokens: int
-    estimated: bool = False
-    seconds: float = 0.0
+    usage: Usage
 
 
 @dataclass(frozen=True)

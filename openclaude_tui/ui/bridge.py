@@ -89,7 +89,7 @@ EVENT_MESSAGES: dict[type[Event], Callable[[Any], messages.AgentUpdate]] = {
         e.call_id, e.key, e.name, e.summary, e.state, e.duration
     ),
     SubagentUsage: lambda e: messages.UsageChanged(
-        None, e.total_prompt_tokens, e.total_completion_tokens
+        None, e.usage.total_prompt_tokens, e.usage.total_completion_tokens
     ),
     AgentError: lambda e: messages.AgentFailed(e.message, e.kind == "unreachable"),
     TurnFinished: lambda e: messages.TurnEnded(e.reason, e.detail),

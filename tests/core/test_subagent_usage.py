@@ -76,11 +76,12 @@ async def test_a_sub_agents_requests_count_in_the_totals_but_not_in_the_context(
     # counted in the session's totals as it comes.
     theirs = [e for e in events if isinstance(e, SubagentUsage)]
     assert [(e.call_id, e.agent, e.model) for e in theirs] == [("task-1", "quick", SMALL_MODEL)] * 2
-    assert [(e.prompt_tokens, e.completion_tokens) for e in theirs] == list(
+    requests = [e.usage for e in theirs]
+    assert [(u.prompt_tokens, u.completion_tokens) for u in requests] == list(
         zip([400, 600], SUBAGENT_OUT, strict=True)
     )
-    assert [e.total_prompt_tokens for e in theirs] == [1_400, 2_000]
-    assert [e.seconds for e in theirs] == [1.0, 1.0]
+    assert [u.total_prompt_tokens for u in requests] == [1_400, 2_000]
+    assert [u.seconds for u in requests] == [1.0, 1.0]
     out = sum(PARENT_OUT) + sum(SUBAGENT_OUT)
     assert (own[-1].total_prompt_tokens, own[-1].total_completion_tokens) == (3_500, out)
     assert (last_prompt, tokens_in, tokens_out) == (1_500, 3_500, out)
@@ -126,8 +127,8 @@ async def test_a_resumed_session_shows_and_goes_on_from_the_totals_with_sub_agen
     # Shown again: the parent's last usage (its context, the session's totals) only.
     shown = replay(transcript)
     usages = [item for item in shown if isinstance(item, Usage | SubagentUsage)]
-    assert [(u.prompt_tokens, u.total_prompt_tokens) for u in usages] == [(1_500, 3_500)]
-    assert isinstance(usages[0], Usage)
+    assert len(usages) == 1 and isinstance(usages[0], Usage)
+    assert (usages[0].prompt_tokens, usages[0].total_prompt_tokens) == (1_500, 3_500)
     # Played back: the sub-agent's requests are steps of their own, no answer's text.
     played = [step.item for step in steps(timeline(transcript))]
     assert sum(isinstance(item, SubagentUsage) for item in played) == 2
@@ -162,7 +163,7 @@ async def test_a_turn_stopped_after_a_sub_agents_request_resumes_with_its_totals
     usage, totals = shown[-2:]
     # The context is the parent's first prompt; the totals the sub-agent's last left.
     assert isinstance(usage, Usage) and usage.prompt_tokens == 1_000
-    assert isinstance(totals, SubagentUsage) and totals.total_prompt_tokens == 2_000
+    assert isinstance(totals, SubagentUsage) and totals.usage.total_prompt_tokens == 2_000
 
 
 def test_print_mode_reports_a_sub_agents_tokens(project: Path, tmp_path: Path) -> None:
@@ -187,7 +188,7 @@ def test_print_mode_reports_a_sub_agents_tokens(project: Path, tmp_path: Path) -
     assert streamed.returncode == 0, streamed.stderr
     lines = [json.loads(line) for line in streamed.stdout.splitlines()]
     theirs = [line for line in lines if line["type"] == "subagent_usage"]
-    assert [(t["agent"], t["model"], t["prompt_tokens"]) for t in theirs] == [
+    assert [(t["agent"], t["model"], t["usage"]["prompt_tokens"]) for t in theirs] == [
         ("quick", SMALL_MODEL, 400),
         ("quick", SMALL_MODEL, 600),
     ]

@@ -227,19 +227,12 @@ class Progress:
         parent.count_tokens(
             None if event.estimated else event.prompt_tokens, event.completion_tokens
         )
-        self._emit(
-            SubagentUsage(
-                self.call_id,
-                self.agent,
-                self.model,
-                event.prompt_tokens,
-                event.completion_tokens,
-                parent.total_prompt_tokens,
-                parent.total_completion_tokens,
-                event.estimated,
-                event.seconds,
-            )
+        totals = replace(
+            event,
+            total_prompt_tokens=parent.total_prompt_tokens,
+            total_completion_tokens=parent.total_completion_tokens,
         )
+        self._emit(SubagentUsage(self.call_id, self.agent, self.model, totals))
 
     def _follow_call(self, event: Event) -> None:
         """Tell the parent's sink how each of the sub-agent's calls goes (a row of its own)."""

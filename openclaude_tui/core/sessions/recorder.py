@@ -217,10 +217,12 @@ def _event_record(event: Event) -> dict[str, Any] | None:
         return {"type": "permission", **asdict(event)}
     if isinstance(event, TodosUpdated):
         return {"type": "todos", "todos": [asdict(todo) for todo in event.todos]}
-    if isinstance(event, Usage | SubagentUsage):
-        # A sub-agent's request: a usage record too, with its ``agent``, ``call_id`` and
-        # ``model`` (``/cost`` prices it by that model; replay keeps the context figure).
+    if isinstance(event, Usage):
         return {"type": "usage", **asdict(event)}
+    if isinstance(event, SubagentUsage):
+        # A usage record too, naming its agent and its model (``/cost`` prices it by that).
+        names = {"call_id": event.call_id, "agent": event.agent, "model": event.model}
+        return {"type": "usage", **names, **asdict(event.usage)}
     if isinstance(event, TurnFinished):
         return {"type": "turn_end", "reason": event.reason, "detail": event.detail}
     return None

@@ -9,7 +9,7 @@ the plan and the context used. ``timeline`` keeps every step with its time, for
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from openclaude_tui.core.agent.history import INTERRUPTED
@@ -182,9 +182,8 @@ def _subagent_usage(record: dict[str, Any]) -> SubagentUsage | None:
     usage = _usage(record)
     if usage is None:
         return None
-    # The request's figures are named as a parent's request names them.
     call_id, agent, model = (str(record.get(key) or "") for key in ("call_id", "agent", "model"))
-    return SubagentUsage(call_id, agent, model, **asdict(usage))
+    return SubagentUsage(call_id, agent, model, usage)
 
 
 def _todos(record: dict[str, Any]) -> TodosUpdated | None:
