@@ -1,6 +1,6 @@
 """A sub-agent's tokens in the app: the status bar's totals count them as they come while
-its context figure stays the parent's, and ``/cost`` counts them in their turn with a row
-of their own under it."""
+its context figure stays the parent's, ``/cost`` counts them in their turn with a row of
+their own under it, and a resumed session shows the same totals."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.helpers.app import (
     wait_for,
     write_user_config,
 )
+from tests.helpers.sessions import transcripts
 from tests.helpers.subagents import (
     PARENT_TURNS,
     SMALL_MODEL,
@@ -34,7 +35,9 @@ SUBAGENT_OUT = sum(estimate_completion_tokens(turn) for turn in SUBAGENT_TURNS)
 PRICES = {DEFAULT_MODEL: Price(3.0, 15.0), SMALL_MODEL: Price(0.1, 0.2)}
 
 
-async def test_the_status_bar_and_cost_count_a_sub_agents_tokens(project: Path, home: Path) -> None:
+async def test_the_status_bar_cost_and_resume_count_a_sub_agents_tokens(
+    project: Path, home: Path
+) -> None:
     (project / "notes.txt").write_text("alpha\nbeta\n")
     define_quick_agent(project)
     prices = "".join(
@@ -70,6 +73,13 @@ async def test_the_status_bar_and_cost_count_a_sub_agents_tokens(project: Path, 
             await send(pilot, "/cost")
             await wait_for(pilot, lambda: isinstance(screen.chat.items[-1], PanelItem))
             panel = screen.chat.items[-1]
+        # Resumed, the status bar shows the same totals and context again.
+        (path,) = transcripts(home)
+        resumed = make_app(make_config(project, server.base_url), resume=path)
+        async with resumed.run_test(size=(120, 40)) as pilot:
+            again = main_screen(resumed).status
+            await wait_for(pilot, lambda: again.status.tokens_in == 3_500)
+            assert again.status.context_tokens == 1_500
     assert isinstance(panel, PanelItem)
     rows = panel.body.splitlines()
     parent = PRICES[DEFAULT_MODEL].cost(2_500, PARENT_OUT)
