@@ -107,6 +107,8 @@ async def test_diff_since_a_prompt_shows_its_changes_and_reverts_a_hunk_to_befor
         shown = await wait_to_show(pilot, "Changes since prompt 2", "def get_limit")
         # Before prompt 2 the limit was already 20: prompt 1's change is not shown.
         assert "LIMIT = 10" not in shown
+        # Since a prompt, a file may have been changed by a rewind or by hand too.
+        assert "changed since prompt 2" in shown and "changed by the agent" not in shown
         await pilot.press("r", "y")
         await wait_for(pilot, lambda: (project / "app.py").read_text() == RAISED)
         await wait_to_show(pilot, "No changes", "Changes since prompt 2: nothing differs")
@@ -115,7 +117,7 @@ async def test_diff_since_a_prompt_shows_its_changes_and_reverts_a_hunk_to_befor
         # The whole session's changes still hold prompt 1's.
         await open_review(pilot, "")
         shown = await wait_to_show(pilot, "Changes made by the agent", "LIMIT = 20")
-        assert "get_limit" not in shown
+        assert "get_limit" not in shown and "changed by the agent" in shown
         await _close_review(pilot)
         await send(pilot, "/diff since 3")
         await wait_to_show(pilot, "there is no prompt 3 to compare with; the prompts: 1, 2")

@@ -171,6 +171,10 @@ class DiffSource(ABC):
             ReviewError: The diffs cannot be read.
         """
 
+    def caption(self, file: ReviewFile) -> str:
+        """What the review says of where ``file``'s change comes from."""
+        return ORIGIN_LABELS[file.origin]
+
 
 class SessionSource(DiffSource):
     """The changes the agent's file tools made in this conversation.

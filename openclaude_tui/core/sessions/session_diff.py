@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openclaude_tui.core.changes.sources import ReviewError, SessionSource
+from openclaude_tui.core.changes.sources import ReviewError, ReviewFile, SessionSource
 from openclaude_tui.core.changes.textfile import decode_text
 from openclaude_tui.core.sessions.checkpoints import BlobStore
 from openclaude_tui.core.sessions.rewind import (
@@ -70,15 +70,27 @@ class CheckpointSource(SessionSource):
         blobs: Where the versions are kept.
         root: The project root; paths inside it are shown relative to it.
         title: What the review shows.
+        since: What each file's change is counted from, for its caption ("": the agent's
+            first change to it).
     """
 
     def __init__(
-        self, bases: dict[Path, str | None], blobs: BlobStore, root: Path, title: str
+        self,
+        bases: dict[Path, str | None],
+        blobs: BlobStore,
+        root: Path,
+        title: str,
+        since: str = "",
     ) -> None:
         super().__init__((), root)
         self.title = title
         self.bases = bases
         self.blobs = blobs
+        self.since = since
+
+    def caption(self, file: ReviewFile) -> str:
+        """Since a prompt, a file may have been changed by a rewind or the user too."""
+        return f"changed since {self.since}" if self.since else super().caption(file)
 
     def originals(self) -> dict[Path, str | None]:
         """Each file's kept version, decoded as the file tools decode it.
@@ -115,8 +127,9 @@ def session_changes(
     points = prompt_points(records)
     for point in points:
         if point.turn + 1 == since:
+            prompt = f"prompt {since}"
             return CheckpointSource(
-                baselines(records, point), blobs, root, f"Changes since prompt {since}"
+                baselines(records, point), blobs, root, f"Changes since {prompt}", prompt
             )
     numbers = ", ".join(str(point.turn + 1) for point in points) or "none yet"
     raise ReviewError(f"there is no prompt {since} to compare with; the prompts: {numbers}")

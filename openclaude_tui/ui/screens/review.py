@@ -26,7 +26,7 @@ from textual.widgets import HelpPanel, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from openclaude_tui.core.changes.review import Reviewer, describe_hunks
-from openclaude_tui.core.changes.sources import ORIGIN_LABELS, ReviewError, ReviewFile
+from openclaude_tui.core.changes.sources import ReviewError, ReviewFile
 from openclaude_tui.ui.type_ahead import GuardedChoice, TypeAheadApp, TypingTracker
 from openclaude_tui.ui.widgets.diff_view import DiffView
 from openclaude_tui.ui.widgets.key_footer import KeyFooter
@@ -212,7 +212,7 @@ class ReviewScreen(Screen[None]):
             return []
 
     def _show(self, files: list[ReviewFile]) -> None:
-        captions = [ORIGIN_LABELS[file.origin] for file in files]
+        captions = [self.reviewer.source.caption(file) for file in files]
         self.view.set_diffs([file.diff for file in files], captions)
         empty = self.query_one("#empty", Static)
         empty.update(self._empty_text())
