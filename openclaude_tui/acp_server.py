@@ -60,6 +60,8 @@ from openclaude_tui.core.events import TurnFinished
 from openclaude_tui.core.llm.provider import ProviderError
 from openclaude_tui.core.permissions.policy import Decision, PermissionRequest
 from openclaude_tui.core.session import Session
+from openclaude_tui.core.sessions.call_changes import call_changes
+from openclaude_tui.core.sessions.checkpoints import BlobStore, blobs_dir
 from openclaude_tui.core.sessions.replay import replay
 from openclaude_tui.core.sessions.store import new_session_id
 from openclaude_tui.core.sessions.transcript import read_transcript
@@ -173,7 +175,8 @@ class OpenClaudeAcpAgent:
         conversation = self._open(session_id, config, mcp_servers)
         session = conversation.session
         session.resume(path)
-        conversation.updates.replay(replay(transcript))
+        blobs = BlobStore(blobs_dir(path.parent, session_id))
+        conversation.updates.replay(replay(transcript), call_changes(transcript.records, blobs))
         await conversation.updates.flush()
         return LoadSessionResponse(modes=session_modes(session.mode, session.available_modes()))
 

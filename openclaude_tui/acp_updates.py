@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from acp.schema import (
     RequestPermissionResponse,
     SessionMode,
     SessionModeState,
+    ToolCallLocation,
     ToolCallStatus,
     ToolCallUpdate,
     ToolKind,
@@ -126,6 +127,8 @@ class AcpUpdates:
         self._changes_before: dict[str, int] = {}
         # The MCP servers' failures already told (each once, until its error changes).
         self._mcp_failures: set[tuple[str, str]] = set()
+        # While a saved conversation is replayed: the changes each of its calls made.
+        self._recorded: Mapping[str, list[FileChange]] = {}
 
     def __call__(self, event: Event) -> None:
         self._put(self._updates(event))
@@ -134,14 +137,22 @@ class AcpUpdates:
         """Tell the host something as a paragraph of the agent's message."""
         self._put([update_agent_message_text(f"openclaude: {text}\n\n")])
 
-    def replay(self, items: Iterable[Replayed]) -> None:
+    def replay(self, items: Iterable[Replayed], changes: Mapping[str, list[FileChange]]) -> None:
         """Send a saved conversation as it went: each prompt as the user's message, the
-        answers as the agent's, each call with the status and result it ended with."""
-        for item in items:
-            if isinstance(item, ReplayedPrompt):
-                self._put([update_user_message_text(item.text)])
-            else:
-                self(item)
+        answers as the agent's, each call with the status and result it ended with (a file
+        tool's with the diff it made, from ``changes``: the changes each call recorded), and
+        what the session noted (earlier messages summarised) as the agent's thought."""
+        self._recorded = changes
+        try:
+            for item in items:
+                if isinstance(item, ReplayedPrompt):
+                    self._put([update_user_message_text(item.text)])
+                elif isinstance(item, Notice):
+                    self._put([update_agent_thought_text(f"openclaude: {item.message}\n\n")])
+                else:
+                    self(item)
+        finally:
+            self._recorded = {}
 
     def _put(self, updates: list[SessionUpdate]) -> None:
         for update in updates:
@@ -206,18 +217,28 @@ class AcpUpdates:
         return new
 
     def _finished(self, event: ToolCallFinished) -> SessionUpdate:
-        content: list[ToolCallContentVariant] = []
-        before = self._changes_before.pop(event.call_id, None)
-        if event.diff and before is not None:
-            content.extend(diff_contents(self._changes()[before:], self._root))
+        made = self._made(event)
+        content = diff_contents(made, self._root)
         if event.result:
             content.append(tool_content(text_block(event.result)))
         return update_tool_call(
             event.call_id,
             status=CALL_STATUS.get(event.status, "failed"),
             content=content,
+            locations=[ToolCallLocation(path=str(self._root / change.path)) for change in made]
+            or None,
             raw_output=event.result,
         )
+
+    def _made(self, event: ToolCallFinished) -> list[FileChange]:
+        """The changes a finished call made: those the session's tools added since it
+        started, or (replayed) those its records kept."""
+        before = self._changes_before.pop(event.call_id, None)
+        if not event.diff:
+            return []
+        if event.call_id in self._recorded:
+            return self._recorded[event.call_id]
+        return self._changes()[before:] if before is not None else []
 
 
 def permission_options(request: PermissionRequest) -> list[PermissionOption]:

@@ -9,15 +9,18 @@ from pathlib import Path
 
 import acp
 import pytest
-from acp.schema import ToolCallStart
+from acp.schema import AgentThoughtChunk, FileEditToolCallContent, ToolCallStart
 
 from openclaude_tui.acp_sessions import PAGE_SIZE, session_page
 from openclaude_tui.core.sessions import store
+from openclaude_tui.core.sessions.recorder import Recorder
+from openclaude_tui.core.sessions.transcript import read_transcript
 from tests.helpers.acp import HostClient, acp_agent
-from tests.helpers.repos import make_auth_repo
+from tests.helpers.repos import EDIT_AUTH, make_auth_repo
 from tests.scripted_server import ScriptedServer, ToolCallSpec, Turn
 
 READ_AUTH = ToolCallSpec("Read", {"file_path": "src/auth.py"}, id="read-1")
+EDIT = ToolCallSpec(EDIT_AUTH.name, EDIT_AUTH.arguments, id="edit-1")
 FIRST = "Where is the login check?"
 SECOND = "And who calls it?"
 
@@ -77,6 +80,69 @@ async def test_a_loaded_session_is_replayed_and_goes_on(tmp_path: Path) -> None:
     [saved] = home.rglob(f"{session_id}.jsonl")
     records = [json.loads(line) for line in saved.read_text().splitlines()]
     assert [r["text"] for r in records if r["type"] == "prompt"] == [FIRST, SECOND]
+
+
+def _edits(update: object) -> list[FileEditToolCallContent]:
+    content = getattr(update, "content", None) or []
+    return [c for c in content if isinstance(c, FileEditToolCallContent)]
+
+
+async def test_a_replayed_edit_shows_the_diff_it_made_live(tmp_path: Path) -> None:
+    repo = make_auth_repo(tmp_path / "repo")
+    home = tmp_path / "home"
+    auth = repo / "src" / "auth.py"
+    live = HostClient(["allow_once"])
+    turns = [
+        Turn(text="Reading it.", tool_calls=[READ_AUTH]),
+        Turn(tool_calls=[EDIT]),
+        Turn(text="Fixed."),
+    ]
+    with ScriptedServer(turns) as server:
+        async with acp_agent(live, repo, home, *_flags(server)) as conn:
+            session = await conn.new_session(cwd=str(repo))
+            await conn.prompt(session_id=session.session_id, prompt=[acp.text_block("fix")])
+    [live_start, *_, live_end] = live.tool_updates("edit-1")
+    [made] = _edits(live_end)
+    assert made.old_text is not None and made.old_text.endswith("return user.is_active\n")
+    # Between the two editor runs the file changed again (the user, another tool).
+    auth.write_text("def can_login(user) -> bool:\n    return True\n")
+    loaded = HostClient()
+    async with acp_agent(loaded, repo, home) as conn:
+        await conn.load_session(cwd=str(repo), session_id=session.session_id)
+    [start, *_, end] = loaded.tool_updates("edit-1")
+    # The replayed call is the live one as the host showed it: its title and kind, the
+    # file it points at, the texts before and after the edit (not what the disk holds now).
+    assert isinstance(start, ToolCallStart)
+    assert (start.title, start.kind) == (live_start.title, live_start.kind) != (None, None)
+    assert _edits(end) == _edits(live_end) == [made]
+    assert end.locations == live_end.locations and end.locations
+    assert [location.path for location in end.locations] == [str(auth)]
+    assert end.status == live_end.status == "completed"
+
+
+async def test_a_replayed_session_says_its_earlier_messages_were_summarised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_auth_repo(tmp_path / "repo")
+    home = tmp_path / "home"
+    session_id = await _first_session(repo, home)
+    # The conversation is then rewritten whole, as a compaction rewrites it.
+    monkeypatch.setenv("OPENCLAUDE_HOME", str(home))
+    [path] = home.rglob(f"{session_id}.jsonl")
+    recorder = Recorder.resume(path, read_transcript(path), ())
+    recorder.adopt(read_transcript(path).messages)
+    summary = [{"role": "user", "content": "Summary: the login check is can_login."}]
+    recorder.close(summary)
+    client = HostClient()
+    async with acp_agent(client, repo, home) as conn:
+        await conn.load_session(cwd=str(repo), session_id=session_id)
+    thoughts = [u.content.text for u in client.updates if isinstance(u, AgentThoughtChunk)]
+    assert thoughts == ["openclaude: earlier messages were summarised to free context\n\n"]
+    # It comes where it happened: after the answers of the first prompt.
+    kinds = [type(update).__name__ for update in client.updates]
+    assert kinds.index("AgentThoughtChunk") > max(
+        i for i, kind in enumerate(kinds) if kind == "AgentMessageChunk"
+    )
 
 
 async def test_an_unknown_session_is_a_clear_error(tmp_path: Path) -> None:

@@ -325,7 +325,7 @@ class Dispatcher:
             paths = tool.paths(item.args, self.context.cwd)
         except PathArgumentError:
             paths = []  # the tool refuses such a path itself
-        done = keep(paths)
+        done = keep(paths, item.call.id)
         try:
             yield
         finally:

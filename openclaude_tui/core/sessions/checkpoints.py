@@ -7,8 +7,10 @@ fifty times is stored once per distinct version), and a ``checkpoint`` record sa
 prompt's turn changed which file from what (``before`` is null for a file that did not
 exist, and ``new_dirs`` names the folders missing above it). Once the tool is done, a
 ``written`` record gives the digest of what it left (null: no file), which tells a later
-rewind whether the user changed the file since. A rewind's own writes are recorded the same
-way, marked with the ``rewind`` (the turn it went back to): the session's change list
+rewind whether the user changed the file since; that version is kept too, so a loaded
+session can show the change as it was made, whatever the file holds now. Both records name
+the tool call (``call_id``) whose change they are. A rewind's own writes are recorded the
+same way, marked with the ``rewind`` (the turn it went back to): the session's change list
 (``core.sessions.session_diff``) follows them, a later rewind does not.
 """
 
@@ -139,12 +141,17 @@ class Checkpoints:
         self._turn = turn
 
     def before_edit(
-        self, paths: Iterable[Path], warn: Callable[[str], None], *, rewind: int | None = None
+        self,
+        paths: Iterable[Path],
+        warn: Callable[[str], None],
+        *,
+        rewind: int | None = None,
+        call_id: str = "",
     ) -> AfterEdit:
         """Keep what ``paths`` hold now; the returned call records what the tool left.
 
         ``warn`` is told, in a sentence, of a file that could not be kept; ``rewind`` marks
-        the records of a rewind back to before that turn.
+        the records of a rewind back to before that turn; ``call_id`` names the tool call.
         """
         kept: list[Path] = []
         for path in paths:
@@ -158,38 +165,49 @@ class Checkpoints:
                 continue
             record = {"type": "checkpoint", "turn": self._turn(), "path": str(path)}
             record["before"] = before
-            if rewind is not None:
-                record["rewind"] = rewind
+            record.update(_marks(rewind, call_id))
             if data is None:
                 # Folders the tool will create for a new file go when a rewind removes it.
                 record["new_dirs"] = [str(folder) for folder in missing_folders(path)]
             self._append(record)
             kept.append(path)
-        return lambda: self.written(kept, rewind=rewind)
+        return lambda: self.written(kept, rewind=rewind, call_id=call_id)
 
-    def written(self, paths: Iterable[Path], *, rewind: int | None = None) -> None:
-        """Record what ``paths`` hold now, as the agent (or a rewind back to before turn
-        ``rewind``) left them."""
+    def written(
+        self, paths: Iterable[Path], *, rewind: int | None = None, call_id: str = ""
+    ) -> None:
+        """Record (and keep) what ``paths`` hold now, as the agent's call ``call_id`` (or a
+        rewind back to before turn ``rewind``) left them."""
         for path in paths:
             after: str | None = None
             with contextlib.suppress(OSError):
-                after = state_digest(path)
+                data = read_state(path)
+                after = None if data is None else self.blobs.put(data)
             record = {"type": "written", "turn": self._turn(), "path": str(path), "after": after}
-            if rewind is not None:
-                record["rewind"] = rewind
+            record.update(_marks(rewind, call_id))
             self._append(record)
+
+
+def _marks(rewind: int | None, call_id: str) -> dict[str, Any]:
+    """What a record says of who changed the file: a rewind (to before that turn), a call."""
+    marks: dict[str, Any] = {}
+    if rewind is not None:
+        marks["rewind"] = rewind
+    if call_id:
+        marks["call_id"] = call_id
+    return marks
 
 
 def checkpoint_hook(
     current: Callable[[], Checkpoints | None], warn: Callable[[str], None]
-) -> Callable[[list[Path]], AfterEdit]:
+) -> Callable[[list[Path], str], AfterEdit]:
     """The ``ToolContext.checkpoint`` of a session whose checkpoints ``current`` gives (None
     while it records nothing)."""
 
-    def keep(paths: list[Path]) -> AfterEdit:
+    def keep(paths: list[Path], call_id: str) -> AfterEdit:
         checkpoints = current()
         if checkpoints is None:
             return lambda: None
-        return checkpoints.before_edit(paths, warn)
+        return checkpoints.before_edit(paths, warn, call_id=call_id)
 
     return keep

@@ -10,8 +10,8 @@ Each record has a ``type``:
 * ``permission``, ``todos``, ``mode``, ``model``, ``turn_end``: what they say.
 * ``usage``: one model request's tokens in and out and the seconds spent waiting for it;
   a sub-agent's request names its ``agent``, its Task ``call_id`` and its ``model``.
-* ``checkpoint`` / ``written``: a file's content before a file tool changed it, and after
-  (``core.sessions.checkpoints``).
+* ``checkpoint`` / ``written``: a file's content before a file tool changed it, and after,
+  naming the call (``core.sessions.checkpoints``).
 * ``rewind``: the files and the conversation taken back to before a prompt; the
   conversation it left (``core.sessions.rewind``).
 

@@ -86,9 +86,10 @@ class ToolContext:
     # on reading covers (the policy sets it), so Grep and Glob leave them out.
     visible: Callable[[str, Path], bool] = lambda tool, path: True
 
-    # Called with the files a tool that edits is about to change; what it returns is called
-    # once the tool is done (the session keeps checkpoints: core.sessions.checkpoints).
-    checkpoint: Callable[[list[Path]], Callable[[], None]] | None = None
+    # Called with the files a tool that edits is about to change and the call's id; what it
+    # returns is called once the tool is done (the session keeps checkpoints:
+    # core.sessions.checkpoints).
+    checkpoint: Callable[[list[Path], str], Callable[[], None]] | None = None
 
     # A small request to the session's model (WebFetch asks it about a page), and how many
     # characters of material such a request may carry; None outside an agent.
