@@ -26,9 +26,11 @@ from openclaude_tui.ui.widgets.chat_items import Level, NoticeItem
 class VoiceInput(MainScreenBase):
     """``/transcribe``, and ``/voice`` or its key."""
 
-    # Textual merges the bindings of every class of the screen.
+    # Textual merges the bindings of every class of the screen. A priority binding: a
+    # terminal's Alt+V arrives as ``alt+v`` carrying the character ``v``, which the focused
+    # prompt would otherwise type.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("alt+v", "voice", "Voice input", show=False, id="voice"),
+        Binding("alt+v", "voice", "Voice input", show=False, priority=True, id="voice"),
     ]
 
     recording: Recording | None = None
