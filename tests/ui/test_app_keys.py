@@ -70,6 +70,7 @@ async def test_interrupting_puts_queued_prompts_back_in_the_prompt(
         await pilot.press("ctrl+c")
         await idle(pilot)
         assert screen.prompt_input.text == "later"
+        assert screen.prompt_input.cursor_location == screen.prompt_input.document.end
         assert not any(isinstance(i, UserItem) and i.queued for i in screen.chat.items)
         assert app.is_running
 

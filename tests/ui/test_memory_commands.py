@@ -115,6 +115,9 @@ async def test_escape_keeps_the_note_in_the_prompt_and_writes_nothing(
         await note(pilot, "# keep the changelog", "escape")
         assert main_screen(app).prompt_input.text == "# keep the changelog"
         assert notices(app)[-1] == "not remembered"
+        # The cursor is at the note's end: typing goes on after it.
+        await pilot.press(*" daily")
+        assert main_screen(app).prompt_input.text == "# keep the changelog daily"
     assert not (project / "AGENTS.md").exists()
     assert not (config_dir() / "AGENTS.md").exists()
     assert scripted_server.chat_requests == []

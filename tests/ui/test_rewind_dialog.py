@@ -87,6 +87,8 @@ async def test_escape_twice_opens_the_dialog_and_restoring_both_puts_files_and_c
             await wait_to_show(pilot, "Rewound the code and conversation to before prompt 2")
             assert (project / "app.py").read_text() == ORIGINAL
             assert screen.prompt_input.text == "raise the limit"
+            # The cursor at the prompt's end: typing would go on after it.
+            assert screen.prompt_input.cursor_location == screen.prompt_input.document.end
             shown = screen_text(app)
             assert "Hello there." in shown and "Raised to twenty." not in shown
             await pilot.press("enter")

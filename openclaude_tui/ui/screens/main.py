@@ -274,7 +274,7 @@ class MainScreen(PlanOffering, ChatNavigation, SidePanels, Rewinding, SlashComma
             self.chat.remove_item(item)
         self.queued.clear()
         current = self.prompt_input.text
-        self.prompt_input.load_text("\n\n".join([*texts, current] if current else texts))
+        self.prompt_input.put_back("\n\n".join([*texts, current] if current else texts))
 
     def _finish_answer(self) -> None:
         if self.answer is not None:

@@ -44,7 +44,7 @@ class MemoryNotes(MainScreenBase):
                 # Nothing is lost: the note goes back to the prompt, to edit or send, before
                 # whatever was typed while the question was open.
                 typed = self.prompt_input.text
-                self.prompt_input.load_text(f"{text}\n\n{typed}" if typed else text)
+                self.prompt_input.put_back(f"{text}\n\n{typed}" if typed else text)
                 self.chat.add_item(NoticeItem("not remembered", "muted", "#"))
             else:
                 self.save_to_memory([note], scope)

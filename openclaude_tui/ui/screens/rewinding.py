@@ -74,7 +74,7 @@ class Rewinding(SlashCommands):
             self._empty_chat()
             if saved is not None:
                 session.show_again(saved)
-            self.prompt_input.load_text(point.text)
+            self.prompt_input.put_back(point.text)
             self.prompt_input.focus()
         what = {
             (True, True): "code and conversation",

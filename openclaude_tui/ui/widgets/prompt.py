@@ -201,9 +201,14 @@ class PromptInput(TextArea):
             return False
         if text is None:
             return back
+        self.put_back(text)
+        return True
+
+    def put_back(self, text: str) -> None:
+        """Replace the prompt's text with ``text`` (a note, a queued or rewound prompt, the
+        editor's text), the cursor at its end: typing goes on after it, not before it."""
         self.load_text(text)
         self.move_cursor(self.document.end)
-        return True
 
     def action_newline(self) -> None:
         """Insert a line break."""
@@ -216,8 +221,7 @@ class PromptInput(TextArea):
         except EditorError as error:
             self.notify(str(error), severity="warning")
             return
-        self.load_text(text)
-        self.move_cursor(self.document.end)
+        self.put_back(text)
         self.focus()
 
     def _suspended(self) -> contextlib.AbstractContextManager[None]:
