@@ -23,6 +23,7 @@ from tests.helpers.app import (
     make_app,
     make_config,
     notices,
+    screen_text,
     send,
     wait_for,
     write_user_config,
@@ -187,3 +188,24 @@ async def test_quitting_leaves_at_once_without_the_setting_or_a_conversation(
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None)
     assert len(scripted_server.chat_requests) == 1
+
+
+async def test_a_proposal_too_long_for_its_line_shows_in_full_while_highlighted(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    long = (
+        "Before a release, run `make check-all`, bump the version in pyproject.toml and "
+        "CHANGELOG.md, and tag the commit; the CI publishes on the tag, never from a branch"
+    )
+    scripted_server.script(Turn(text="Released."), Turn(text=f"- {long}\n- Build with `make`.\n"))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await converse(pilot, "release it")
+        await send(pilot, "/learn")
+        screen = await learnings(pilot)
+        await wait_for(pilot, lambda: "never from a branch" in screen_text(app))
+        # Every line of the dialog shows, its keys too.
+        assert "esc keep none" in screen_text(app)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "never from a branch" not in screen_text(app))
+        assert shown(screen)[1] == "Build with `make`."

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from rich.cells import cell_len
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,6 +21,8 @@ from openclaude_tui.ui.type_ahead import WAITING_NOTE, GuardedChoice
 from openclaude_tui.ui.widgets.chat_items import NoticeItem
 
 ASKING = "Asking the model what is worth remembering…"
+# The cells a proposal's check box takes before its text (``▐X▌`` and a space).
+TICK_BOX = 4
 
 
 class TickList(SelectionList[int]):
@@ -63,12 +66,33 @@ class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
                 *(Selection(text, index) for index, text in enumerate(self.proposals)),
                 id="proposals",
             )
+            # The list shows each proposal on one line, cut short when it is too long to fit.
+            yield Static(id="in-full")
             yield Static(WAITING_NOTE, id="type-ahead-note")
             yield Static("space tick · s save the ticked ones · esc keep none", id="hint")
 
     def on_mount(self) -> None:
         self.query_one("#proposals", SelectionList).focus()
         self.open_key_guard()
+
+    @on(SelectionList.SelectionHighlighted)
+    def _highlighted(self) -> None:
+        self._show_in_full()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The list's width decides which proposals it cuts: look again once laid out."""
+        self.call_after_refresh(self._show_in_full)
+
+    def _show_in_full(self) -> None:
+        """The highlighted proposal in full below the list, when the list cuts it short."""
+        options = self.query_one("#proposals", SelectionList)
+        index = options.highlighted
+        text = self.proposals[index] if index is not None else ""
+        room = options.scrollable_content_region.width - TICK_BOX
+        cut = room > 0 and cell_len(text) > room
+        in_full = self.query_one("#in-full", Static)
+        in_full.update(text if cut else "")
+        in_full.display = cut
 
     def action_save(self) -> None:
         """Keep the ticked proposals (none ticked: the same as keeping none)."""
