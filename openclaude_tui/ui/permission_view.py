@@ -30,7 +30,8 @@ def permission_view(
     if reasons and reason == "; ".join(reasons):
         reason = ""  # the verdict line says it
     if request.agent:
-        reason = f"Asked by the {request.agent} sub-agent. {reason}".strip()
+        task = f" (Task: {request.task})" if request.task else ""
+        reason = f"Asked by the {request.agent} sub-agent{task}. {reason}".strip()
     return PermissionView(
         tool=request.tool,
         target=_display_target(request.target, project_root),

@@ -106,7 +106,8 @@ async def test_a_sub_agent_asks_in_the_same_modal_naming_itself(
         await wait_for(pilot, lambda: isinstance(app.screen, PermissionScreen))
         modal = app.screen
         assert isinstance(modal, PermissionScreen)
-        assert "general-purpose sub-agent" in modal.view.reason
+        # Its type and its Task call's description: two of one type are told apart.
+        assert "general-purpose sub-agent (Task: tidy)." in modal.view.reason
         await pilot.press("n")
         await pilot.press("enter")
         await idle(pilot)

@@ -118,7 +118,7 @@ class Subagents:
             provider,
             tools,
             parent.policy,
-            self._approver(definition.name),
+            self._approver(definition.name, request.description),
             context,
             prompt,
             sink=Progress(parent, call_id, definition.name, provider.settings.model),
@@ -165,11 +165,12 @@ class Subagents:
             return provider
         return Provider(replace(provider.settings, model=definition.model))
 
-    def _approver(self, agent: str) -> Approver:
+    def _approver(self, agent: str, task: str) -> Approver:
         ask = self.parent.approver
 
         async def approve(request: PermissionRequest) -> Decision:
-            request.agent = agent  # the modal says which agent asks
+            # The modal says which agent asks, and for which Task call.
+            request.agent, request.task = agent, task
             async with self._asking:
                 return await ask(request)
 

@@ -81,6 +81,9 @@ class PermissionRequest:
     by_user: bool = False
     # The sub-agent whose call it is ("": the main agent's), which the modal names.
     agent: str = ""
+    # The description of that sub-agent's Task call, which tells apart two sub-agents of
+    # one type running side by side.
+    task: str = ""
 
     @property
     def always_rule(self) -> str | None:
