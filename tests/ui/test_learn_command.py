@@ -209,3 +209,28 @@ async def test_a_proposal_too_long_for_its_line_shows_in_full_while_highlighted(
         await pilot.press("down")
         await wait_for(pilot, lambda: "never from a branch" not in screen_text(app))
         assert shown(screen)[1] == "Build with `make`."
+
+
+async def test_learnings_that_cannot_be_written_at_quitting_keep_the_app_open_and_are_listed(
+    project: Path, scripted_server: ScriptedServer, home: Path
+) -> None:
+    # A folder where the memory file would be: nothing can be written there.
+    (project / "AGENTS.md").mkdir()
+    write_user_config(home, "learn_at_exit = true\n")
+    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        await pilot.press("ctrl+q")
+        await learnings(pilot)
+        await pilot.press("space", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await pilot.press("1")
+        await wait_for(pilot, lambda: "learnings not kept" in notices(app)[-1])
+        await idle(pilot)
+        assert app.return_code is None, "the app stays, to say why"
+        assert "not remembered" in notices(app)[-2]
+        assert "- Run the tests with `make check`" in notices(app)[-1]
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert len(scripted_server.chat_requests) == 2

@@ -205,3 +205,17 @@ async def test_init_improves_the_claude_md_a_project_has(
     prompt = str(scripted_server.last_request.messages[-1]["content"])
     assert "write CLAUDE.md" in prompt and "If CLAUDE.md exists" in prompt
     assert prompt.rstrip().endswith("focus on the tests")
+
+
+async def test_a_note_that_cannot_be_written_goes_back_to_the_prompt(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    # A folder where the memory file would be: nothing can be written there.
+    (project / "AGENTS.md").mkdir()
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await idle(pilot)
+        await note(pilot, "# keep the changelog", "1")
+        assert "not remembered" in notices(app)[-1]
+        assert main_screen(app).prompt_input.text == "# keep the changelog"
+    assert scripted_server.chat_requests == []

@@ -177,8 +177,13 @@ class Learning(MemoryNotes):
 
     def _keep(self, kept: list[str], then_quit: bool) -> None:
         def chosen(scope: MemoryScope | None) -> None:
-            if scope is not None:
-                self.save_to_memory(kept, scope)
+            if scope is not None and not self.save_to_memory(kept, scope):
+                # Not written: the app stays, the learnings listed, to keep another way.
+                listed = "\n".join(f"- {learning}" for learning in kept)
+                quitting = " (Ctrl+Q again quits now)" if then_quit else ""
+                text = f"The learnings not kept{quitting}:\n{listed}"
+                self.chat.add_item(NoticeItem(text, "muted"))
+                return
             if then_quit:
                 self.app.exit(0)
 

@@ -40,14 +40,14 @@ class MemoryNotes(MainScreenBase):
             return True
 
         def chosen(scope: MemoryScope | None) -> None:
+            if scope is not None and self.save_to_memory([note], scope):
+                return
+            # Nothing is lost (cancelled, or the file could not be written): the note goes
+            # back to the prompt, to edit or send, before whatever was typed meanwhile.
+            typed = self.prompt_input.text
+            self.prompt_input.put_back(f"{text}\n\n{typed}" if typed else text)
             if scope is None:
-                # Nothing is lost: the note goes back to the prompt, to edit or send, before
-                # whatever was typed while the question was open.
-                typed = self.prompt_input.text
-                self.prompt_input.put_back(f"{text}\n\n{typed}" if typed else text)
                 self.chat.add_item(NoticeItem("not remembered", "muted", "#"))
-            else:
-                self.save_to_memory([note], scope)
 
         question = Text("Remember this note where?\n")
         question.append(note, "bold")
@@ -70,16 +70,18 @@ class MemoryNotes(MainScreenBase):
 
         self.app.push_screen(ChoiceScreen("Memory", question, answers), answered)
 
-    def save_to_memory(self, notes: Sequence[str], scope: MemoryScope) -> None:
-        """Append ``notes`` to the memory file of ``scope``; the chat says where, or why not."""
+    def save_to_memory(self, notes: Sequence[str], scope: MemoryScope) -> bool:
+        """Append ``notes`` to the memory file of ``scope``; the chat says where, or why not
+        (False)."""
         try:
             path = remember(self.config.project_root, notes, scope)
         except MemoryFileError as error:
             self.chat.add_item(NoticeItem(f"not remembered: {error}", "warning", "!"))
-            return
+            return False
         where = path.name if scope == "project" else shown_home(path)
         what = notes[0] if len(notes) == 1 else f"{len(notes)} notes"
         self.chat.add_item(NoticeItem(f"Remembered in {where}: {what}", "muted", "#"))
+        return True
 
     def command_memory(self, argument: str = "") -> None:
         """Open the project's memory file in ``$VISUAL`` / ``$EDITOR``."""
