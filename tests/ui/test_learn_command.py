@@ -234,3 +234,20 @@ async def test_learnings_that_cannot_be_written_at_quitting_keep_the_app_open_an
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None)
     assert len(scripted_server.chat_requests) == 2
+
+
+async def test_a_proposal_in_full_leaves_the_keys_in_view_on_a_small_screen(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    # As long as a proposal may be (300 characters), in wide characters: 9 lines in full.
+    wide = "日本語の長い提案" * 36 + "最後"
+    short = "".join(f"- short {n}\n" for n in range(7))
+    scripted_server.script(Turn(text="Done."), Turn(text=f"- {wide}\n{short}"))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await converse(pilot, "hello")
+        await send(pilot, "/learn")
+        await learnings(pilot)
+        await wait_for(pilot, lambda: "最後" in screen_text(app))
+        await idle(pilot)
+        assert "esc keep none" in screen_text(app)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,6 +24,11 @@ from openclaude_tui.ui.widgets.chat_items import NoticeItem
 ASKING = "Asking the model what is worth remembering…"
 # The cells a proposal's check box takes before its text (``▐X▌`` and a space).
 TICK_BOX = 4
+# The dialog's height at most, as a share of the screen's (its max-height in the TCSS), and
+# the list's rows at most and at least.
+DIALOG_SHARE = 0.9
+MOST_LIST_ROWS = 16
+MIN_LIST_ROWS = 3
 
 
 class TickList(SelectionList[int]):
@@ -93,6 +99,14 @@ class LearningsScreen(GuardedChoice, ModalScreen[list[str] | None]):
         in_full = self.query_one("#in-full", Static)
         in_full.update(text if cut else "")
         in_full.display = cut
+        # The list gives up rows to the text in full, so the dialog's last lines (the keys)
+        # stay on a small screen.
+        width = room + TICK_BOX
+        taken = len(Text(text).wrap(self.app.console, width)) + 1 if cut and width > 0 else 0
+        about = self.query_one("#about", Static).outer_size.height
+        # The border, the list's margin and the hint.
+        rest = int(self.size.height * DIALOG_SHARE) - about - taken - 4
+        options.styles.max_height = max(MIN_LIST_ROWS, min(MOST_LIST_ROWS, rest))
 
     def action_save(self) -> None:
         """Keep the ticked proposals (none ticked: the same as keeping none)."""
