@@ -23,6 +23,7 @@ from tests.helpers.app import (
     make_app,
     make_config,
     notices,
+    screen_text,
     send,
     wait_for,
 )
@@ -219,3 +220,21 @@ async def test_a_note_that_cannot_be_written_goes_back_to_the_prompt(
         assert "not remembered" in notices(app)[-1]
         assert main_screen(app).prompt_input.text == "# keep the changelog"
     assert scripted_server.chat_requests == []
+
+
+async def test_a_long_note_leaves_the_answers_and_keys_in_view_on_a_small_screen(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    long = " ".join(["run the full linting and formatting suite before committing"] * 16)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        await send(pilot, f"# {long}")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
+        await idle(pilot)
+        shown = screen_text(app)
+        assert "1  Project memory" in shown and "2  User memory" in shown
+        assert "1-2 or enter choose · esc cancel" in shown
+        await pilot.press("1")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen))
+    assert (project / "AGENTS.md").read_text() == f"- {long}\n"

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -52,7 +52,9 @@ class ChoiceScreen(GuardedChoice, ModalScreen[str | None]):
         with Vertical(id="dialog") as dialog:
             dialog.border_title = self.title_text
             question = self.question if isinstance(self.question, Text) else Text(self.question)
-            yield Static(question, id="question")
+            # A long question (a long note) scrolls, so the answers and keys stay in view.
+            with VerticalScroll(id="question-box", can_focus=False):
+                yield Static(question, id="question")
             yield OptionList(
                 *(
                     Option(f"{number}  {label}", id=answer)
