@@ -4,12 +4,11 @@ what it is missing) instead of typing the letter."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers.tmux import Tmux, app_environment
+from tests.helpers.tmux import Tmux, app_command, app_environment
 from tests.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.e2e
@@ -20,9 +19,7 @@ def test_alt_v_asks_for_voice_input_and_types_nothing(tmp_path: Path, tmux: Tmux
     project.mkdir()
     env = app_environment(tmp_path)
     with ScriptedServer([]) as server:
-        command = [sys.executable, "-m", "openclaude_tui", "--base-url", server.base_url,
-                   "--model", "scripted-model"]  # fmt: skip
-        tmux.start(command, project, env, tmp_path / "exit-status")
+        tmux.start(app_command(server.base_url), project, env, tmp_path / "exit-status")
         tmux.wait_for(lambda s: "Ask anything" in s, "the prompt")
         tmux.type("hi")
         tmux.keys("M-v")

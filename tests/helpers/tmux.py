@@ -28,6 +28,11 @@ def app_environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def app_command(base_url: str, model: str = "scripted-model") -> list[str]:
+    """The command that opens the app on the server at ``base_url``."""
+    return [sys.executable, "-m", "openclaude_tui", "--base-url", base_url, "--model", model]
+
+
 class Tmux:
     """One tmux server of its own (``-L``) with one session running a command."""
 

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import SelectionList
 
 from openclaude_tui.paths import config_dir
+from openclaude_tui.ui.app import OpenClaudeApp
 from openclaude_tui.ui.screens.choice import ChoiceScreen
 from openclaude_tui.ui.screens.learnings import LearningsScreen
 from openclaude_tui.ui.type_ahead import TypingTracker
@@ -45,6 +46,20 @@ async def learnings(pilot: Pilot[object]) -> LearningsScreen:
     screen = pilot.app.screen
     assert isinstance(screen, LearningsScreen)
     return screen
+
+
+def learning_at_exit(project: Path, server: ScriptedServer, home: Path) -> OpenClaudeApp:
+    """The app with ``learn_at_exit`` set, its server scripted to answer, then propose."""
+    write_user_config(home, "learn_at_exit = true\n")
+    server.script(Turn(text="Done."), Turn(text=PROPOSED))
+    return make_app(make_config(project, server.base_url))
+
+
+async def ask_to_learn(pilot: Pilot[object], prompt: str) -> LearningsScreen:
+    """Send ``prompt``, then ``/learn``; the proposals' dialog."""
+    await converse(pilot, prompt)
+    await send(pilot, "/learn")
+    return await learnings(pilot)
 
 
 def shown(screen: LearningsScreen) -> list[str]:
@@ -155,9 +170,7 @@ async def test_nothing_to_propose_and_nothing_to_learn_from_are_said(
 async def test_quitting_offers_the_learnings_when_the_setting_asks(
     project: Path, scripted_server: ScriptedServer, home: Path
 ) -> None:
-    write_user_config(home, "learn_at_exit = true\n")
-    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
-    app = make_app(make_config(project, scripted_server.base_url))
+    app = learning_at_exit(project, scripted_server, home)
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "hello")
         await pilot.press("ctrl+q")
@@ -200,9 +213,7 @@ async def test_a_proposal_too_long_for_its_line_shows_in_full_while_highlighted(
     scripted_server.script(Turn(text="Released."), Turn(text=f"- {long}\n- Build with `make`.\n"))
     app = make_app(make_config(project, scripted_server.base_url))
     async with app.run_test(size=(80, 24)) as pilot:
-        await converse(pilot, "release it")
-        await send(pilot, "/learn")
-        screen = await learnings(pilot)
+        screen = await ask_to_learn(pilot, "release it")
         await wait_for(pilot, lambda: "never from a branch" in screen_text(app))
         # Every line of the dialog shows, its keys too.
         assert "esc keep none" in screen_text(app)
@@ -211,14 +222,27 @@ async def test_a_proposal_too_long_for_its_line_shows_in_full_while_highlighted(
         assert shown(screen)[1] == "Build with `make`."
 
 
+async def test_a_proposal_in_full_leaves_the_keys_in_view_on_a_small_screen(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    # As long as a proposal may be (300 characters), in wide characters: 9 lines in full.
+    wide = "日本語の長い提案" * 36 + "最後"
+    short = "".join(f"- short {n}\n" for n in range(7))
+    scripted_server.script(Turn(text="Done."), Turn(text=f"- {wide}\n{short}"))
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ask_to_learn(pilot, "hello")
+        await wait_for(pilot, lambda: "最後" in screen_text(app))
+        await idle(pilot)
+        assert "esc keep none" in screen_text(app)
+
+
 async def test_learnings_that_cannot_be_written_at_quitting_keep_the_app_open_and_are_listed(
     project: Path, scripted_server: ScriptedServer, home: Path
 ) -> None:
     # A folder where the memory file would be: nothing can be written there.
     (project / "AGENTS.md").mkdir()
-    write_user_config(home, "learn_at_exit = true\n")
-    scripted_server.script(Turn(text="Done."), Turn(text=PROPOSED))
-    app = make_app(make_config(project, scripted_server.base_url))
+    app = learning_at_exit(project, scripted_server, home)
     async with app.run_test(size=(120, 40)) as pilot:
         await converse(pilot, "hello")
         await pilot.press("ctrl+q")
@@ -234,20 +258,3 @@ async def test_learnings_that_cannot_be_written_at_quitting_keep_the_app_open_an
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None)
     assert len(scripted_server.chat_requests) == 2
-
-
-async def test_a_proposal_in_full_leaves_the_keys_in_view_on_a_small_screen(
-    project: Path, scripted_server: ScriptedServer
-) -> None:
-    # As long as a proposal may be (300 characters), in wide characters: 9 lines in full.
-    wide = "日本語の長い提案" * 36 + "最後"
-    short = "".join(f"- short {n}\n" for n in range(7))
-    scripted_server.script(Turn(text="Done."), Turn(text=f"- {wide}\n{short}"))
-    app = make_app(make_config(project, scripted_server.base_url))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await converse(pilot, "hello")
-        await send(pilot, "/learn")
-        await learnings(pilot)
-        await wait_for(pilot, lambda: "最後" in screen_text(app))
-        await idle(pilot)
-        assert "esc keep none" in screen_text(app)
