@@ -258,3 +258,20 @@ async def test_learnings_that_cannot_be_written_at_quitting_keep_the_app_open_an
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None)
     assert len(scripted_server.chat_requests) == 2
+
+
+async def test_escape_while_the_model_thinks_stops_it_keeps_the_app_and_says_so(
+    project: Path, scripted_server: ScriptedServer, home: Path
+) -> None:
+    app = learning_at_exit(project, scripted_server, home)
+    # The model never answers the request for learnings.
+    scripted_server.script(Turn(text="Done."), Turn(keep_alive_forever=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await converse(pilot, "hello")
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: len(scripted_server.chat_requests) == 2)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: notices(app)[-1] == "Stopped: nothing was proposed")
+        await idle(pilot)
+        assert app.return_code is None and not main_screen(app).running
+    assert not (project / "AGENTS.md").exists()

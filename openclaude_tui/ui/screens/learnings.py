@@ -4,6 +4,7 @@ Nothing is written without that choice (``core.agent.learnings`` proposes, this 
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -177,6 +178,10 @@ class Learning(MemoryNotes):
             proposals = await propose_learnings(agent.provider, agent.messages, memory, window)
         except ProviderError as error:
             self.chat.add_item(NoticeItem(f"no learnings: {error}", "warning", "!"))
+        except asyncio.CancelledError:
+            # Esc: the user stays (quitting too is given up); the chat says so.
+            self.chat.add_item(NoticeItem("Stopped: nothing was proposed", "muted", "#"))
+            raise
         finally:
             self._set_running(False)
         if not proposals:
