@@ -184,3 +184,38 @@ async def test_each_sub_agents_calls_are_rows_under_its_task_row(
         await pilot.press("enter")
         await pilot.pause()
         assert screen.chat.selected is screen.cards["tb"]
+
+
+async def test_a_finished_task_card_expands_to_the_calls_its_sub_agent_made(
+    project: Path, scripted_server: ScriptedServer
+) -> None:
+    script = Conversations(
+        {
+            PARENT: [
+                Turn(tool_calls=[ToolCallSpec("Task", {"description": "d", "prompt": TASK_A})]),
+                Turn(text="It is ten."),
+            ],
+            TASK_A: [
+                Turn(tool_calls=[ToolCallSpec("Read", {"file_path": "app.py"})]),
+                Turn(text="LIMIT is 10."),
+            ],
+        }
+    )
+    script.use(scripted_server)
+    app = make_app(make_config(project, scripted_server.base_url))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await idle(pilot)
+        await send(pilot, PARENT)
+        await idle(pilot)
+        screen = main_screen(app)
+        [card] = screen.cards.values()
+        # Collapsed: the sub-agent's answer only.
+        assert "LIMIT is 10." in screen_text(app) and "→ Read app.py" not in screen_text(app)
+        screen.chat.focus()
+        screen.chat.select(card)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert card.expanded
+        shown = screen_text(app)
+    assert "→ Read app.py" in shown and "LIMIT is 10." in shown
+    assert shown.index("→ Read app.py") < shown.index("LIMIT is 10.")

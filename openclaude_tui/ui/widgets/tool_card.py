@@ -41,6 +41,9 @@ COLLAPSED_DIFF_LINES = 10
 EXPANDED_LINES = 400
 # Tools whose useful output is at the end (a test run's summary, a build's error).
 TAIL_FIRST = frozenset({"Bash"})
+# Tools whose live output is what they did (a sub-agent's calls), not a first look at the
+# result: their card, expanded, keeps it above the result once they finished.
+KEEPS_ACTIVITY = frozenset({"Task"})
 
 
 def format_duration(seconds: float) -> str:
@@ -194,6 +197,8 @@ class ToolCardItem(ChatItem):
         if self.state == "pending":
             return []
         text = self.body.rstrip("\n")
+        if self.expanded and self.result and self.output and self.name in KEEPS_ACTIVITY:
+            text = "".join(self.output).rstrip("\n") + "\n" + text
         if self._root_prefix:
             text = text.replace(self._root_prefix, "")
         if not text:
