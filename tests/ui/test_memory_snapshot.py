@@ -48,9 +48,9 @@ def test_where_a_note_goes(snap_compare: object, project: Path) -> None:
 def test_learnings_with_one_ticked(snap_compare: object, project: Path) -> None:
     """A dialog titled "Remember for next time?" says the model proposes these for the
     memory files and that nothing is written unless saved. Three proposals with check
-    boxes: "Run the tests with `make check`…" ticked (a green X), "The user prefers tabs…" and
-    "Generated files live in build/gen…" not ticked (a grey X, plainly visible). The hint reads "1 ticked · space tick
-    · s save the ticked ones · esc keep none"."""
+    boxes: "Run the tests with `make check`…" ticked (a green X), "The user prefers tabs…"
+    and "Generated files live in build/gen…" not ticked (a grey X, plainly visible). The
+    hint reads "1 ticked · space tick · s save the ticked ones · esc keep none"."""
     with ScriptedServer([Turn(text="Done.", prompt_tokens=900), Turn(text=PROPOSED)]) as server:
 
         async def run_before(pilot: Pilot[object]) -> None:
